@@ -1,0 +1,246 @@
+/**
+ * The simulated address space: the "OS" under every allocator (spec/model.md §2).
+ *
+ *   address 0 ......... never mapped (0 is never a valid block address)
+ *   arenaBase + s·stride  arena slot s, s = 0 … maxArenas-1, each followed by unmapped guard space
+ *      ┌────────┬──────────────────────── arenaSize ───────────────────────┐
+ *      │ excess │ (pool-aligned pools …)                                   │ guard … │ next slot
+ *      └────────┴──────────────────────────────────────────────────────────┘
+ *   rawBase ........... the raw region: size-0 and > T requests, bump-allocated, never reused
+ *
+ * - Arenas are mapped at the lowest free slot, so two allocators that make the same requests get
+ *   the same addresses: the precondition of address-for-address equivalence (invariant 11).
+ * - Every mapping has its own ArrayBuffer; unmapping drops it, so the JavaScript engine can
+ *   really take the memory back, and block contents can be written and read (invariant 8).
+ * - The event log records every map and unmap (address, size); mapped bytes are the model RSS.
+ */
+import { hex } from "./errors.ts";
+import { arenaStride, type Geometry } from "./geometry.ts";
+import { LevelBitset } from "./bits/level-bitset.ts";
+
+export type AddressSpaceEventKind = "map-arena" | "unmap-arena" | "map-raw" | "unmap-raw";
+const EVENT_KINDS: readonly AddressSpaceEventKind[] = ["map-arena", "unmap-arena", "map-raw", "unmap-raw"];
+
+export interface AddressSpaceEvent {
+  readonly kind: AddressSpaceEventKind;
+  readonly address: number;
+  readonly size: number;
+}
+
+export interface MappedBytes {
+  readonly current: number;
+  readonly peak: number;
+}
+
+export class AddressSpace {
+  readonly geometry: Geometry;
+  /** Distance between arena slots (a power of two >= arenaSize + poolSize). */
+  readonly stride: number;
+  /** Address of arena slot 0's slot start (pool-aligned). */
+  readonly arenaRegionBase: number;
+  /** First address of the raw region. */
+  readonly rawBase: number;
+  /** Offset of the first usable pool from a slot start: poolSize when arenas are misaligned. */
+  readonly firstPoolOffset: number;
+
+  private readonly freeSlots: LevelBitset;
+  private readonly arenaMemory: (Uint8Array | undefined)[] = [];
+  private readonly raw = new Map<number, { readonly memory: Uint8Array; readonly requested: number }>();
+  private readonly rawFreed = new Set<number>();
+  private rawNext: number;
+  private rawBytes = 0;
+
+  private arenasMappedNow = 0;
+  private arenasMappedTotal = 0;
+  private arenasHighwater = 0;
+  private mappedNow = 0;
+  private mappedPeak = 0;
+
+  private eventData = new Float64Array(3 * 64);
+  private eventCount = 0;
+
+  constructor(geometry: Geometry) {
+    this.geometry = geometry;
+    this.stride = arenaStride(geometry.arenaSize, geometry.poolSize);
+    this.arenaRegionBase = this.stride;
+    this.firstPoolOffset = geometry.arenaExcess === 0 ? 0 : geometry.poolSize;
+    this.rawBase = this.arenaRegionBase + (geometry.maxArenas + 1) * this.stride;
+    this.rawNext = this.rawBase;
+    this.freeSlots = new LevelBitset(geometry.maxArenas, geometry.maxArenas);
+  }
+
+  // ── arenas ──────────────────────────────────────────────────────────────────────────────
+
+  /** Maps an arena at the lowest free slot; returns the slot, or -1 at the arena limit. */
+  mapArena(): number {
+    const slot = this.freeSlots.first();
+    if (slot === -1) return -1;
+    this.freeSlots.delete(slot);
+    this.arenaMemory[slot] = new Uint8Array(this.geometry.arenaSize);
+    this.arenasMappedNow++;
+    this.arenasMappedTotal++;
+    this.arenasHighwater = Math.max(this.arenasHighwater, this.arenasMappedNow);
+    this.addMapped(this.geometry.arenaSize);
+    this.log(0, this.arenaStart(slot), this.geometry.arenaSize);
+    return slot;
+  }
+
+  /** Unmaps the arena in `slot` and drops its memory. */
+  unmapArena(slot: number): void {
+    if (!this.isArenaMapped(slot)) throw new Error(`unmapArena: slot ${slot} is not mapped`);
+    this.arenaMemory[slot] = undefined;
+    this.freeSlots.add(slot);
+    this.arenasMappedNow--;
+    this.addMapped(-this.geometry.arenaSize);
+    this.log(1, this.arenaStart(slot), this.geometry.arenaSize);
+  }
+
+  isArenaMapped(slot: number): boolean {
+    return this.arenaMemory[slot] !== undefined;
+  }
+
+  /** The first byte of the arena mapping in `slot` (past the excess when misaligned). */
+  arenaStart(slot: number): number {
+    return this.arenaRegionBase + slot * this.stride + this.geometry.arenaExcess;
+  }
+
+  /** Address of usable pool `index` (0 … poolsPerArena-1) of the arena in `slot`. */
+  poolAddress(slot: number, index: number): number {
+    return this.arenaRegionBase + slot * this.stride + this.firstPoolOffset + index * this.geometry.poolSize;
+  }
+
+  /**
+   * The arena slot whose pool area contains `address`, or -1: pure arithmetic, mapped or not.
+   * Together with `poolIndexIn` this is how a pointer finds its pool (CPython's POOL_ADDR).
+   */
+  slotOf(address: number): number {
+    const rel = address - this.arenaRegionBase;
+    if (!(rel >= 0) || address >= this.rawBase) return -1;
+    const slot = Math.floor(rel / this.stride);
+    const inSlot = rel - slot * this.stride - this.firstPoolOffset;
+    return inSlot >= 0 && inSlot < this.geometry.poolsPerArena * this.geometry.poolSize ? slot : -1;
+  }
+
+  /** The usable-pool index of `address` within `slot` (call after slotOf(address) === slot). */
+  poolIndexIn(slot: number, address: number): number {
+    return Math.floor((address - this.arenaRegionBase - slot * this.stride - this.firstPoolOffset) / this.geometry.poolSize);
+  }
+
+  get arenas(): { readonly current: number; readonly allocatedTotal: number; readonly highwater: number } {
+    return { current: this.arenasMappedNow, allocatedTotal: this.arenasMappedTotal, highwater: this.arenasHighwater };
+  }
+
+  /** Mapped arena slots in ascending (= address) order. */
+  *mappedSlots(): IterableIterator<number> {
+    for (let slot = 0; slot < this.arenaMemory.length; slot++) if (this.arenaMemory[slot] !== undefined) yield slot;
+  }
+
+  // ── the raw region ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Maps a raw block of max(n, 1) bytes at a fresh address (PyMem_RawMalloc(0) is malloc(1)).
+   * Returns -1 when the live raw bytes would exceed `geometry.rawLimit` (out of memory).
+   */
+  mapRaw(n: number): number {
+    const size = Math.max(n, 1);
+    if (this.rawBytes + size > this.geometry.rawLimit) return -1;
+    const address = this.rawNext;
+    const A = this.geometry.alignment;
+    // Never reused: the next raw block starts past this one and a guard of one alignment unit.
+    this.rawNext += Math.ceil(size / A) * A + A;
+    this.raw.set(address, { memory: new Uint8Array(size), requested: n });
+    this.rawBytes += size;
+    this.addMapped(size);
+    this.log(2, address, size);
+    return address;
+  }
+
+  unmapRaw(address: number): void {
+    const memory = this.raw.get(address)?.memory;
+    if (memory === undefined) throw new Error(`unmapRaw: ${hex(address)} is not a live raw block`);
+    this.raw.delete(address);
+    this.rawFreed.add(address);
+    this.rawBytes -= memory.length;
+    this.addMapped(-memory.length);
+    this.log(3, address, memory.length);
+  }
+
+  /** Size of the live raw block starting at `address`, or -1. */
+  rawSize(address: number): number {
+    return this.raw.get(address)?.memory.length ?? -1;
+  }
+
+  /** The n that `mapRaw(n)` was asked for (0 for a size-0 request), or -1. */
+  rawRequested(address: number): number {
+    return this.raw.get(address)?.requested ?? -1;
+  }
+
+  /** Whether `address` started a raw block that has been unmapped (raw addresses are never reused). */
+  wasRawFreed(address: number): boolean {
+    return this.rawFreed.has(address);
+  }
+
+  /** Live raw blocks in address order (they are created in address order). */
+  rawBlocks(): { address: number; size: number; requested: number }[] {
+    return [...this.raw].map(([address, { memory, requested }]) => ({ address, size: memory.length, requested })).sort((a, b) => a.address - b.address);
+  }
+
+  get liveRawBlocks(): number {
+    return this.raw.size;
+  }
+
+  get liveRawBytes(): number {
+    return this.rawBytes;
+  }
+
+  // ── memory ──────────────────────────────────────────────────────────────────────────────
+
+  /** A live view of `length` bytes at `address`, which must lie inside one mapping. */
+  view(address: number, length: number): Uint8Array {
+    const raw = this.raw.get(address)?.memory;
+    if (raw !== undefined && length <= raw.length) return raw.subarray(0, length);
+    const slot = Math.floor((address - this.arenaRegionBase) / this.stride);
+    const memory = slot >= 0 ? this.arenaMemory[slot] : undefined;
+    const offset = address - this.arenaStart(slot);
+    if (memory === undefined || offset < 0 || offset + length > memory.length) {
+      throw new RangeError(`view: ${hex(address)}+${length} is not inside one mapping`);
+    }
+    return memory.subarray(offset, offset + length);
+  }
+
+  // ── accounting and the event log ────────────────────────────────────────────────────────
+
+  get mappedBytes(): MappedBytes {
+    return { current: this.mappedNow, peak: this.mappedPeak };
+  }
+
+  get eventsLogged(): number {
+    return this.eventCount;
+  }
+
+  /** The map/unmap log, oldest first; `from` skips the first events. */
+  events(from = 0): AddressSpaceEvent[] {
+    const out: AddressSpaceEvent[] = [];
+    for (let i = from; i < this.eventCount; i++) {
+      out.push({ kind: EVENT_KINDS[this.eventData[3 * i]!]!, address: this.eventData[3 * i + 1]!, size: this.eventData[3 * i + 2]! });
+    }
+    return out;
+  }
+
+  private addMapped(delta: number): void {
+    this.mappedNow += delta;
+    if (this.mappedNow > this.mappedPeak) this.mappedPeak = this.mappedNow;
+  }
+
+  private log(kind: number, address: number, size: number): void {
+    if (3 * (this.eventCount + 1) > this.eventData.length) {
+      const bigger = new Float64Array(this.eventData.length * 2);
+      bigger.set(this.eventData);
+      this.eventData = bigger;
+    }
+    this.eventData[3 * this.eventCount] = kind;
+    this.eventData[3 * this.eventCount + 1] = address;
+    this.eventData[3 * this.eventCount + 2] = size;
+    this.eventCount++;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * A bitset with summary levels: "find the lowest set bit at or after i" in O(levels) word
+ * operations, never a scan (spec/bitmap.md §2). Level 0 holds the bits; bit j of a level-k word is
+ * set exactly when level-(k-1) word j is non-zero. The top level is one word.
+ *
+ *   level 2 (top)  [0000 0101]                  one word
+ *                        │ └───────────┐
+ *   level 1        [..01][....]..[1000]         one bit per non-zero level-0 word
+ *                     │              │
+ *   level 0        [0010 ...]     [... 0001]    the bits themselves
+ *
+ * The functions work on a region of any Uint32Array (`base` = first word of the region), so the
+ * bitmap allocator can keep thousands of these (one per pool) in one typed array, and
+ * `LevelBitset` wraps one growable region for the sparse sets (partly used pools, arena buckets).
+ */
+
+/** Count trailing zeros of a non-zero 32-bit word: the index of its lowest set bit. */
+export function ctz32(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+/** Number of set bits in a 32-bit word. */
+export function popcount32(word: number): number {
+  let w = word - ((word >>> 1) & 0x55555555);
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+  return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+export interface BitLayout {
+  /** Number of bits the region can hold. */
+  readonly capacity: number;
+  /** Word offset of each level within the region; level 0 first. */
+  readonly offsets: readonly number[];
+  /** Words in each level. */
+  readonly words: readonly number[];
+  /** Words in the whole region. */
+  readonly totalWords: number;
+}
+
+export function bitLayout(capacity: number): BitLayout {
+  const offsets: number[] = [];
+  const words: number[] = [];
+  let total = 0;
+  let n = Math.max(1, Math.ceil(capacity / 32));
+  for (;;) {
+    offsets.push(total);
+    words.push(n);
+    total += n;
+    if (n === 1) break;
+    n = Math.ceil(n / 32);
+  }
+  return { capacity, offsets, words, totalWords: total };
+}
+
+export function testBit(a: Uint32Array, base: number, i: number): boolean {
+  return (a[base + (i >>> 5)]! & (1 << (i & 31))) !== 0;
+}
+
+/** Sets bit i and the summary bits above it. */
+export function setBit(a: Uint32Array, base: number, layout: BitLayout, i: number): void {
+  const { offsets } = layout;
+  for (let level = 0; level < offsets.length; level++) {
+    const at = base + offsets[level]! + (i >>> 5);
+    const before = a[at]!;
+    a[at] = before | (1 << (i & 31));
+    if (before !== 0) return; // the word was already non-zero: the summaries above are right
+    i >>>= 5;
+  }
+}
+
+/** Clears bit i and every summary bit whose word became zero. */
+export function clearBit(a: Uint32Array, base: number, layout: BitLayout, i: number): void {
+  const { offsets } = layout;
+  for (let level = 0; level < offsets.length; level++) {
+    const at = base + offsets[level]! + (i >>> 5);
+    const after = a[at]! & ~(1 << (i & 31));
+    a[at] = after;
+    if (after !== 0) return;
+    i >>>= 5;
+  }
+}
+
+/** The lowest set bit, or -1: one ctz per level from the top down. */
+export function firstSetBit(a: Uint32Array, base: number, layout: BitLayout): number {
+  const { offsets } = layout;
+  let level = offsets.length - 1;
+  let word = a[base + offsets[level]!]!;
+  if (word === 0) return -1;
+  let i = ctz32(word);
+  while (level > 0) {
+    level--;
+    word = a[base + offsets[level]! + i]!;
+    i = (i << 5) | ctz32(word);
+  }
+  return i;
+}
+
+/** The lowest set bit >= from, or -1: up until a level has a later bit, then down. */
+export function nextSetBit(a: Uint32Array, base: number, layout: BitLayout, from: number): number {
+  const { offsets, words } = layout;
+  let i = from;
+  for (let level = 0; level < offsets.length; level++) {
+    const w = i >>> 5;
+    if (w >= words[level]!) return -1;
+    const word = a[base + offsets[level]! + w]! & (-1 << (i & 31));
+    if (word !== 0) {
+      let found = (w << 5) | ctz32(word);
+      for (let down = level - 1; down >= 0; down--) {
+        found = (found << 5) | ctz32(a[base + offsets[down]! + found]!);
+      }
+      return found;
+    }
+    i = w + 1; // the next word of this level, as an index one level up
+  }
+  return -1;
+}
+
+/** Sets bits [0, count) and clears the rest of the region, summaries included. */
+export function fillFirst(a: Uint32Array, base: number, layout: BitLayout, count: number): void {
+  const { offsets, words } = layout;
+  let n = count;
+  for (let level = 0; level < offsets.length; level++) {
+    const start = base + offsets[level]!;
+    const full = n >>> 5;
+    a.fill(0xffffffff, start, start + full);
+    const rest = n & 31;
+    if (full < words[level]!) {
+      a[start + full] = rest === 0 ? 0 : (1 << rest) - 1;
+      a.fill(0, start + full + 1, start + words[level]!);
+    }
+    n = Math.ceil(n / 32);
+  }
+}
+
+/** A growable LevelBitset over 0..capacity-1 (sparse sets of pools or arenas). */
+export class LevelBitset {
+  private layout: BitLayout;
+  private bits: Uint32Array;
+
+  /** An empty set, or with `filled` the set {0, …, filled - 1}. */
+  constructor(capacity = 1024, filled = 0) {
+    this.layout = bitLayout(Math.max(capacity, filled));
+    this.bits = new Uint32Array(this.layout.totalWords);
+    if (filled > 0) fillFirst(this.bits, 0, this.layout, filled);
+  }
+
+  get capacity(): number {
+    return this.layout.capacity;
+  }
+
+  has(i: number): boolean {
+    return i < this.layout.capacity && testBit(this.bits, 0, i);
+  }
+
+  add(i: number): void {
+    if (i >= this.layout.capacity) this.grow(i + 1);
+    setBit(this.bits, 0, this.layout, i);
+  }
+
+  delete(i: number): void {
+    if (i < this.layout.capacity) clearBit(this.bits, 0, this.layout, i);
+  }
+
+  first(): number {
+    return firstSetBit(this.bits, 0, this.layout);
+  }
+
+  next(from: number): number {
+    return from >= this.layout.capacity ? -1 : nextSetBit(this.bits, 0, this.layout, from);
+  }
+
+  /** Every member in ascending order (for check() and tests; not for hot paths). */
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = this.first(); i !== -1; i = this.next(i + 1)) yield i;
+  }
+
+  /** Recomputes the summaries from level 0 and reports where they differ (for check()). */
+  summaryProblems(): string[] {
+    const problems: string[] = [];
+    const { offsets, words } = this.layout;
+    for (let level = 1; level < offsets.length; level++) {
+      for (let w = 0; w < words[level - 1]!; w++) {
+        const nonZero = this.bits[offsets[level - 1]! + w] !== 0;
+        if (nonZero !== testBit(this.bits, offsets[level]!, w)) {
+          problems.push(`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${nonZero ? "non-zero" : "zero"}`);
+        }
+      }
+    }
+    return problems;
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.layout.capacity * 2;
+    while (capacity < needed) capacity *= 2;
+    const members = [...this];
+    this.layout = bitLayout(capacity);
+    this.bits = new Uint32Array(this.layout.totalWords);
+    for (const i of members) setBit(this.bits, 0, this.layout, i);
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The reference allocator: the address-ordered policy of spec/policy.md written to be read.
+ * Every decision is one function of policy.ts; this file only strings them together and keeps
+ * the books. Linear scans everywhere; speed does not matter.
+ *
+ *   malloc(n)  ── n = 0 or n > T ─────────────────────────────► raw region (§1)
+ *      │ class c = (n − 1) >> log2(A)
+ *      ├─ lowest partly used pool of c? ── yes ─► its lowest free block (§2.1, §2.2)
+ *      └─ no ─► arena with the fewest empty pools (§2.3), else map one (§2.5), else null
+ *                └─► its lowest empty pool, now of class c, block 0 (§2.4)
+ *   free(p)    block becomes free; pool with no live block forgets its class; a wholly empty
+ *              arena is unmapped unless the empty-arena rule keeps it (§3)
+ *   realloc    in place when n ≤ size and 4n > 3·size, else malloc + copy + free (§4)
+ */
+import type { AddressSpace } from "../address-space.ts";
+import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
+import { IntegrityError, hex } from "../errors.ts";
+import { blockOffset, reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
+import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
+import { RequestedBytes, buildStats } from "../stats.ts";
+import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./heap.ts";
+import { arenaForNewPool, lowestEmptyPool, lowestFreeBlock, lowestPartlyUsedPool, shouldReleaseEmptyArena } from "./policy.ts";
+
+/** Where a live block lives: a small block's pool and arena, or a raw block. */
+type Live =
+  | { readonly raw: false; readonly arena: Arena; readonly pool: Pool; readonly index: number; readonly block: Block }
+  | { readonly raw: true; readonly address: number; readonly size: number; readonly requested: number };
+
+export class ReferenceAllocator implements Allocator {
+  readonly kind = "reference";
+  readonly geometry: Geometry;
+  readonly addressSpace: AddressSpace;
+  /** Mapped arenas in address order. */
+  private readonly arenas: Arena[] = [];
+  private readonly requested = new RequestedBytes();
+
+  constructor(geometry: Geometry, space: AddressSpace) {
+    this.geometry = geometry;
+    this.addressSpace = space;
+  }
+
+  malloc(n: number): number | null {
+    validateSize(this.geometry, n);
+    const address = this.allocate(n);
+    if (address !== null) this.requested.change(n);
+    return address;
+  }
+
+  free(p: number | null): void {
+    if (p === null) return;
+    const live = this.findLive(p, "free");
+    this.release(live);
+    this.requested.change(-(live.raw ? live.requested : live.block.requested));
+  }
+
+  realloc(p: number | null, n: number): number | null {
+    validateSize(this.geometry, n);
+    if (p === null) return this.malloc(n);
+    const live = this.findLive(p, "realloc");
+    const oldRequested = live.raw ? live.requested : live.block.requested;
+    if (!live.raw && reallocStaysInPlace(this.geometry.classSizes[live.pool.sizeClass]!, n)) {
+      live.block.requested = n;
+      this.requested.change(n - oldRequested);
+      return p;
+    }
+    // Allocate the new block before freeing the old one: on failure the old block is untouched.
+    const q = live.raw ? this.allocateRaw(n) : this.allocate(n);
+    if (q === null) return null;
+    const oldSize = live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
+    const copied = Math.min(oldSize, n);
+    this.addressSpace.view(q, copied).set(this.addressSpace.view(p, copied));
+    this.release(live);
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  usableSize(p: number): number {
+    const live = this.findLive(p, "usableSize");
+    return live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
+  }
+
+  bytes(p: number): Uint8Array {
+    return this.addressSpace.view(p, this.usableSize(p));
+  }
+
+  // ── allocation ──────────────────────────────────────────────────────────────────────────
+
+  /** §1–§2: the address for a request of n bytes, or null when out of memory. */
+  private allocate(n: number): number | null {
+    const sizeClass = sizeClassOf(this.geometry, n);
+    if (sizeClass === -1) return this.allocateRaw(n);
+    const pool = lowestPartlyUsedPool(this.arenas, sizeClass, this.geometry) ?? this.takeEmptyPool(sizeClass);
+    if (pool === undefined) return null;
+    const index = lowestFreeBlock(pool);
+    const block: Block = { address: pool.address + blockOffset(this.geometry, sizeClass, index), requested: n };
+    pool.blocks[index] = block;
+    pool.live++;
+    return block.address;
+  }
+
+  /** §1: size 0 and sizes above T are mapped in the raw region. */
+  private allocateRaw(n: number): number | null {
+    const address = this.addressSpace.mapRaw(n);
+    return address === -1 ? null : address;
+  }
+
+  /** §2.3–§2.5: an empty pool, now of class c, from the best arena or a newly mapped one. */
+  private takeEmptyPool(sizeClass: number): Pool | undefined {
+    const arena = arenaForNewPool(this.arenas) ?? this.mapArena();
+    if (arena === undefined) return undefined;
+    const pool = lowestEmptyPool(arena)!;
+    pool.sizeClass = sizeClass;
+    pool.blocks = new Array<Block | undefined>(this.geometry.blocksPerPool[sizeClass]!).fill(undefined);
+    return pool;
+  }
+
+  /** §2.5: map an arena at the lowest free slot; undefined at the arena limit. */
+  private mapArena(): Arena | undefined {
+    const slot = this.addressSpace.mapArena();
+    if (slot === -1) return undefined;
+    const arena = newArena(this.addressSpace, slot);
+    this.arenas.push(arena);
+    this.arenas.sort((a, b) => a.slot - b.slot);
+    return arena;
+  }
+
+  // ── freeing ─────────────────────────────────────────────────────────────────────────────
+
+  /** §3: the block becomes free; an emptied pool forgets its class; the arena rule runs. */
+  private release(live: Live): void {
+    if (live.raw) {
+      this.addressSpace.unmapRaw(live.address);
+      return;
+    }
+    const { arena, pool, index } = live;
+    pool.blocks[index] = undefined;
+    pool.live--;
+    if (pool.live > 0) return;
+    pool.sizeClass = -1;
+    pool.blocks = [];
+    if (isArenaEmpty(arena) && shouldReleaseEmptyArena(arena, this.arenas, this.geometry)) {
+      this.arenas.splice(this.arenas.indexOf(arena), 1);
+      this.addressSpace.unmapArena(arena.slot);
+    }
+  }
+
+  // ── finding blocks ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * The live block at exactly p, or the misuse error for p (spec/errors.md). A small block finds
+   * its arena and pool by address arithmetic, as CPython's POOL_ADDR does.
+   */
+  private findLive(p: number, use: PointerUse): Live {
+    const slot = isAddressShaped(p) ? this.addressSpace.slotOf(p) : -1;
+    const arena = this.arenas.find((a) => a.slot === slot);
+    if (arena !== undefined) {
+      const pool = arena.pools[this.addressSpace.poolIndexIn(arena.slot, p)]!;
+      const index = pool.blocks.findIndex((block) => block?.address === p);
+      if (index !== -1) return { raw: false, arena, pool, index, block: pool.blocks[index]! };
+    }
+    const size = isAddressShaped(p) ? this.addressSpace.rawSize(p) : -1;
+    if (size !== -1) return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
+    return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
+  }
+
+  private readonly heapQuery: HeapQuery = {
+    isArenaMapped: (slot) => this.arenas.some((arena) => arena.slot === slot),
+    poolClass: (slot, pool) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.sizeClass,
+    isBlockLive: (slot, pool, block) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.blocks[block] !== undefined,
+  };
+
+  // ── reporting ───────────────────────────────────────────────────────────────────────────
+
+  stats(): Stats {
+    const poolsPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
+    const blocksPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
+    for (const arena of this.arenas) {
+      for (const pool of arena.pools) {
+        if (pool.live === 0) continue;
+        poolsPerClass[pool.sizeClass]!++;
+        blocksPerClass[pool.sizeClass]! += pool.live;
+      }
+    }
+    return buildStats(this.geometry, this.addressSpace, {
+      poolsPerClass,
+      blocksPerClass,
+      requestedCurrent: this.requested.current,
+      requestedPeak: this.requested.peak,
+    });
+  }
+
+  snapshot(): HeapSnapshot {
+    return {
+      arenas: this.arenas.map((arena) => ({
+        slot: arena.slot,
+        address: arena.address,
+        pools: arena.pools
+          .filter((pool) => pool.live > 0)
+          .map((pool) => ({
+            index: pool.index,
+            address: pool.address,
+            sizeClass: pool.sizeClass,
+            blocks: pool.blocks.filter((b): b is Block => b !== undefined).map((b) => [b.address, b.requested] as const),
+          })),
+      })),
+      raw: this.addressSpace.rawBlocks(),
+    };
+  }
+
+  /** Invariant 12: the heap objects agree with each other and with the address space. */
+  check(): void {
+    const g = this.geometry;
+    const problems: string[] = [];
+    const mapped = [...this.addressSpace.mappedSlots()];
+    const slots = this.arenas.map((arena) => arena.slot);
+    if (mapped.join() !== slots.join()) problems.push(`arenas [${slots}] differ from mapped slots [${mapped}]`);
+    if (slots.some((slot, i) => i > 0 && slot <= slots[i - 1]!)) problems.push(`arenas are not in address order: [${slots}]`);
+    let requested = 0;
+    for (const arena of this.arenas) {
+      if (arena.pools.length !== g.poolsPerArena) problems.push(`arena ${arena.slot} has ${arena.pools.length} pools`);
+      for (const pool of arena.pools) {
+        const where = `arena ${arena.slot} pool ${pool.index}`;
+        const live = pool.blocks.filter((b) => b !== undefined).length;
+        if (live !== pool.live) problems.push(`${where}: live = ${pool.live} but ${live} blocks are live`);
+        if ((pool.sizeClass === -1) !== (pool.live === 0)) problems.push(`${where}: class ${pool.sizeClass} with ${pool.live} live blocks`);
+        if (pool.sizeClass === -1) continue;
+        const size = g.classSizes[pool.sizeClass]!;
+        if (pool.blocks.length !== g.blocksPerPool[pool.sizeClass]) problems.push(`${where}: ${pool.blocks.length} block slots for class ${pool.sizeClass}`);
+        pool.blocks.forEach((block, k) => {
+          if (block === undefined) return;
+          requested += block.requested;
+          if (block.address !== pool.address + blockOffset(g, pool.sizeClass, k)) problems.push(`${where}: block ${k} at ${hex(block.address)}`);
+          const fits = block.requested <= size && (sizeClassOf(g, block.requested) === pool.sizeClass || 4 * block.requested > 3 * size);
+          if (!fits) problems.push(`${where}: block ${k} holds a request of ${block.requested} bytes in class ${pool.sizeClass}`);
+        });
+      }
+    }
+    const emptyArenas = this.arenas.filter(isArenaEmpty).length;
+    if (emptyArenas > (g.keepEmptyArena ? 1 : 0)) problems.push(`${emptyArenas} wholly empty arenas are mapped`);
+    for (const raw of this.addressSpace.rawBlocks()) requested += raw.requested;
+    if (requested !== this.requested.current) problems.push(`requested.current = ${this.requested.current} but live blocks asked for ${requested}`);
+    if (problems.length > 0) throw new IntegrityError(this.kind, problems);
+  }
+}
