@@ -144,7 +144,7 @@ export function defineGeometry(options: GeometryOptions, name?: string): Geometr
     maxRequest,
   };
   return Object.freeze({
-    name: name ?? presetNameOf(canonical) ?? describe(canonical),
+    name: name ?? presetNameOf(canonical, (options as { name?: unknown }).name) ?? describe(canonical),
     ...canonical,
     alignmentShift: Math.log2(A),
     sizeClasses,
@@ -209,8 +209,11 @@ export const PRESET_OPTIONS = {
 
 export type PresetName = keyof typeof PRESET_OPTIONS;
 
-function presetNameOf(g: Required<GeometryOptions>): PresetName | undefined {
-  for (const [name, preset] of Object.entries(PRESET_OPTIONS) as [PresetName, GeometryOptions][]) {
+/** The preset these parameters equal (the spread-in preset's own name first), if any. */
+function presetNameOf(g: Required<GeometryOptions>, spreadName: unknown): PresetName | undefined {
+  const entries = Object.entries(PRESET_OPTIONS) as [PresetName, GeometryOptions][];
+  entries.sort(([a], [b]) => Number(b === spreadName) - Number(a === spreadName));
+  for (const [name, preset] of entries) {
     const full = { maxRequest: Number.MAX_SAFE_INTEGER, ...preset };
     if ((Object.keys(full) as (keyof GeometryOptions)[]).every((k) => full[k] === g[k])) return name;
   }
