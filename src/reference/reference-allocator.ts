@@ -1,7 +1,8 @@
 /**
  * The reference allocator: the address-ordered policy of spec/policy.md written to be read.
  * Every decision is one function of policy.ts; this file only strings them together and keeps
- * the books. Linear scans everywhere; speed does not matter.
+ * the books. Linear scans everywhere; speed does not matter. The steps are protected so that
+ * seeded-bug variants (the audit's catalogue, the tests' injected bugs) can override one each.
  *
  *   malloc(n)  ── n = 0 or n > T ─────────────────────────────► raw region (§1)
  *      │ class c = (n − 1) >> log2(A)
@@ -22,7 +23,7 @@ import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./hea
 import { arenaForNewPool, lowestEmptyPool, lowestFreeBlock, lowestPartlyUsedPool, shouldReleaseEmptyArena } from "./policy.ts";
 
 /** Where a live block lives: a small block's pool and arena, or a raw block. */
-type Live =
+export type Live =
   | { readonly raw: false; readonly arena: Arena; readonly pool: Pool; readonly index: number; readonly block: Block }
   | { readonly raw: true; readonly address: number; readonly size: number; readonly requested: number };
 
@@ -31,7 +32,7 @@ export class ReferenceAllocator implements Allocator {
   readonly geometry: Geometry;
   readonly addressSpace: AddressSpace;
   /** Mapped arenas in address order. */
-  private readonly arenas: Arena[] = [];
+  protected readonly arenas: Arena[] = [];
   private readonly requested = new RequestedBytes();
 
   constructor(geometry: Geometry, space: AddressSpace) {
@@ -75,47 +76,77 @@ export class ReferenceAllocator implements Allocator {
   }
 
   usableSize(p: number): number {
-    const live = this.findLive(p, "usableSize");
-    return live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
+    return this.usable(this.findLive(p, "usableSize"));
   }
 
   bytes(p: number): Uint8Array {
-    return this.addressSpace.view(p, this.usableSize(p));
+    return this.addressSpace.view(p, this.usable(this.findLive(p, "bytes")));
+  }
+
+  private usable(live: Live): number {
+    return live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
   }
 
   // ── allocation ──────────────────────────────────────────────────────────────────────────
 
   /** §1–§2: the address for a request of n bytes, or null when out of memory. */
-  private allocate(n: number): number | null {
+  protected allocate(n: number): number | null {
     const sizeClass = sizeClassOf(this.geometry, n);
     if (sizeClass === -1) return this.allocateRaw(n);
-    const pool = lowestPartlyUsedPool(this.arenas, sizeClass, this.geometry) ?? this.takeEmptyPool(sizeClass);
+    const pool = this.choosePool(sizeClass) ?? this.takeEmptyPool(sizeClass);
     if (pool === undefined) return null;
-    const index = lowestFreeBlock(pool);
+    const index = this.chooseBlock(pool);
     const block: Block = { address: pool.address + blockOffset(this.geometry, sizeClass, index), requested: n };
     pool.blocks[index] = block;
     pool.live++;
     return block.address;
   }
 
+  // The policy decisions, one method each, so a seeded-bug variant overrides exactly one.
+
+  /** §2.1 */
+  protected choosePool(sizeClass: number): Pool | undefined {
+    return lowestPartlyUsedPool(this.arenas, sizeClass, this.geometry);
+  }
+
+  /** §2.2 */
+  protected chooseBlock(pool: Pool): number {
+    return lowestFreeBlock(pool);
+  }
+
+  /** §2.3 */
+  protected chooseArena(): Arena | undefined {
+    return arenaForNewPool(this.arenas);
+  }
+
+  /** §2.4 */
+  protected chooseEmptyPool(arena: Arena): Pool {
+    return lowestEmptyPool(arena)!;
+  }
+
+  /** §2.6 */
+  protected shouldRelease(arena: Arena): boolean {
+    return shouldReleaseEmptyArena(arena, this.arenas, this.geometry);
+  }
+
   /** §1: size 0 and sizes above T are mapped in the raw region. */
-  private allocateRaw(n: number): number | null {
+  protected allocateRaw(n: number): number | null {
     const address = this.addressSpace.mapRaw(n);
     return address === -1 ? null : address;
   }
 
   /** §2.3–§2.5: an empty pool, now of class c, from the best arena or a newly mapped one. */
-  private takeEmptyPool(sizeClass: number): Pool | undefined {
-    const arena = arenaForNewPool(this.arenas) ?? this.mapArena();
+  protected takeEmptyPool(sizeClass: number): Pool | undefined {
+    const arena = this.chooseArena() ?? this.mapArena();
     if (arena === undefined) return undefined;
-    const pool = lowestEmptyPool(arena)!;
+    const pool = this.chooseEmptyPool(arena);
     pool.sizeClass = sizeClass;
     pool.blocks = new Array<Block | undefined>(this.geometry.blocksPerPool[sizeClass]!).fill(undefined);
     return pool;
   }
 
   /** §2.5: map an arena at the lowest free slot; undefined at the arena limit. */
-  private mapArena(): Arena | undefined {
+  protected mapArena(): Arena | undefined {
     const slot = this.addressSpace.mapArena();
     if (slot === -1) return undefined;
     const arena = newArena(this.addressSpace, slot);
@@ -127,7 +158,7 @@ export class ReferenceAllocator implements Allocator {
   // ── freeing ─────────────────────────────────────────────────────────────────────────────
 
   /** §3: the block becomes free; an emptied pool forgets its class; the arena rule runs. */
-  private release(live: Live): void {
+  protected release(live: Live): void {
     if (live.raw) {
       this.addressSpace.unmapRaw(live.address);
       return;
@@ -138,7 +169,7 @@ export class ReferenceAllocator implements Allocator {
     if (pool.live > 0) return;
     pool.sizeClass = -1;
     pool.blocks = [];
-    if (isArenaEmpty(arena) && shouldReleaseEmptyArena(arena, this.arenas, this.geometry)) {
+    if (isArenaEmpty(arena) && this.shouldRelease(arena)) {
       this.arenas.splice(this.arenas.indexOf(arena), 1);
       this.addressSpace.unmapArena(arena.slot);
     }
@@ -150,7 +181,7 @@ export class ReferenceAllocator implements Allocator {
    * The live block at exactly p, or the misuse error for p (spec/errors.md). A small block finds
    * its arena and pool by address arithmetic, as CPython's POOL_ADDR does.
    */
-  private findLive(p: number, use: PointerUse): Live {
+  protected findLive(p: number, use: PointerUse): Live {
     const slot = isAddressShaped(p) ? this.addressSpace.slotOf(p) : -1;
     const arena = this.arenas.find((a) => a.slot === slot);
     if (arena !== undefined) {

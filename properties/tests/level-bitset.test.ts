@@ -1,0 +1,296 @@
+/**
+ * Unit tests for src/bits/level-bitset.ts, the summary-level bitset under the bitmap allocator
+ * (pool bits, partly used pools, arena buckets) and the address space's free arena slots.
+ * Every operation is checked against a plain boolean array, for every capacity 1..70 (bit 31,
+ * partial last words, the switch from one to two levels at 33) and some large ones (three and
+ * four levels). Regions are placed at an offset inside a larger Uint32Array whose other words
+ * hold a sentinel, so a write outside the region is caught.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  LevelBitset,
+  bitLayout,
+  clearBit,
+  ctz32,
+  fillFirst,
+  firstSetBit,
+  nextSetBit,
+  popcount32,
+  setBit,
+  testBit,
+  type BitLayout,
+} from "../../src/bits/level-bitset.ts";
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SENTINEL = 0xdeadbeef;
+const PAD = 3;
+
+/** A region for `capacity` bits at word offset PAD of an array padded with sentinels. */
+function region(capacity: number): { a: Uint32Array; base: number; layout: BitLayout } {
+  const layout = bitLayout(capacity);
+  const a = new Uint32Array(layout.totalWords + 2 * PAD).fill(SENTINEL);
+  a.fill(0, PAD, PAD + layout.totalWords);
+  return { a, base: PAD, layout };
+}
+
+const oracleFirst = (bits: boolean[], from = 0): number => {
+  for (let i = Math.max(0, from); i < bits.length; i++) if (bits[i]) return i;
+  return -1;
+};
+
+/** Everything about the region agrees with the oracle and the summaries are exact. */
+function verify(a: Uint32Array, base: number, layout: BitLayout, bits: boolean[], froms: readonly number[]): void {
+  const capacity = bits.length;
+  if (!a.subarray(0, base).every((w) => w === SENTINEL)) expect.fail("a word before the region was written");
+  if (!a.subarray(base + layout.totalWords).every((w) => w === SENTINEL)) expect.fail("a word after the region was written");
+  for (let i = 0; i < capacity; i++) if (testBit(a, base, i) !== bits[i]) expect.fail(`bit ${i}: ${testBit(a, base, i)} but oracle ${bits[i]}`);
+  // No bit past the capacity in level 0.
+  for (let i = capacity; i < 32 * layout.words[0]!; i++) if (testBit(a, base, i)) expect.fail(`bit ${i} past the capacity ${capacity} is set`);
+  // Summaries: bit w of level k ⇔ word w of level k-1 non-zero; nothing past the last word.
+  for (let level = 1; level < layout.offsets.length; level++) {
+    for (let w = 0; w < 32 * layout.words[level]!; w++) {
+      const nonZero = w < layout.words[level - 1]! && a[base + layout.offsets[level - 1]! + w] !== 0;
+      if (testBit(a, base + layout.offsets[level]!, w) !== nonZero) expect.fail(`summary level ${level} bit ${w}`);
+    }
+  }
+  if (firstSetBit(a, base, layout) !== oracleFirst(bits)) expect.fail(`first() = ${firstSetBit(a, base, layout)}, oracle ${oracleFirst(bits)} (capacity ${capacity})`);
+  for (const from of froms) {
+    const got = nextSetBit(a, base, layout, from);
+    if (got !== oracleFirst(bits, from)) expect.fail(`next(${from}) = ${got}, oracle ${oracleFirst(bits, from)} (capacity ${capacity})`);
+  }
+}
+
+const allFroms = (capacity: number): number[] => [...Array.from({ length: capacity + 1 }, (_, i) => i), capacity + 31, capacity + 32, 32 * Math.ceil(capacity / 32) + 5];
+
+function randomFroms(capacity: number, rng: () => number): number[] {
+  const froms = [0, capacity - 1, capacity, capacity + 1, 31, 32, 33, 1023, 1024, 1025];
+  for (let i = 0; i < 40; i++) froms.push(Math.floor(rng() * (capacity + 64)));
+  return froms.filter((f) => f >= 0);
+}
+
+const SMALL = Array.from({ length: 70 }, (_, i) => i + 1);
+const LARGE = [1021, 1023, 1024, 1025, 2047, 32 * 1024, 32 * 1024 + 1, 100_000, 32 * 32 * 32 * 32 + 7];
+
+describe("ctz32 and popcount32", () => {
+  it("ctz32 finds the lowest set bit, bit 31 included", () => {
+    for (let i = 0; i < 32; i++) {
+      expect(ctz32(1 << i)).toBe(i);
+      expect(ctz32((1 << i) | (i < 31 ? 1 << 31 : 0))).toBe(i);
+      expect(ctz32(-1 << i)).toBe(i);
+    }
+    expect(ctz32(0x80000000)).toBe(31);
+    expect(ctz32(0xffffffff)).toBe(0);
+  });
+
+  it("popcount32 counts bits of any word", () => {
+    const rng = mulberry32(0xb17c0);
+    const naive = (w: number): number => {
+      let n = 0;
+      for (let i = 0; i < 32; i++) n += (w >>> i) & 1;
+      return n;
+    };
+    for (const w of [0, 1, 0x80000000, 0xffffffff, -1, 0x7fffffff, 0x55555555, 0xaaaaaaaa]) expect(popcount32(w)).toBe(naive(w));
+    for (let i = 0; i < 5000; i++) {
+      const w = Math.floor(rng() * 2 ** 32);
+      expect(popcount32(w)).toBe(naive(w));
+    }
+  });
+});
+
+describe("bitLayout", () => {
+  it("has one word per 32 bits at each level, up to a single top word", () => {
+    for (const capacity of [...SMALL, ...LARGE]) {
+      const layout = bitLayout(capacity);
+      expect(layout.capacity).toBe(capacity);
+      expect(layout.words[0]).toBe(Math.ceil(capacity / 32));
+      for (let level = 1; level < layout.words.length; level++) {
+        expect(layout.words[level]).toBe(Math.ceil(layout.words[level - 1]! / 32));
+        expect(layout.offsets[level]).toBe(layout.offsets[level - 1]! + layout.words[level - 1]!);
+      }
+      expect(layout.words[layout.words.length - 1]).toBe(1);
+      expect(layout.totalWords).toBe(layout.words.reduce((s, w) => s + w, 0));
+    }
+    expect(bitLayout(32).words).toEqual([1]);
+    expect(bitLayout(33).words).toEqual([2, 1]);
+    expect(bitLayout(1021).words).toEqual([32, 1]); // a CPython 3.10+ pool of 16-byte blocks
+    expect(bitLayout(1025).words).toEqual([33, 2, 1]);
+  });
+});
+
+describe("region functions against a boolean array", () => {
+  it("set / clear / first / next for every capacity 1..70, every `from`", () => {
+    const rng = mulberry32(0x1e7e1);
+    for (const capacity of SMALL) {
+      const { a, base, layout } = region(capacity);
+      const bits = new Array<boolean>(capacity).fill(false);
+      const froms = allFroms(capacity);
+      verify(a, base, layout, bits, froms);
+      for (let op = 0; op < 6 * capacity + 20; op++) {
+        const i = Math.floor(rng() * capacity);
+        if (rng() < 0.55) {
+          setBit(a, base, layout, i);
+          bits[i] = true;
+        } else {
+          clearBit(a, base, layout, i);
+          bits[i] = false;
+        }
+        verify(a, base, layout, bits, froms);
+      }
+      // Drain from the top, then from the bottom.
+      for (let i = capacity - 1; i >= 0; i--) {
+        clearBit(a, base, layout, i);
+        bits[i] = false;
+        verify(a, base, layout, bits, froms);
+      }
+      for (let i = 0; i < capacity; i++) {
+        setBit(a, base, layout, i);
+        bits[i] = true;
+        verify(a, base, layout, bits, froms);
+      }
+    }
+  });
+
+  it("bit 31 and the last bit of each word are found (signed 1 << 31)", () => {
+    for (const capacity of [32, 33, 63, 64, 65, 1024, 1025]) {
+      const { a, base, layout } = region(capacity);
+      const bits = new Array<boolean>(capacity).fill(false);
+      for (let i = 31; i < capacity; i += 32) {
+        setBit(a, base, layout, i);
+        bits[i] = true;
+      }
+      verify(a, base, layout, bits, allFroms(capacity));
+      clearBit(a, base, layout, 31);
+      bits[31] = false;
+      verify(a, base, layout, bits, allFroms(capacity));
+      setBit(a, base, layout, capacity - 1);
+      bits[capacity - 1] = true;
+      verify(a, base, layout, bits, allFroms(capacity));
+    }
+  });
+
+  it("clearing an already clear bit and setting a set bit change nothing", () => {
+    for (const capacity of [1, 31, 32, 33, 64, 65, 1025]) {
+      const { a, base, layout } = region(capacity);
+      const bits = new Array<boolean>(capacity).fill(false);
+      clearBit(a, base, layout, capacity - 1);
+      verify(a, base, layout, bits, allFroms(capacity));
+      setBit(a, base, layout, 0);
+      setBit(a, base, layout, 0);
+      bits[0] = true;
+      clearBit(a, base, layout, capacity - 1 === 0 ? 0 : capacity - 1);
+      if (capacity === 1) bits[0] = false;
+      verify(a, base, layout, bits, allFroms(capacity));
+    }
+  });
+
+  it("fillFirst sets exactly [0, count) and clears the rest, summaries included", () => {
+    for (const capacity of SMALL) {
+      for (let count = 0; count <= capacity; count++) {
+        const { a, base, layout } = region(capacity);
+        // Start dirty: every bit set, so fillFirst must clear as well as set.
+        fillFirst(a, base, layout, capacity);
+        fillFirst(a, base, layout, count);
+        const bits = Array.from({ length: capacity }, (_, i) => i < count);
+        verify(a, base, layout, bits, allFroms(capacity));
+      }
+    }
+    for (const capacity of LARGE) {
+      for (const count of [0, 1, 31, 32, 33, capacity - 33, capacity - 1, capacity]) {
+        if (count < 0) continue;
+        const { a, base, layout } = region(capacity);
+        fillFirst(a, base, layout, capacity);
+        fillFirst(a, base, layout, count);
+        const bits = Array.from({ length: capacity }, (_, i) => i < count);
+        verify(a, base, layout, bits, randomFroms(capacity, mulberry32(count)));
+      }
+    }
+  });
+
+  it("large capacities (two to five levels): random set / clear, random `from`", () => {
+    const rng = mulberry32(0x1a26e);
+    for (const capacity of LARGE) {
+      const { a, base, layout } = region(capacity);
+      const bits = new Array<boolean>(capacity).fill(false);
+      // Sparse, so that next() has to climb levels to find the following bit.
+      for (let op = 0; op < 400; op++) {
+        const i = rng() < 0.1 ? capacity - 1 - Math.floor(rng() * 40) : Math.floor(rng() * capacity);
+        if (i < 0) continue;
+        if (rng() < 0.6) {
+          setBit(a, base, layout, i);
+          bits[i] = true;
+        } else {
+          clearBit(a, base, layout, i);
+          bits[i] = false;
+        }
+        if (op % 20 === 0) verify(a, base, layout, bits, randomFroms(capacity, rng));
+      }
+      verify(a, base, layout, bits, randomFroms(capacity, rng));
+      // Clear all but the very last bit: first() walks down from the top to it.
+      for (let i = 0; i < capacity; i++) if (bits[i]) clearBit(a, base, layout, i), (bits[i] = false);
+      setBit(a, base, layout, capacity - 1);
+      bits[capacity - 1] = true;
+      verify(a, base, layout, bits, [0, 1, capacity - 2, capacity - 1, capacity]);
+    }
+  });
+});
+
+describe("LevelBitset", () => {
+  it("add / delete / has / first / next / iteration against a boolean array, growing past its capacity", () => {
+    const rng = mulberry32(0x5e7);
+    for (const initial of [1, 31, 32, 33, 64, 1024]) {
+      const set = new LevelBitset(initial);
+      const oracle: boolean[] = [];
+      for (let op = 0; op < 3000; op++) {
+        const i = Math.floor(rng() * rng() * 5000);
+        if (rng() < 0.6) {
+          set.add(i);
+          oracle[i] = true;
+        } else {
+          set.delete(i);
+          oracle[i] = false;
+        }
+        if (op % 100 === 0) {
+          const bits = Array.from({ length: Math.max(oracle.length, set.capacity) }, (_, k) => oracle[k] === true);
+          expect(set.first()).toBe(oracleFirst(bits));
+          for (let t = 0; t < 20; t++) {
+            const from = Math.floor(rng() * (bits.length + 100));
+            expect(set.next(from)).toBe(oracleFirst(bits, from));
+            expect(set.has(from)).toBe(bits[from] === true);
+          }
+          expect([...set]).toEqual(bits.flatMap((b, k) => (b ? [k] : [])));
+          expect(set.summaryProblems()).toEqual([]);
+        }
+      }
+      expect(set.capacity).toBeGreaterThanOrEqual(initial);
+    }
+  });
+
+  it("a filled set holds exactly 0 … filled-1; delete beyond capacity and has() beyond are harmless", () => {
+    for (const filled of [1, 31, 32, 33, 1021, 16384]) {
+      const set = new LevelBitset(filled, filled);
+      expect(set.first()).toBe(0);
+      expect(set.has(filled - 1)).toBe(true);
+      expect(set.has(filled)).toBe(false);
+      expect(set.next(filled - 1)).toBe(filled - 1);
+      expect(set.next(filled)).toBe(-1);
+      set.delete(filled + 1000);
+      expect(set.has(filled + 1000)).toBe(false);
+      expect([...set].length).toBe(filled);
+      expect(set.summaryProblems()).toEqual([]);
+    }
+    const empty = new LevelBitset();
+    expect(empty.first()).toBe(-1);
+    expect(empty.next(0)).toBe(-1);
+    expect([...empty]).toEqual([]);
+  });
+});

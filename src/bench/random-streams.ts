@@ -1,0 +1,37 @@
+/**
+ * Pre-generated random numbers for the benchmarks, so the timed loops do no PRNG work: a stream
+ * of request sizes spread uniformly over every size class, and a stream of slots of the live set.
+ * Lengths are powers of two, indexed with a mask.
+ */
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomStreams {
+  /** Request sizes, uniform in 1 … smallThreshold: every class equally often. */
+  readonly sizes: Int32Array;
+  /** Uniform live-set slots: integers in 0 … slots − 1 (no modulo in the timed loops). */
+  readonly picks: Int32Array;
+  /** length − 1 of both streams (a power of two minus one). */
+  readonly mask: number;
+}
+
+export function randomStreams(seed: number, smallThreshold: number, slots: number, log2Length = 20): RandomStreams {
+  const rng = mulberry32(seed);
+  const length = 1 << log2Length;
+  const sizes = new Int32Array(length);
+  const picks = new Int32Array(length);
+  for (let i = 0; i < length; i++) {
+    sizes[i] = 1 + Math.floor(rng() * smallThreshold);
+    picks[i] = Math.floor(rng() * slots);
+  }
+  return { sizes, picks, mask: length - 1 };
+}

@@ -1,0 +1,450 @@
+/**
+ * The bitmap allocator: the address-ordered policy of spec/policy.md, decision for decision the
+ * same as the reference allocator (src/reference/), so the two give the same addresses, nulls,
+ * errors, stats, snapshots and address-space events (invariant 11). Only the way it finds things
+ * differs: typed arrays, one bit per block, summary words, per-class sets and buckets of arenas.
+ * No operation scans the heap. spec/bitmap.md describes each structure and maps each policy
+ * decision to one.
+ *
+ * ── Layout ──────────────────────────────────────────────────────────────────────────────────────
+ *
+ *   the simulated address space (AddressSpace): arena slots in address order, s = 0, 1, 2, …
+ *
+ *     slot 0                                           slot 1
+ *     ┌──────────┬──────────┬─────┬──────────┬───────┐┌──────────┬──────────┬─────┐
+ *     │  pool 0  │  pool 1  │ ... │ pool n-1 │ guard ││  pool 0  │  pool 1  │ ... │  n = poolsPerArena
+ *     └──────────┴──────────┴─────┴──────────┴───────┘└──────────┴──────────┴─────┘
+ *      gp = 0     gp = 1           gp = n-1            gp = n     gp = n+1          gp = s·n + i
+ *
+ *   A pool is named by its global pool index gp = s·n + i, so gp order is address order. A pointer
+ *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR), then tests one bit.
+ *
+ *   per pool gp (PoolTable)                       per arena slot s (PoolTable)
+ *     sizeClass  Int16Array    class, −1 = empty    emptyPools  Int32Array  empty pools in s
+ *     live       Int32Array    live blocks          mapped      Uint8Array  1 while mapped
+ *     address    Float64Array  first byte of gp
+ *
+ *   bitmaps.words (PoolBitmaps): one Uint32Array, a region of W words per pool, W = the words of
+ *   class 0's layout (the most blocks), so every class's layout fits:
+ *
+ *     region gp ┌──────────────────────────────────────────────┬──────────────────────┬───┐
+ *               │ level 0: bit k = 1 ⇔ block k is free         │ level 1: bit w = 1 ⇔ │top│
+ *               │ word 0  │ word 1  │ ...... │ word m−1        │ level-0 word w ≠ 0   │...│
+ *               │ 0 … 31  │ 32 … 63 │        │ (partial: zero  │                      │   │
+ *               │         │         │        │  past the last) │                      │   │
+ *               └──────────────────────────────────────────────┴──────────────────────┴───┘
+ *     a class-c pool uses bitLayout(blocksPerPool[c]) at the start of its region. 3.12, class 0:
+ *     1021 blocks = 32 level-0 words under 1 summary word: the lowest free block is two ctz.
+ *
+ *   requestedSizes.slack  Uint8Array [gp·B + k] = classSize − requested, B = blocksPerPool[0]
+ *                         (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array
+ *                         or Uint32Array only when that exceeds a byte)
+ *
+ *   classes (ClassPools), per size class c:
+ *     partly[c]  LevelBitset over gp   member ⇔ a class-c pool with 0 < live < blocksPerPool[c]
+ *                ┌───────────────────────────┐
+ *                │ . . 1 . . 1 . . . 1 . . … │   lowest[c] = its first member (Int32Array, −1 if
+ *                └───────────────────────────┘   none): CPython's usedpools[c] head, by address
+ *     pools[c], blocks[c]  Int32Array  used pools and live blocks, for stats()
+ *
+ *   emptyPools  LevelBitset over gp: member ⇔ a pool of a mapped arena with no live block;
+ *               next(s·n) is the lowest empty pool of arena s
+ *
+ *   buckets (ArenaBuckets): the mapped arenas with at least one empty pool, by that count e
+ *     counts     [ . 1 . . 1 . . … 1 ]   LevelBitset over e = 1 … n: member ⇔ bucket[e] ≠ ∅
+ *                  e=1     e=4      e=n
+ *     bucket[1] = {5}                    LevelBitset over slots
+ *     bucket[4] = {0, 2}                 best() = bucket[counts.first()].first() = slot 5
+ *     bucket[n] = {3}                    the wholly empty arenas; whollyEmptyArenas counts them
+ *
+ * ── Costs ───────────────────────────────────────────────────────────────────────────────────────
+ *   L = levels of a LevelBitset (log32 of its capacity: at most 4 for any preset, as 16384 arenas
+ *   · 64 pools < 2^20); ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
+ *   every preset, written out by hand); W = words of a pool region; B = blocksPerPool[0];
+ *   n = poolsPerArena; C = size classes.
+ *
+ *   malloc, small   O(ℓ) = O(1): lowest[c], then the pool's lowest free bit, then counters.
+ *                   + O(L) when the pool fills up (leaves partly[c]).
+ *                   + O(L + W) when no pool of class c has room: buckets.best(), emptyPools.next(),
+ *                     a bucket move, filling the pool's bits.
+ *                   + O(n·L) when an arena is mapped; amortised O(1) array doubling per new slot.
+ *   malloc, raw     O(1) expected (the AddressSpace's Map).
+ *   free, small     O(1) to find the block (arithmetic and one bit), O(ℓ) to free it;
+ *                   + O(L) when the pool was full or becomes empty (sets, a bucket move);
+ *                   + O(n·L) when the arena is released (invariant 6); the empty-arena rule
+ *                     itself is O(1) (a counter).
+ *   free, raw       O(1) expected.
+ *   realloc         in place: O(1). Moved: malloc + copy of min(old usable, n) bytes + free.
+ *   usableSize      O(1).  bytes: O(1) + one view.
+ *   stats           O(C): buildStats over the per-class counters.
+ *   snapshot        O(mapped pools · W + live blocks + raw blocks · log raw blocks).
+ *   check           O(mapped pools · (W + B) + set members · L + C).
+ */
+import type { AddressSpace } from "../address-space.ts";
+import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
+import { LevelBitset } from "../bits/level-bitset.ts";
+import { IntegrityError } from "../errors.ts";
+import { reallocStaysInPlace, type Geometry } from "../geometry.ts";
+import { type PointerUse, classifyBadPointer, validateSize } from "../misuse.ts";
+import { RequestedBytes, buildStats } from "../stats.ts";
+import { ArenaBuckets } from "./arena-buckets.ts";
+import { bitmapProblems } from "./bitmap-check.ts";
+import type { BitmapHeap } from "./bitmap-heap.ts";
+import { BitmapHeapQuery } from "./bitmap-heap-query.ts";
+import { bitmapSnapshot } from "./bitmap-snapshot.ts";
+import { ClassPools } from "./class-pools.ts";
+import { PoolBitmaps } from "./pool-bitmaps.ts";
+import { PoolTable } from "./pool-table.ts";
+import { RequestedSizes } from "./requested-sizes.ts";
+import { doubledCapacity } from "./typed-growth.ts";
+
+export class BitmapAllocator implements Allocator, BitmapHeap {
+  readonly kind = "bitmap";
+  readonly geometry: Geometry;
+  readonly addressSpace: AddressSpace;
+  readonly table: PoolTable;
+  readonly bitmaps: PoolBitmaps;
+  readonly requestedSizes: RequestedSizes;
+  readonly classes: ClassPools;
+  readonly buckets: ArenaBuckets;
+  readonly emptyPools: LevelBitset;
+  readonly requested = new RequestedBytes();
+  private emptyArenaCount = 0;
+  /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
+  private readonly arenaBytes: (Uint8Array | undefined)[] = [];
+  private readonly query: BitmapHeapQuery;
+  /** Set by `locateSmall`: the block index within the pool it returned. */
+  private foundBlock = 0;
+
+  // Geometry numbers as plain fields, for the hot paths.
+  private readonly threshold: number;
+  private readonly alignmentShift: number;
+  private readonly maxRequest: number;
+  private readonly poolSize: number;
+  private readonly poolOverhead: number;
+  private readonly poolsPerArena: number;
+  private readonly keepEmptyArena: boolean;
+  private readonly classSizes: Int32Array;
+  private readonly blocksPerPool: Int32Array;
+  /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see locateSmall). */
+  private readonly classInverse: Float64Array;
+  private readonly regionBase: number;
+  private readonly slotStride: number;
+  /** 1 / slotStride and 1 / poolSize: both powers of two, so the products are exact. */
+  private readonly inverseSlotStride: number;
+  private readonly inversePoolSize: number;
+  private readonly firstPoolOffset: number;
+
+  constructor(geometry: Geometry, space: AddressSpace) {
+    this.geometry = geometry;
+    this.addressSpace = space;
+    this.threshold = geometry.smallThreshold;
+    this.alignmentShift = geometry.alignmentShift;
+    this.maxRequest = geometry.maxRequest;
+    this.poolSize = geometry.poolSize;
+    this.poolOverhead = geometry.poolOverhead;
+    this.poolsPerArena = geometry.poolsPerArena;
+    this.keepEmptyArena = geometry.keepEmptyArena;
+    this.classSizes = Int32Array.from(geometry.classSizes);
+    this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
+    this.classInverse = Float64Array.from(geometry.classSizes, (size) => 1 / size);
+    this.regionBase = space.arenaRegionBase;
+    this.slotStride = space.stride;
+    this.inverseSlotStride = 1 / space.stride;
+    this.inversePoolSize = 1 / geometry.poolSize;
+    this.firstPoolOffset = space.firstPoolOffset;
+    this.table = new PoolTable(geometry.poolsPerArena);
+    this.bitmaps = new PoolBitmaps(geometry, 0);
+    this.requestedSizes = new RequestedSizes(geometry, 0);
+    this.classes = new ClassPools(geometry);
+    this.buckets = new ArenaBuckets(geometry.poolsPerArena);
+    this.emptyPools = new LevelBitset(Math.max(32, geometry.poolsPerArena));
+    this.query = new BitmapHeapQuery(this);
+  }
+
+  get whollyEmptyArenas(): number {
+    return this.emptyArenaCount;
+  }
+
+  /** Bytes of typed-array metadata (tables, bits, requested sizes): the benchmarks report it. */
+  metadataBytes(): number {
+    const t = this.table;
+    return (
+      t.sizeClass.byteLength + t.live.byteLength + t.address.byteLength + t.emptyPools.byteLength + t.mapped.byteLength +
+      this.bitmaps.words.byteLength + this.requestedSizes.slack.byteLength
+    );
+  }
+
+  // ── the interface ───────────────────────────────────────────────────────────────────────
+
+  malloc(n: number): number | null {
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n); // throws (invariant 9)
+    const address = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
+    this.requested.change(n);
+    return address;
+  }
+
+  free(p: number | null): void {
+    if (p === null) return;
+    const gp = this.locateSmall(p);
+    if (gp !== -1) {
+      this.requested.change(-this.freeSmall(gp, this.foundBlock));
+      return;
+    }
+    const requested = typeof p === "number" ? this.addressSpace.rawRequested(p) : -1;
+    // Neither a live small block nor a live raw block: the misuse error, nothing changed (invariant 9).
+    if (requested === -1) classifyBadPointer(this.addressSpace, this.query, p, "free");
+    this.addressSpace.unmapRaw(p);
+    this.requested.change(-requested);
+  }
+
+  /** spec/policy.md §4, as the reference: in place, or allocate first, copy, free the old block. */
+  realloc(p: number | null, n: number): number | null {
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n);
+    if (p === null) return this.malloc(n);
+    const gp = this.locateSmall(p);
+    if (gp !== -1) return this.reallocSmall(p, gp, this.foundBlock, n);
+    const space = this.addressSpace;
+    const size = typeof p === "number" ? space.rawSize(p) : -1;
+    if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
+    const oldRequested = space.rawRequested(p);
+    const q = space.mapRaw(n); // raw blocks stay raw
+    if (q === -1) return null;
+    this.copy(p, q, Math.min(size, n));
+    space.unmapRaw(p);
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  usableSize(p: number): number {
+    return this.usable(p, "usableSize");
+  }
+
+  bytes(p: number): Uint8Array {
+    return this.addressSpace.view(p, this.usable(p, "bytes"));
+  }
+
+  /** O(1): the class size of a live small block, the size of a live raw block, or the error. */
+  private usable(p: number, use: PointerUse): number {
+    const gp = this.locateSmall(p);
+    if (gp !== -1) return this.classSizes[this.table.sizeClass[gp]!]!;
+    const size = typeof p === "number" ? this.addressSpace.rawSize(p) : -1;
+    if (size === -1) classifyBadPointer(this.addressSpace, this.query, p, use);
+    return size;
+  }
+
+  /** O(C): the counters are kept on every pool transition (invariant 7). */
+  stats(): Stats {
+    return buildStats(this.geometry, this.addressSpace, {
+      poolsPerClass: this.classes.pools,
+      blocksPerClass: this.classes.blocks,
+      requestedCurrent: this.requested.current,
+      requestedPeak: this.requested.peak,
+    });
+  }
+
+  snapshot(): HeapSnapshot {
+    return bitmapSnapshot(this);
+  }
+
+  /** Invariant 12: bits, counters, sets and buckets agree with each other and the address space. */
+  check(): void {
+    const problems = bitmapProblems(this);
+    for (let slot = 0; slot < Math.max(this.arenaBytes.length, this.table.capacity); slot++) {
+      const bytes = this.arenaBytes[slot];
+      const mapped = this.table.isMapped(slot);
+      if ((bytes !== undefined) !== mapped) problems.push(`arena ${slot}: cached arena view ${bytes !== undefined} but mapped ${mapped}`);
+      else if (bytes !== undefined && bytes.buffer !== this.addressSpace.view(this.addressSpace.arenaStart(slot), 1).buffer) {
+        problems.push(`arena ${slot}: cached arena view is not the mapped memory`);
+      }
+    }
+    if (problems.length > 0) throw new IntegrityError(this.kind, problems);
+  }
+
+  // ── allocation (spec/policy.md §2) ───────────────────────────────────────────────────────
+
+  /** A block of class (n−1) >> log2 A for a request of n bytes, or −1 at the arena limit. O(L). */
+  private allocateSmall(n: number): number {
+    const c = (n - 1) >> this.alignmentShift;
+    const classes = this.classes;
+    // §2.1: the lowest-address partly used pool of class c (invariant 5: reuse before growth).
+    let gp = classes.lowest[c]!;
+    if (gp === -1) {
+      gp = this.takeEmptyPool(c);
+      if (gp === -1) return -1;
+    }
+    // §2.2: its lowest free block.
+    const k = this.bitmaps.takeLowest(gp, c);
+    const table = this.table;
+    const live = table.live[gp]! + 1;
+    table.live[gp] = live;
+    if (live === this.blocksPerPool[c]) classes.removePartly(c, gp); // now full
+    else if (live === 1) classes.addPartly(c, gp); // a fresh pool with room left
+    const size = this.classSizes[c]!;
+    this.requestedSizes.set(gp, k, size - n);
+    classes.blocks[c]!++;
+    // Invariants 2–4: inside the pool, H + k·size from its start, size >= n.
+    return table.address[gp]! + this.poolOverhead + k * size;
+  }
+
+  /** §2.3–§2.5: the lowest empty pool of the best arena (or of a new one), now of class c. */
+  private takeEmptyPool(c: number): number {
+    let slot = this.buckets.best(); // §2.3: fewest empty pools, ties to the lowest address
+    if (slot === -1) {
+      slot = this.mapArena(); // §2.5
+      if (slot === -1) return -1;
+    }
+    const gp = this.emptyPools.next(slot * this.poolsPerArena); // §2.4
+    this.emptyPools.delete(gp);
+    const table = this.table;
+    const empty = table.emptyPools[slot]!;
+    table.emptyPools[slot] = empty - 1;
+    this.buckets.move(slot, empty, empty - 1);
+    if (empty === this.poolsPerArena) this.emptyArenaCount--;
+    table.sizeClass[gp] = c;
+    this.bitmaps.fill(gp, c);
+    this.classes.pools[c]!++;
+    return gp;
+  }
+
+  /** §2.5: map an arena at the lowest free slot; −1 at the arena limit. O(n·L). */
+  private mapArena(): number {
+    const slot = this.addressSpace.mapArena();
+    if (slot === -1) return -1;
+    const ppa = this.poolsPerArena;
+    if (slot >= this.table.capacity) {
+      const capacity = doubledCapacity(this.table.capacity, slot + 1, this.geometry.maxArenas);
+      this.table.ensureArenas(capacity);
+      this.bitmaps.ensurePools(capacity * ppa);
+      this.requestedSizes.ensurePools(capacity * ppa);
+    }
+    for (let i = 0; i < ppa; i++) {
+      this.emptyPools.add(slot * ppa + i);
+      this.table.address[slot * ppa + i] = this.addressSpace.poolAddress(slot, i);
+    }
+    this.table.mapped[slot] = 1;
+    this.table.emptyPools[slot] = ppa;
+    this.arenaBytes[slot] = this.addressSpace.view(this.addressSpace.arenaStart(slot), this.geometry.arenaSize);
+    this.buckets.add(slot, ppa);
+    this.emptyArenaCount++;
+    return slot;
+  }
+
+
+  // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
+
+  /** Frees block k of pool gp; returns the bytes it had been asked for. O(L). */
+  private freeSmall(gp: number, k: number): number {
+    const table = this.table;
+    const c = table.sizeClass[gp]!;
+    const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
+    this.bitmaps.release(gp, c, k);
+    const live = table.live[gp]! - 1;
+    table.live[gp] = live;
+    this.classes.blocks[c]!--;
+    if (live === 0) this.poolEmptied(gp, c);
+    else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp); // was full
+    return requested;
+  }
+
+  /** The pool forgets its class and becomes empty; a wholly empty arena meets §2.6. */
+  private poolEmptied(gp: number, c: number): void {
+    const table = this.table;
+    if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
+    table.sizeClass[gp] = -1;
+    this.classes.pools[c]!--;
+    this.emptyPools.add(gp);
+    const slot = Math.floor(gp / this.poolsPerArena);
+    const empty = table.emptyPools[slot]! + 1;
+    table.emptyPools[slot] = empty;
+    this.buckets.move(slot, empty - 1, empty);
+    if (empty === this.poolsPerArena) {
+      this.emptyArenaCount++;
+      // §2.6 (invariant 6): release unless the geometry keeps one and no other is empty. O(1).
+      if (!this.keepEmptyArena || this.emptyArenaCount > 1) this.releaseArena(slot);
+    }
+  }
+
+  /** Unmaps a wholly empty arena. O(n·L). */
+  private releaseArena(slot: number): void {
+    const ppa = this.poolsPerArena;
+    this.buckets.remove(slot, ppa);
+    this.emptyArenaCount--;
+    for (let gp = slot * ppa; gp < (slot + 1) * ppa; gp++) this.emptyPools.delete(gp);
+    this.table.mapped[slot] = 0;
+    this.table.emptyPools[slot] = 0;
+    this.arenaBytes[slot] = undefined; // let the memory go with the mapping
+    this.addressSpace.unmapArena(slot);
+  }
+
+  // ── realloc (spec/policy.md §4) ──────────────────────────────────────────────────────────
+
+  private reallocSmall(p: number, gp: number, k: number, n: number): number | null {
+    const size = this.classSizes[this.table.sizeClass[gp]!]!;
+    const oldRequested = size - this.requestedSizes.get(gp, k);
+    if (reallocStaysInPlace(size, n)) {
+      this.requestedSizes.set(gp, k, size - n);
+      this.requested.change(n - oldRequested);
+      return p;
+    }
+    // Allocate before freeing: on failure the old block is untouched (invariant 10).
+    const q = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    if (q === -1) return null;
+    this.copy(p, q, Math.min(size, n)); // invariant 8
+    this.freeSmall(gp, k); // gp and k still name the old block: it stayed live meanwhile
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  /** Copies `length` bytes between two live blocks (invariant 8); small to small without a view. */
+  private copy(from: number, to: number, length: number): void {
+    const space = this.addressSpace;
+    const fromSlot = space.slotOf(from);
+    const toSlot = space.slotOf(to);
+    if (fromSlot === -1 || toSlot === -1) {
+      space.view(to, length).set(space.view(from, length)); // a raw block is involved
+      return;
+    }
+    const source = this.arenaBytes[fromSlot]!;
+    const target = this.arenaBytes[toSlot]!;
+    const fromOffset = from - space.arenaStart(fromSlot);
+    const toOffset = to - space.arenaStart(toSlot);
+    if (source === target) target.copyWithin(toOffset, fromOffset, fromOffset + length);
+    else target.set(source.subarray(fromOffset, fromOffset + length), toOffset);
+  }
+
+
+  // ── finding blocks ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * The pool of the live small block starting exactly at p (and its block index in
+   * `foundBlock`), or −1: slot, pool and block by arithmetic, then one bit test. O(1).
+   * Everything else (raw blocks, misuse: header, interior, tail, freed, released, unknown
+   * pointers) is the caller's slow path, ending in classifyBadPointer (invariant 9).
+   */
+  private locateSmall(p: number): number {
+    if (typeof p !== "number") return -1;
+    const rel = p - this.regionBase;
+    if (!(rel >= 0)) return -1;
+    const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two
+    const table = this.table;
+    if (slot >= table.capacity || table.mapped[slot] !== 1) return -1;
+    const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
+    if (inArena < 0) return -1;
+    const index = Math.floor(inArena * this.inversePoolSize); // exact: P is a power of two
+    if (index >= this.poolsPerArena) return -1;
+    const gp = slot * this.poolsPerArena + index;
+    const c = table.sizeClass[gp]!;
+    if (c < 0) return -1;
+    const offset = inArena - index * this.poolSize - this.poolOverhead;
+    if (offset < 0) return -1;
+    // offset · (1/size) is within 2^-30 of k when offset = k·size (offset < 2^24), so rounding
+    // finds k, and the exact product k·size confirms it; a non-integer p never passes.
+    const k = Math.round(offset * this.classInverse[c]!);
+    if (k * this.classSizes[c]! !== offset || k >= this.blocksPerPool[c]! || this.bitmaps.isFree(gp, k)) return -1;
+    this.foundBlock = k;
+    return gp;
+  }
+
+}

@@ -1,0 +1,141 @@
+/**
+ * The free-block bits of every pool, in one Uint32Array (spec/bitmap.md §1.2).
+ *
+ *   words: │ region gp=0 │ region gp=1 │ region gp=2 │ …      one region of `regionWords` per pool
+ *   region of a class-c pool, laid out by bitLayout(blocksPerPool[c]):
+ *          │ level 0: bit k = 1 ⇔ block k is free │ level 1: bit w ⇔ level-0 word w ≠ 0 │ … │ top │
+ *
+ * The region stride is the layout of the class with the most blocks (class 0), so every class's
+ * layout fits in it; a pool of another class uses a prefix of its region. Finding the lowest free
+ * block is one ctz per level (`firstSetBit`), never a scan of the level-0 words: a 1021-block
+ * pool (3.12, class 0) is 32 level-0 words under one summary word (invariant 5's "lowest free
+ * block" in O(levels)).
+ */
+import { bitLayout, clearBit, ctz32, fillFirst, firstSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
+import type { Geometry } from "../geometry.ts";
+import { resized } from "./typed-growth.ts";
+
+export class PoolBitmaps {
+  /** Words per pool region: the total words of the largest class layout. */
+  readonly regionWords: number;
+  /** layouts[c] = bitLayout(blocksPerPool[c]). */
+  readonly layouts: readonly BitLayout[];
+  private readonly blocksPerPool: Int32Array;
+  /** levels[c]: 1 (≤ 32 blocks), 2 (≤ 1024 blocks: every CPython preset), or more. */
+  private readonly levels: Int32Array;
+  /** summaryOffset[c]: the word offset of level 1 in a class-c region (two-level fast path). */
+  private readonly summaryOffset: Int32Array;
+  /** The regions, `regionWords` per global pool index; grown with the arena capacity. */
+  words: Uint32Array;
+
+  constructor(geometry: Geometry, pools: number) {
+    this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
+    this.layouts = geometry.blocksPerPool.map((blocks) => bitLayout(blocks));
+    this.regionWords = Math.max(...this.layouts.map((layout) => layout.totalWords));
+    this.levels = Int32Array.from(this.layouts, (layout) => layout.offsets.length);
+    this.summaryOffset = Int32Array.from(this.layouts, (layout) => layout.offsets[1] ?? 0);
+    this.words = new Uint32Array(pools * this.regionWords);
+  }
+
+  /** Makes room for `pools` regions (amortised: called with doubled capacities). */
+  ensurePools(pools: number): void {
+    if (pools * this.regionWords > this.words.length) this.words = resized(this.words, pools * this.regionWords);
+  }
+
+  /** A pool becomes class c: every block free. O(words of class c's layout). */
+  fill(pool: number, sizeClass: number): void {
+    fillFirst(this.words, pool * this.regionWords, this.layouts[sizeClass]!, this.blocksPerPool[sizeClass]!);
+  }
+
+  /**
+   * Claims and returns the lowest free block (spec/policy.md §2.2). The pool must have one.
+   * O(levels): one- and two-level layouts (every CPython preset) are written out, so the usual
+   * case is two loads, two ctz and one or two stores; deeper layouts use the generic functions.
+   */
+  takeLowest(pool: number, sizeClass: number): number {
+    const words = this.words;
+    const base = pool * this.regionWords;
+    const levels = this.levels[sizeClass]!;
+    if (levels === 1) {
+      const word = words[base]!;
+      words[base] = word & (word - 1);
+      return ctz32(word);
+    }
+    if (levels === 2) {
+      const at = base + this.summaryOffset[sizeClass]!;
+      const summary = words[at]!;
+      const w = ctz32(summary);
+      const word = words[base + w]!;
+      const rest = word & (word - 1);
+      words[base + w] = rest;
+      if (rest === 0) words[at] = summary & (summary - 1); // that word is full now
+      return (w << 5) | ctz32(word);
+    }
+    const layout = this.layouts[sizeClass]!;
+    const block = firstSetBit(words, base, layout);
+    clearBit(words, base, layout, block);
+    return block;
+  }
+
+  /** Block k becomes free again. O(levels), written out for one and two levels. */
+  release(pool: number, sizeClass: number, block: number): void {
+    const words = this.words;
+    const base = pool * this.regionWords;
+    const levels = this.levels[sizeClass]!;
+    if (levels === 1) {
+      words[base] |= 1 << block;
+      return;
+    }
+    if (levels === 2) {
+      const w = block >>> 5;
+      const before = words[base + w]!;
+      words[base + w] = before | (1 << (block & 31));
+      if (before === 0) words[base + this.summaryOffset[sizeClass]!] |= 1 << w;
+      return;
+    }
+    setBit(words, base, this.layouts[sizeClass]!, block);
+  }
+
+  /** Whether block k of the pool is free (only meaningful for k < blocksPerPool of its class). */
+  isFree(pool: number, block: number): boolean {
+    return testBit(this.words, pool * this.regionWords, block);
+  }
+
+  /** The live blocks among bits 32w … 32w+31 of a class-c pool, as a word (1 = live). */
+  liveWord(pool: number, sizeClass: number, w: number): number {
+    const blocks = this.blocksPerPool[sizeClass]!;
+    const valid = blocks - 32 * w >= 32 ? -1 : (1 << (blocks - 32 * w)) - 1;
+    return ~this.words[pool * this.regionWords + w]! & valid;
+  }
+
+  /**
+   * Invariant 12 for one used pool: the level-0 bits count exactly the free blocks, no bit is set
+   * past the last block, and every summary bit says whether the word below it is non-zero.
+   */
+  problems(pool: number, sizeClass: number, live: number, where: string): string[] {
+    const problems: string[] = [];
+    const words = this.words;
+    const base = pool * this.regionWords;
+    const layout = this.layouts[sizeClass]!;
+    const blocks = this.blocksPerPool[sizeClass]!;
+    let free = 0;
+    for (let w = 0; w < layout.words[0]!; w++) {
+      const word = words[base + w]!;
+      free += popcount32(word);
+      const beyond = blocks - 32 * w >= 32 ? 0 : word & ~((1 << (blocks - 32 * w)) - 1);
+      if (beyond !== 0) problems.push(`${where}: level-0 word ${w} has bits set past block ${blocks - 1}`);
+    }
+    if (free !== blocks - live) problems.push(`${where}: ${free} free bits but ${blocks} blocks with ${live} live`);
+    for (let level = 1; level < layout.offsets.length; level++) {
+      const below = layout.words[level - 1]!;
+      const at = base + layout.offsets[level]!;
+      for (let w = 0; w < 32 * layout.words[level]!; w++) {
+        const nonZero = w < below && words[base + layout.offsets[level - 1]! + w] !== 0;
+        if (nonZero !== testBit(words, at, w)) {
+          problems.push(`${where}: summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}`);
+        }
+      }
+    }
+    return problems;
+  }
+}

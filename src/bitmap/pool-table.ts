@@ -1,0 +1,44 @@
+/**
+ * Per-pool and per-arena counts in typed arrays (spec/bitmap.md §1.1). A pool is named by its
+ * global index `gp = slot · poolsPerArena + i`; since arena slots are in address order and pools
+ * within an arena too, gp order is address order (spec/policy.md §2.1, §2.4).
+ *
+ *   sizeClass[gp]  Int16Array   the pool's class, −1 while it holds no live block (it forgets)
+ *   live[gp]       Int32Array   live blocks in the pool
+ *   address[gp]    Float64Array the pool's first byte (set when its arena is mapped), so malloc
+ *                               needs no division to turn gp into an address
+ *   emptyPools[s]  Int32Array   pools of arena slot s with no live block
+ *   mapped[s]      Uint8Array   1 while arena slot s is mapped
+ */
+import { resized } from "./typed-growth.ts";
+
+export class PoolTable {
+  readonly poolsPerArena: number;
+  /** Arena slots the arrays hold. */
+  capacity = 0;
+  sizeClass = new Int16Array(0);
+  live = new Int32Array(0);
+  address = new Float64Array(0);
+  emptyPools = new Int32Array(0);
+  mapped = new Uint8Array(0);
+
+  constructor(poolsPerArena: number) {
+    this.poolsPerArena = poolsPerArena;
+  }
+
+  /** Grows every array to `arenas` slots (the caller doubles); new pools are empty (class −1). */
+  ensureArenas(arenas: number): void {
+    if (arenas <= this.capacity) return;
+    const pools = arenas * this.poolsPerArena;
+    this.sizeClass = resized(this.sizeClass, pools, -1);
+    this.live = resized(this.live, pools);
+    this.address = resized(this.address, pools);
+    this.emptyPools = resized(this.emptyPools, arenas);
+    this.mapped = resized(this.mapped, arenas);
+    this.capacity = arenas;
+  }
+
+  isMapped(slot: number): boolean {
+    return slot >= 0 && slot < this.capacity && this.mapped[slot] === 1;
+  }
+}
