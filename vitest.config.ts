@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: "forks",
-    reporters: process.env.CI ? ["default"] : ["default"],
+    reporters: ["default", "./properties/reporters/operations-reporter.ts"],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

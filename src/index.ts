@@ -29,3 +29,8 @@ export type {
   RawSnapshot,
   BlockEntry,
 } from "./allocator.ts";
+
+// The property library: put any allocator with this interface (or an adapter) through the suite.
+export { verifyAllocator, type VerifyOptions, type VerifyReport, type VerifyProgress } from "../properties/verify-allocator.ts";
+export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
+export type { PropertyResult } from "../properties/run/run-property.ts";

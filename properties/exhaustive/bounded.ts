@@ -1,0 +1,81 @@
+/**
+ * Bounded-exhaustive mode: every sequence of up to `length` operations over a small alphabet, on
+ * tiny geometries, with every applicable invariant checked at once. Random runs find deep bugs;
+ * this finds every shallow one, with no luck involved (the "small scope hypothesis").
+ *
+ * The alphabet is chosen per geometry so that a few steps reach each interesting state: the
+ * smallest and largest class, the raw path and size 0, frees of the oldest and newest block,
+ * realloc within and across classes, a full pool, a full arena, draining everything, and misuse.
+ */
+import type { Geometry } from "../../src/geometry.ts";
+import { Driver, type CheckFactory } from "../model/driver.ts";
+import type { Op } from "../model/ops.ts";
+import type { SubjectFactory } from "../model/subject.ts";
+import { InvariantViolation } from "../model/violation.ts";
+
+export function alphabet(g: Geometry): Op[] {
+  const A = g.alignment;
+  const T = g.smallThreshold;
+  return [
+    { op: "malloc", n: A },
+    { op: "malloc", n: T },
+    { op: "malloc", n: T + 1 },
+    { op: "malloc", n: 0 },
+    { op: "free", pick: 0 },
+    { op: "free", pick: 1 },
+    { op: "realloc", pick: 0, n: Math.min(2 * A, T) },
+    { op: "realloc", pick: 0, n: T + 1 },
+    { op: "fill-pool", n: A },
+    { op: "fill-arena", n: T },
+    { op: "free-all" },
+    { op: "misuse", kind: "double-free", pick: 0 },
+    { op: "misuse", kind: "interior", pick: 0 },
+    { op: "round-trip", n: A },
+  ];
+}
+
+export interface ExhaustiveResult {
+  readonly sequences: number;
+  readonly operations: number;
+  readonly geometries: number;
+  readonly length: number;
+  readonly failure?: { readonly geometry: Geometry; readonly operations: readonly Op[]; readonly violation: InvariantViolation };
+  readonly seconds: number;
+}
+
+/** Every sequence of 1 … length letters, in order of length then lexicographically. */
+function* sequences(letters: number, length: number): Generator<number[]> {
+  for (let n = 1; n <= length; n++) {
+    const digits = new Array<number>(n).fill(0);
+    for (;;) {
+      yield digits;
+      let i = n - 1;
+      while (i >= 0 && ++digits[i]! === letters) digits[i--] = 0;
+      if (i < 0) break;
+    }
+  }
+}
+
+export function runExhaustive(factory: SubjectFactory, geometries: readonly Geometry[], length: number, checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[]): ExhaustiveResult {
+  const started = performance.now();
+  let count = 0;
+  let operations = 0;
+  for (const geometry of geometries) {
+    const letters = alphabet(geometry);
+    for (const digits of sequences(letters.length, length)) {
+      const subject = factory(geometry);
+      const driver = new Driver(subject, { geometry: subject.geometry, checks: checks(subject, geometry) });
+      const ops = digits.map((d) => letters[d]!);
+      count++;
+      try {
+        for (const op of ops) if (driver.canRun(op)) driver.apply(op);
+        driver.finish();
+      } catch (error) {
+        if (!(error instanceof InvariantViolation)) throw error;
+        return { sequences: count, operations: operations + driver.callCount, geometries: geometries.length, length, failure: { geometry, operations: driver.executed, violation: error }, seconds: (performance.now() - started) / 1000 };
+      }
+      operations += driver.callCount;
+    }
+  }
+  return { sequences: count, operations, geometries: geometries.length, length, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,62 @@
+/**
+ * Geometry arbitraries (spec/model.md §1), biased to tiny geometries: with pools of a few blocks
+ * and arenas of a few pools, random runs of a few dozen operations fill pools and arenas, release
+ * arenas, keep the empty one and run out of memory. Presets come in now and then so the real
+ * numbers are exercised too. Every field shrinks towards the smallest, simplest geometry.
+ */
+import fc from "fast-check";
+import { defineGeometry, geometries, type Geometry, type PresetName } from "../../src/geometry.ts";
+
+/** The families the suites run over. */
+export const GEOMETRY_FAMILIES = ["tiny", "presets"] as const;
+export type GeometryFamily = (typeof GEOMETRY_FAMILIES)[number];
+
+/**
+ * A tiny geometry. Pool sizes 64 … 512, 1 … 6 pools per arena, 1 … 5 arenas, both alignments,
+ * both pool-alignment modes and both empty-arena rules. Fields are repaired to the nearest valid
+ * geometry rather than filtered, so every draw is used.
+ */
+export const tinyGeometry: fc.Arbitrary<Geometry> = fc
+  .record({
+    alignment: fc.constantFrom(16, 8),
+    classes: fc.integer({ min: 1, max: 8 }),
+    poolSize: fc.constantFrom(128, 256, 64, 512),
+    headerUnits: fc.constantFrom(1, 0, 2),
+    pools: fc.integer({ min: 2, max: 6 }),
+    poolAlignedArenas: fc.boolean(),
+    maxArenas: fc.integer({ min: 2, max: 5 }),
+    keepEmptyArena: fc.boolean(),
+  })
+  .map(({ alignment, classes, poolSize, headerUnits, pools, poolAlignedArenas, maxArenas, keepEmptyArena }) => {
+    const poolOverhead = headerUnits * alignment;
+    const maxClasses = Math.floor((poolSize - poolOverhead) / alignment);
+    return defineGeometry({
+      alignment,
+      smallThreshold: Math.min(classes, maxClasses) * alignment,
+      poolSize,
+      arenaSize: pools * poolSize,
+      poolOverhead,
+      poolAlignedArenas,
+      maxArenas,
+      keepEmptyArena,
+    });
+  });
+
+/** Named tiny geometries for deterministic suites and bounded-exhaustive runs. */
+export const TINY_GEOMETRIES: readonly Geometry[] = [
+  defineGeometry({ alignment: 16, smallThreshold: 64, poolSize: 128, arenaSize: 512, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 3, keepEmptyArena: true }),
+  defineGeometry({ alignment: 16, smallThreshold: 48, poolSize: 128, arenaSize: 384, poolOverhead: 16, poolAlignedArenas: false, maxArenas: 2, keepEmptyArena: false }),
+  defineGeometry({ alignment: 8, smallThreshold: 32, poolSize: 64, arenaSize: 256, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }),
+  defineGeometry({ alignment: 8, smallThreshold: 96, poolSize: 256, arenaSize: 768, poolOverhead: 0, poolAlignedArenas: false, maxArenas: 4, keepEmptyArena: false }),
+];
+
+export const presetGeometry: fc.Arbitrary<Geometry> = fc
+  .constantFrom<PresetName>("cpython-3.12", "cpython-3.8", "cpython-3.9", "cpython-3.10", "cpython-3.11", "cpython-3.13", "cpython-32bit")
+  .map((name) => geometries[name]);
+
+/** A geometry of the family, or (for "any") tiny four times in five. */
+export function geometryArbitrary(family: GeometryFamily | "any"): fc.Arbitrary<Geometry> {
+  if (family === "tiny") return tinyGeometry;
+  if (family === "presets") return presetGeometry;
+  return fc.oneof({ arbitrary: tinyGeometry, weight: 4 }, { arbitrary: presetGeometry, weight: 1 });
+}

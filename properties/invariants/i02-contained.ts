@@ -1,0 +1,34 @@
+/**
+ * Invariant 2, contained: a small block lies inside the payload of a pool of a mapped arena; a
+ * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log.
+ */
+import { hex } from "../../src/errors.ts";
+import { violation } from "../model/violation.ts";
+import { isPymallocStyle, type Invariant } from "./invariant.ts";
+
+export const contained: Invariant = {
+  number: 2,
+  title: "contained: a small block lies inside the payload of a pool of a mapped arena",
+  applies: isPymallocStyle,
+  check: ({ shadow, geometry }) => ({
+    invariant: 2,
+    after(call) {
+      const block = call.created;
+      if (block === undefined) return;
+      const g = geometry!;
+      if (block.raw) {
+        const size = shadow.rawMappings.get(block.address);
+        if (size === undefined || size < block.usable) {
+          throw violation(2, `raw block ${hex(block.address)} of ${block.usable} bytes is not inside a raw mapping${size === undefined ? "" : ` (mapping holds ${size})`}`);
+        }
+        return;
+      }
+      if (block.address + block.usable > block.pool + g.poolSize) {
+        throw violation(2, `block [${hex(block.address)}, ${hex(block.address + block.usable)}) runs past the end of pool ${hex(block.pool)}`);
+      }
+      if (shadow.arenaContaining(block.pool, g.poolSize) === -1) {
+        throw violation(2, `block ${hex(block.address)}: its pool ${hex(block.pool)} is not inside a mapped arena`);
+      }
+    },
+  }),
+};

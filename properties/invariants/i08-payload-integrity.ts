@@ -1,0 +1,60 @@
+/**
+ * Invariant 8, payload integrity: bytes written to a live block survive every other operation,
+ * and realloc keeps the first min(old usable size, n) bytes. Every new block gets its own fill
+ * pattern over all its usable bytes; blocks are verified before they are freed or reallocated,
+ * a rotating share of the live set after every step, and all of them at the end.
+ */
+import { hex } from "../../src/errors.ts";
+import { patternMismatch, writePattern } from "../model/payload.ts";
+import type { ShadowBlock } from "../model/shadow-heap.ts";
+import { violation } from "../model/violation.ts";
+import type { Invariant } from "./invariant.ts";
+
+/** Live blocks verified after each step, round-robin. */
+const SWEEP_PER_STEP = 24;
+
+export const payloadIntegrity: Invariant = {
+  number: 8,
+  title: "payload integrity: block contents survive other operations; realloc keeps the prefix",
+  applies: (subject) => subject.bytes !== undefined,
+  check: ({ subject, shadow }) => {
+    let cursor = 0;
+    const view = (block: ShadowBlock): Uint8Array => {
+      const bytes = subject.bytes!(block.address);
+      if (bytes.length !== block.usable) throw violation(8, `bytes(${hex(block.address)}) has ${bytes.length} bytes, the block has ${block.usable}`);
+      return bytes;
+    };
+    const verify = (block: ShadowBlock, why: string): void => {
+      const at = patternMismatch(view(block), block.fill);
+      if (at !== -1) throw violation(8, `block ${hex(block.address)} (${block.usable} bytes) was overwritten at offset ${at}, found ${why}`);
+    };
+    return {
+      invariant: 8,
+      before(call) {
+        if (call.target !== undefined && call.expectedError === undefined) verify(call.target, `before ${call.kind}`);
+      },
+      after(call) {
+        const created = call.created;
+        if (created === undefined) return;
+        const bytes = view(created);
+        const old = call.target;
+        if (call.kind === "realloc" && old !== undefined) {
+          const kept = Math.min(old.usable, call.n!);
+          const at = patternMismatch(bytes, old.fill, kept);
+          if (at !== -1) throw violation(8, `realloc(${hex(old.address)}, ${call.n}) to ${hex(created.address)} lost byte ${at} of the ${kept} it must keep`);
+        }
+        writePattern(bytes, created.fill);
+      },
+      afterStep() {
+        const live = shadow.live;
+        for (let i = 0; i < Math.min(SWEEP_PER_STEP, live.length); i++) {
+          cursor = (cursor + 1) % live.length;
+          verify(live[cursor]!, "in the sweep after the step");
+        }
+      },
+      finish() {
+        for (const block of shadow.live) verify(block, "at the end");
+      },
+    };
+  },
+};

@@ -1,0 +1,22 @@
+/**
+ * Invariant 12, self-check: the allocator's own check() passes after every operation.
+ */
+import { IntegrityError } from "../../src/errors.ts";
+import { violation } from "../model/violation.ts";
+import type { Invariant } from "./invariant.ts";
+
+export const selfCheck: Invariant = {
+  number: 12,
+  title: "self-check: check() passes after every operation",
+  applies: (subject) => subject.check !== undefined,
+  check: ({ subject }) => {
+    const run = () => {
+      try {
+        subject.check!();
+      } catch (error) {
+        throw violation(12, error instanceof IntegrityError ? error.message : `check() threw ${String(error)}`);
+      }
+    };
+    return { invariant: 12, afterStep: run, finish: run };
+  },
+};

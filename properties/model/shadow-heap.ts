@@ -1,0 +1,291 @@
+/**
+ * The shadow heap: the test's own record of the heap, and the oracle of every invariant.
+ *
+ * It is built only from what `malloc`/`realloc` returned, what `free` was given, the geometry the
+ * allocator claims to follow, and the simulated OS's map/unmap log. It never asks the allocator
+ * how it sees itself (spec/invariants.md: a buggy allocator can describe itself consistently).
+ *
+ * From addresses alone it derives the pymalloc picture the invariants talk about: a small block's
+ * pool is its address rounded down to P, the pool's arena is the mapped arena containing it, a
+ * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
+ */
+import type { AddressSpaceEvent } from "../../src/address-space.ts";
+import type { Geometry } from "../../src/geometry.ts";
+
+export interface ShadowBlock {
+  readonly address: number;
+  /** The size asked for (changed by an in-place realloc). */
+  n: number;
+  /** Bytes the caller may use: the class size, or max(n, 1) raw (spec/model.md §5). */
+  readonly usable: number;
+  readonly raw: boolean;
+  /** Size class, or -1 for a raw block. */
+  readonly sizeClass: number;
+  /** Pool address (address rounded down to P), or -1 for a raw block. */
+  readonly pool: number;
+  /** Seed of the block's fill pattern (payload.ts). */
+  fill: number;
+  /** Position in `live` (kept by swap-removal). */
+  slot: number;
+}
+
+export interface ShadowPool {
+  readonly address: number;
+  readonly sizeClass: number;
+  live: number;
+  /** Start of the mapped arena containing the pool, or -1 when none does (invariant 2). */
+  readonly arena: number;
+}
+
+export interface ShadowArena {
+  readonly start: number;
+  /** Pools holding a live block. */
+  usedPools: number;
+}
+
+/** Pre-call facts some checks compare against (reuse before growth, no spurious OOM). */
+export interface ShadowFacts {
+  /** A pool of the request's class had a free block. */
+  readonly partlyUsedPool: boolean;
+  /** Some mapped arena had an empty pool. */
+  readonly arenaWithEmptyPool: boolean;
+  readonly arenasMapped: number;
+  readonly rawLiveBytes: number;
+}
+
+const FREED_MEMORY = 64;
+
+export class ShadowHeap {
+  readonly geometry: Geometry | undefined;
+  /** Live blocks, in a stable order that `pick` indexes (swap-removal keeps it deterministic). */
+  readonly live: ShadowBlock[] = [];
+  readonly byAddress = new Map<number, ShadowBlock>();
+  /** Recently freed addresses that are not live again: targets for double-free misuse. */
+  readonly freed: number[] = [];
+  /** Every raw block freed so far (raw addresses are never reused, spec/model.md §2). */
+  readonly freedRaw = new Set<number>();
+  /** Starts of arenas that were unmapped and are not mapped now: targets for released-arena misuse. */
+  readonly releasedArenas: number[] = [];
+
+  requestedCurrent = 0;
+  requestedPeak = 0;
+  rawLiveBytes = 0;
+  rawBlocks = 0;
+  smallBlocks = 0;
+
+  readonly pools = new Map<number, ShadowPool>();
+  readonly arenas = new Map<number, ShadowArena>();
+  /** Mapped arena starts, ascending. */
+  private arenaStarts: number[] = [];
+  /** Live raw mappings from the event log: address → size. */
+  readonly rawMappings = new Map<number, number>();
+  /** Per class: pools with 0 < live < blocksPerPool. */
+  private readonly partlyUsed: Int32Array;
+  arenasMappedTotal = 0;
+  arenasHighwater = 0;
+  mappedBytes = 0;
+  mappedPeak = 0;
+  private fillCounter = 0;
+
+  constructor(geometry: Geometry | undefined) {
+    this.geometry = geometry;
+    this.partlyUsed = new Int32Array(geometry?.sizeClasses ?? 0);
+  }
+
+  // ── what a request should get ──────────────────────────────────────────────────────────
+
+  /** Size class a request should get, or -1 for the raw path (spec/model.md §3). */
+  classFor(n: number): number {
+    const g = this.geometry;
+    if (g === undefined || n === 0 || n > g.smallThreshold) return -1;
+    return Math.ceil(n / g.alignment) - 1;
+  }
+
+  usableFor(n: number): number {
+    const c = this.classFor(n);
+    return c === -1 ? Math.max(n, 1) : this.geometry!.classSizes[c]!;
+  }
+
+  facts(n: number): ShadowFacts {
+    const c = this.classFor(n);
+    const ppa = this.geometry?.poolsPerArena ?? 0;
+    let arenaWithEmptyPool = false;
+    for (const arena of this.arenas.values()) {
+      if (arena.usedPools < ppa) {
+        arenaWithEmptyPool = true;
+        break;
+      }
+    }
+    return {
+      partlyUsedPool: c !== -1 && this.partlyUsed[c]! > 0,
+      arenaWithEmptyPool,
+      arenasMapped: this.arenas.size,
+      rawLiveBytes: this.rawLiveBytes,
+    };
+  }
+
+  // ── the event log ──────────────────────────────────────────────────────────────────────
+
+  applyEvent(event: AddressSpaceEvent): void {
+    switch (event.kind) {
+      case "map-arena": {
+        this.arenas.set(event.address, { start: event.address, usedPools: 0 });
+        this.arenaStarts = [...this.arenas.keys()].sort((a, b) => a - b);
+        const released = this.releasedArenas.indexOf(event.address);
+        if (released !== -1) this.releasedArenas.splice(released, 1);
+        this.arenasMappedTotal++;
+        this.arenasHighwater = Math.max(this.arenasHighwater, this.arenas.size);
+        break;
+      }
+      case "unmap-arena":
+        this.arenas.delete(event.address);
+        this.arenaStarts = this.arenaStarts.filter((start) => start !== event.address);
+        this.releasedArenas.push(event.address);
+        if (this.releasedArenas.length > FREED_MEMORY) this.releasedArenas.shift();
+        break;
+      case "map-raw":
+        this.rawMappings.set(event.address, event.size);
+        break;
+      case "unmap-raw":
+        this.rawMappings.delete(event.address);
+        break;
+    }
+    const sign = event.kind.startsWith("map") ? 1 : -1;
+    this.mappedBytes += sign * event.size;
+    this.mappedPeak = Math.max(this.mappedPeak, this.mappedBytes);
+  }
+
+  /** The mapped arena whose R bytes contain [address, address + length), or -1. */
+  arenaContaining(address: number, length: number): number {
+    const R = this.geometry?.arenaSize ?? 0;
+    const starts = this.arenaStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= address) {
+        found = starts[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found !== -1 && address + length <= found + R ? found : -1;
+  }
+
+  // ── blocks ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records a block `malloc`/`realloc` returned. `stayRaw`: a raw block reallocated stays raw
+   * whatever its new size (spec/policy.md §4).
+   */
+  add(address: number, n: number, stayRaw = false): ShadowBlock {
+    const sizeClass = stayRaw ? -1 : this.classFor(n);
+    const raw = sizeClass === -1;
+    const P = this.geometry?.poolSize ?? 1;
+    const block: ShadowBlock = {
+      address,
+      n,
+      usable: raw ? Math.max(n, 1) : this.usableFor(n),
+      raw,
+      sizeClass,
+      pool: raw ? -1 : Math.floor(address / P) * P,
+      fill: ++this.fillCounter,
+      slot: this.live.length,
+    };
+    this.live.push(block);
+    this.byAddress.set(address, block);
+    this.forget(address);
+    this.requestedCurrent += n;
+    if (raw) {
+      this.rawLiveBytes += block.usable;
+      this.rawBlocks++;
+    } else {
+      this.smallBlocks++;
+      this.enterPool(block);
+    }
+    return block;
+  }
+
+  /** Records that a block was freed (or moved away by realloc). */
+  remove(block: ShadowBlock): void {
+    const last = this.live.pop()!;
+    if (last !== block) {
+      this.live[block.slot] = last;
+      last.slot = block.slot;
+    }
+    this.byAddress.delete(block.address);
+    this.freed.push(block.address);
+    if (this.freed.length > FREED_MEMORY) this.freed.shift();
+    this.requestedCurrent -= block.n;
+    if (block.raw) {
+      this.freedRaw.add(block.address);
+      this.rawLiveBytes -= block.usable;
+      this.rawBlocks--;
+    } else {
+      this.smallBlocks--;
+      this.leavePool(block);
+    }
+  }
+
+  /** An in-place realloc: only the requested size changes. */
+  resize(block: ShadowBlock, n: number): void {
+    this.requestedCurrent += n - block.n;
+    block.n = n;
+  }
+
+  /** Called after each completed operation: tracemalloc's peak. */
+  settle(): void {
+    if (this.requestedCurrent > this.requestedPeak) this.requestedPeak = this.requestedCurrent;
+  }
+
+  pick(index: number): ShadowBlock | undefined {
+    return this.live.length === 0 ? undefined : this.live[index % this.live.length];
+  }
+
+  pool(address: number): ShadowPool | undefined {
+    return this.pools.get(address);
+  }
+
+  /** Mapped arenas holding no live block. */
+  whollyEmptyArenas(): ShadowArena[] {
+    return [...this.arenas.values()].filter((arena) => arena.usedPools === 0);
+  }
+
+  private enterPool(block: ShadowBlock): void {
+    const g = this.geometry!;
+    let pool = this.pools.get(block.pool);
+    if (pool === undefined) {
+      const arena = this.arenaContaining(block.pool, g.poolSize);
+      pool = { address: block.pool, sizeClass: block.sizeClass, live: 0, arena };
+      this.pools.set(block.pool, pool);
+      const owner = this.arenas.get(arena);
+      if (owner !== undefined) owner.usedPools++;
+    }
+    this.countPartlyUsed(pool, -1);
+    pool.live++;
+    this.countPartlyUsed(pool, +1);
+  }
+
+  private leavePool(block: ShadowBlock): void {
+    const pool = this.pools.get(block.pool);
+    if (pool === undefined) return;
+    this.countPartlyUsed(pool, -1);
+    pool.live--;
+    this.countPartlyUsed(pool, +1);
+    if (pool.live === 0) {
+      this.pools.delete(pool.address);
+      const owner = this.arenas.get(pool.arena);
+      if (owner !== undefined) owner.usedPools--;
+    }
+  }
+
+  private countPartlyUsed(pool: ShadowPool, delta: number): void {
+    const capacity = this.geometry!.blocksPerPool[pool.sizeClass] ?? 0;
+    if (pool.live > 0 && pool.live < capacity) this.partlyUsed[pool.sizeClass]! += delta;
+  }
+
+  private forget(address: number): void {
+    const at = this.freed.indexOf(address);
+    if (at !== -1) this.freed.splice(at, 1);
+  }
+}

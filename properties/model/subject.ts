@@ -1,0 +1,27 @@
+/**
+ * What the property library can drive: any allocator with `malloc` and `free`, and whatever else
+ * of allocheck's interface it has. Each invariant says which members it needs
+ * (invariants/index.ts), so an outside allocator goes through every property that applies to it.
+ */
+import type { AddressSpaceView, HeapSnapshot, Stats } from "../../src/allocator.ts";
+import type { Geometry } from "../../src/geometry.ts";
+
+export interface Subject {
+  readonly kind: string;
+  malloc(n: number): number | null;
+  free(p: number | null): void;
+  realloc?(p: number | null, n: number): number | null;
+  usableSize?(p: number): number;
+  /** A live view of the block's bytes; needed for payload integrity (invariant 8). */
+  bytes?(p: number): Uint8Array;
+  stats?(): Stats;
+  snapshot?(): HeapSnapshot;
+  check?(): void;
+  /** The simulated OS's log; needed for containment, release and accounting (invariants 2, 6, 7). */
+  readonly addressSpace?: AddressSpaceView;
+  /** A pymalloc-style geometry the allocator claims to follow (invariants 2–7, 10). */
+  readonly geometry?: Geometry;
+}
+
+/** Creates a fresh subject for one run. `geometry` is the run's generated geometry. */
+export type SubjectFactory = (geometry: Geometry) => Subject;

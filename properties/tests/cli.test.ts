@@ -1,0 +1,73 @@
+/**
+ * The CLI as a user meets it: help, bad arguments (one line, exit 2), replay of a real
+ * counterexample file, and verify writing its reports.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { AddressSpace } from "../../src/address-space.ts";
+import type { Geometry } from "../../src/geometry.ts";
+import { main } from "../../src/cli/main.ts";
+import { PROFILES } from "../profiles.ts";
+import { propertyById } from "../properties.ts";
+import { readCounterexample } from "../run/counterexample.ts";
+import { runProperty } from "../run/run-property.ts";
+import { ChoosesHighestBlock } from "./support/injected-bugs.ts";
+
+let out: string[];
+let err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+  vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("allocheck CLI", () => {
+  test("--help on the tool and on every command", () => {
+    expect(main(["--help"])).toBe(0);
+    expect(out.join("\n")).toMatch(/commands:/);
+    for (const command of ["verify", "replay"]) {
+      out = [];
+      expect(main([command, "--help"])).toBe(0);
+      expect(out.join("\n")).toMatch(new RegExp(`^allocheck ${command}`));
+    }
+  });
+
+  test.each([
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["verify", "--profile", "huge"], /--profile huge: use one of quick, ci, deep/],
+    [["verify", "--seed", "abc"], /--seed abc: use an integer/],
+    [["verify", "--allocator"], /--allocator needs a value/],
+    [["replay"], /give a counterexample file/],
+    [["replay", "no/such/file.json"], /does not exist/],
+  ])("%j: one line, exit code 2", (argv, message) => {
+    expect(main(argv)).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(message);
+  });
+
+  test("replay of a malformed file: one line, exit code 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
+    writeFileSync(join(dir, "bad.json"), "{ not json");
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ hello: 1 }));
+    expect(main(["replay", join(dir, "bad.json")])).toBe(2);
+    expect(main(["replay", join(dir, "other.json")])).toBe(2);
+    expect(err[1]).toMatch(/not an allocheck counterexample/);
+  });
+
+  test("replay re-runs a counterexample step by step: failing on the buggy choice, passing on the real allocators", () => {
+    const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
+    const make = (g: Geometry) => new ChoosesHighestBlock(g, new AddressSpace(g));
+    const result = runProperty(propertyById("I11"), make, { implementation: "reference", profile: PROFILES.quick, family: "tiny", seed: 7, counterexampleDir: dir });
+    const file = result.failure!.file!;
+    expect(readCounterexample(file).operations).toEqual(result.failure!.operations);
+    expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(/replayOperations\("reference"/);
+    // The file names the real reference, which does not have the bug: the replay passes.
+    expect(main(["replay", file])).toBe(0);
+    expect(out.join("\n")).toMatch(/no invariant fails/);
+    expect(out.join("\n")).toMatch(/# arenas allocated total/);
+  });
+});

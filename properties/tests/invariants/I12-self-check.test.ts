@@ -1,0 +1,4 @@
+/** Invariant 12 (spec/invariants.md) on every allocator and geometry family. */
+import { propertySuite } from "../support/property-suite.ts";
+
+propertySuite("I12-self-check");

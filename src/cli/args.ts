@@ -1,0 +1,57 @@
+/**
+ * A small argument parser for the allocheck CLI: `command [positional …] [--flag value | --switch]`.
+ * Bad arguments raise UsageError, which the CLI prints as one line and exits with code 2.
+ */
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface FlagSpec {
+  /** Flags that take a value, with the allowed values (undefined: any). */
+  readonly values: Record<string, readonly string[] | undefined>;
+  /** Flags that take no value. */
+  readonly switches: readonly string[];
+}
+
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly flags: Record<string, string>;
+  readonly switches: Set<string>;
+}
+
+export function parseArgs(argv: readonly string[], spec: FlagSpec, command: string): ParsedArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    if (spec.switches.includes(name)) {
+      switches.add(name);
+      continue;
+    }
+    if (!(name in spec.values)) {
+      const known = [...Object.keys(spec.values), ...spec.switches].map((f) => `--${f}`).join(", ");
+      throw new UsageError(`${command}: unknown option --${name}; options: ${known}. See allocheck ${command} --help`);
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${name} needs a value`);
+    const allowed = spec.values[name];
+    if (allowed !== undefined && !allowed.includes(value)) throw new UsageError(`${command}: --${name} ${value}: use one of ${allowed.join(", ")}`);
+    flags[name] = value;
+  }
+  return { positional, flags, switches };
+}
+
+export function integerFlag(args: ParsedArgs, name: string, command: string): number | undefined {
+  const raw = args.flags[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new UsageError(`${command}: --${name} ${raw}: use an integer`);
+  return value;
+}

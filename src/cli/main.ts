@@ -1,0 +1,43 @@
+/**
+ * The allocheck command line. `allocheck <command> --help` explains each command. Bad arguments
+ * and unreadable files print one line and exit with code 2, never a stack trace.
+ */
+import { UsageError } from "./args.ts";
+import { REPLAY_HELP, runReplay } from "./replay.ts";
+import { runVerify, VERIFY_HELP } from "./verify.ts";
+
+const COMMANDS: Record<string, { readonly help: string; readonly run: (argv: readonly string[]) => number }> = {
+  verify: { help: VERIFY_HELP, run: runVerify },
+  replay: { help: REPLAY_HELP, run: runReplay },
+};
+
+const USAGE = `allocheck: property-based verification of pymalloc-style allocators
+
+usage: allocheck <command> [options]   (allocheck <command> --help for each)
+
+commands:
+  verify   run the property suite over the allocators and write reports/summary.md
+  replay   re-run a counterexample step by step and show the heap where it fails`;
+
+export function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[command];
+  try {
+    if (entry === undefined) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")} (allocheck --help)`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(entry.help);
+      return 0;
+    }
+    return entry.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`allocheck: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
