@@ -33,7 +33,7 @@ const pick = fc.nat(1 << 20);
 /** One arbitrary per operation kind. */
 export const OP_ARBITRARIES: Record<OpName, fc.Arbitrary<OpSpec>> = {
   malloc: fc.record({ op: fc.constant("malloc" as const), size: sizeSpec }),
-  free: fc.record({ op: fc.constant("free" as const), pick }),
+  free: fc.record({ op: fc.constant("free" as const), pick: fc.oneof({ arbitrary: pick, weight: 19 }, { arbitrary: fc.constant(null), weight: 1 }) }),
   realloc: fc.record({ op: fc.constant("realloc" as const), pick: fc.oneof({ arbitrary: pick, weight: 9 }, { arbitrary: fc.constant(null), weight: 1 }), size: sizeSpec }),
   misuse: fc.record({ op: fc.constant("misuse" as const), kind: fc.constantFrom(...MISUSE_KINDS), pick }),
   "fill-pool": fc.record({ op: fc.constant("fill-pool" as const), size: smallSizeSpec }),

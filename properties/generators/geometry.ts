@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { defineGeometry, geometries, type Geometry, type PresetName } from "../../src/geometry.ts";
 
 /** The families the suites run over. */
-export const GEOMETRY_FAMILIES = ["tiny", "presets"] as const;
+export const GEOMETRY_FAMILIES = ["tiny", "presets", "wide"] as const;
 export type GeometryFamily = (typeof GEOMETRY_FAMILIES)[number];
 
 /**
@@ -54,9 +54,32 @@ export const presetGeometry: fc.Arbitrary<Geometry> = fc
   .constantFrom<PresetName>("cpython-3.12", "cpython-3.8", "cpython-3.9", "cpython-3.10", "cpython-3.11", "cpython-3.13", "cpython-32bit")
   .map((name) => geometries[name]);
 
+/**
+ * Wide geometries: the other end of what defineGeometry allows. Big pools of small classes (8192
+ * blocks: three levels of summary bits), thresholds far above CPython's 512 (block slack that
+ * needs 16 bits), few arenas so the limit is still reached.
+ */
+export const wideGeometry: fc.Arbitrary<Geometry> = fc
+  .record({
+    shape: fc.constantFrom(
+      { alignment: 8, smallThreshold: 2048, poolSize: 1 << 16 },
+      { alignment: 16, smallThreshold: 4096, poolSize: 1 << 14 },
+      { alignment: 8, smallThreshold: 1024, poolSize: 1 << 15 },
+    ),
+    headerUnits: fc.constantFrom(1, 0, 6),
+    pools: fc.integer({ min: 2, max: 4 }),
+    poolAlignedArenas: fc.boolean(),
+    maxArenas: fc.integer({ min: 2, max: 3 }),
+    keepEmptyArena: fc.boolean(),
+  })
+  .map(({ shape, headerUnits, pools, poolAlignedArenas, maxArenas, keepEmptyArena }) =>
+    defineGeometry({ ...shape, arenaSize: pools * shape.poolSize, poolOverhead: headerUnits * shape.alignment, poolAlignedArenas, maxArenas, keepEmptyArena }),
+  );
+
 /** A geometry of the family, or (for "any") tiny four times in five. */
 export function geometryArbitrary(family: GeometryFamily | "any"): fc.Arbitrary<Geometry> {
   if (family === "tiny") return tinyGeometry;
   if (family === "presets") return presetGeometry;
+  if (family === "wide") return wideGeometry;
   return fc.oneof({ arbitrary: tinyGeometry, weight: 4 }, { arbitrary: presetGeometry, weight: 1 });
 }

@@ -12,7 +12,8 @@ export type SizeSpec =
   | { readonly edge: "zero" }
   | { readonly edge: "threshold" } // T
   | { readonly edge: "raw"; readonly extra: number } // T + 1 + extra
-  | { readonly edge: "any"; readonly x: number }; // anything 0 … T + 1
+  | { readonly edge: "any"; readonly x: number } // anything 0 … T + 1
+  | { readonly edge: "huge" }; // 2^40, or the largest valid size: no address space grants it
 
 export const sizeSpec: fc.Arbitrary<SizeSpec> = fc.oneof(
   { arbitrary: fc.record({ edge: fc.constant("top" as const), k: fc.nat(4095) }), weight: 8 },
@@ -21,6 +22,7 @@ export const sizeSpec: fc.Arbitrary<SizeSpec> = fc.oneof(
   { arbitrary: fc.constant({ edge: "threshold" as const }), weight: 1 },
   { arbitrary: fc.record({ edge: fc.constant("raw" as const), extra: fc.oneof(fc.constant(0), fc.nat(2048)) }), weight: 2 },
   { arbitrary: fc.record({ edge: fc.constant("any" as const), x: fc.nat() }), weight: 2 },
+  { arbitrary: fc.constant({ edge: "huge" as const }), weight: 1 },
 );
 
 /** A small-only size spec (the class edges), for macro steps that fill pools. */
@@ -47,5 +49,7 @@ export function resolveSize(spec: SizeSpec, geometry: Geometry | undefined): num
       return T + 1 + spec.extra;
     case "any":
       return spec.x % (T + 2);
+    case "huge":
+      return Math.min(2 ** 40, geometry?.maxRequest ?? 2 ** 40);
   }
 }

@@ -29,7 +29,8 @@ export const noSpuriousOutOfMemory: Invariant = {
       after(call) {
         if (facts === undefined || call.result !== null) return;
         const n = call.n!;
-        const raw = shadow.classFor(n) === -1;
+        // A raw block reallocated stays raw whatever n is (spec/policy.md §4).
+        const raw = shadow.classFor(n) === -1 || call.target?.raw === true;
         const why = raw
           ? facts.rawLiveBytes + Math.max(n, 1) > g.rawLimit ? undefined : `${facts.rawLiveBytes} raw bytes are live and the limit is ${g.rawLimit}`
           : facts.partlyUsedPool ? `a pool of class ${shadow.classFor(n)} has a free block`

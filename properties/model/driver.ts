@@ -139,7 +139,7 @@ export class Driver {
   canRun(op: Op): boolean {
     switch (op.op) {
       case "free":
-        return this.shadow.live.length > 0;
+        return op.pick === null || this.shadow.live.length > 0;
       case "realloc":
         return this.subject.realloc !== undefined && (op.pick === null || this.shadow.live.length > 0);
       case "misuse":
@@ -157,6 +157,10 @@ export class Driver {
         this.malloc(op.n);
         return;
       case "free": {
+        if (op.pick === null) {
+          this.freeNull();
+          return;
+        }
         const block = this.shadow.pick(op.pick);
         if (block !== undefined) this.free(block);
         return;
@@ -257,6 +261,19 @@ export class Driver {
     this.after(call);
   }
 
+  /** free(null) does nothing (spec/model.md §5); the step's checks see that nothing changed. */
+  private freeNull(): void {
+    const call: Call = { kind: "free", p: null, events: [] };
+    this.before(call);
+    try {
+      this.subject.free(null);
+    } catch (error) {
+      throw this.rejected(call, error);
+    }
+    this.absorbEvents(call, "all");
+    this.after(call);
+  }
+
   private realloc(block: ShadowBlock | null, n: number): void {
     const call: Call = block === null ? { kind: "realloc", p: null, n, events: [] } : { kind: "realloc", p: block.address, target: block, n, events: [] };
     this.before(call);
@@ -305,8 +322,17 @@ export class Driver {
     this.after(call);
   }
 
-  /** The call a misuse operation makes, and the error errors.md expects; undefined if none fits. */
+  /**
+   * The call a misuse operation makes, and the error errors.md expects; undefined if none fits.
+   * A candidate pointer that happens to be a live block (an arena's first byte is block 0 when
+   * H = 0) is no misuse, so the operation does not run.
+   */
   private misuseTarget(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
+    const target = this.misuseCandidate(kind, pick);
+    return target?.p != null && this.shadow.byAddress.has(target.p) ? undefined : target;
+  }
+
+  private misuseCandidate(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
     const g = this.geometry;
     const pointer = (kind: CallKind, p: number, n?: number): Omit<Call, "events"> =>
       n === undefined ? { kind, p, expectedError: expectedPointerError(this.shadow, p, kind) } : { kind, p, n, expectedError: expectedPointerError(this.shadow, p, kind) };
@@ -339,13 +365,26 @@ export class Driver {
         return pointer("free", firstPool + g.poolOverhead);
       }
       case "unknown":
-        return pointer("free", [0, 8, 2 ** 50 + 16 * (pick % 1000)][pick % 3]!);
+        return pointer(pick % 5 === 1 && this.subject.usableSize !== undefined ? "usableSize" : "free", this.unknownPointer(pick));
       case "bad-size": {
         const n = BAD_SIZES[pick % BAD_SIZES.length]!;
         if (pick % 2 === 0 || this.subject.realloc === undefined || live === undefined) return { kind: "malloc", n, expectedError: "invalid-size" };
         return { kind: "realloc", p: live.address, n, expectedError: "invalid-size" };
       }
     }
+  }
+
+  /**
+   * Something that is not a block address: never mapped, an arena's slack before its first pool
+   * (misaligned arenas) or the guard space after it, or not an address at all.
+   */
+  private unknownPointer(pick: number): number {
+    const g = this.geometry;
+    const arenas = [...this.shadow.arenas.keys()];
+    const arena = arenas[pick % Math.max(1, arenas.length)];
+    const candidates: number[] = [0, 8, 2 ** 50 + 16 * (pick % 1000), NaN, -16, 1.5, "0x10" as unknown as number];
+    if (g !== undefined && arena !== undefined) candidates.push(arena, arena + g.arenaSize + g.alignment);
+    return candidates[Math.floor(pick / 5) % candidates.length]!;
   }
 
   private optionalPointerCall(p: number): Omit<Call, "events"> {

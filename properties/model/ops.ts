@@ -14,17 +14,18 @@ export type MisuseKind =
   | "interior" // a pointer into a live block, not at its start
   | "header" // a pointer into a used pool's header
   | "released-arena" // a pointer into an arena that was unmapped
-  | "unknown" // an address no mapping ever covered
+  | "unknown" // not a block address: never mapped, arena slack or guard, NaN, negative, not a number
   | "bad-size"; // malloc / realloc with an invalid size
 
 export const MISUSE_KINDS: readonly MisuseKind[] = ["double-free", "use-after-free", "interior", "header", "released-arena", "unknown", "bad-size"];
 
-/** Invalid sizes that `bad-size` cycles through (spec/errors.md §1). */
-export const BAD_SIZES: readonly number[] = [-1, 1.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 1, 2 ** 64, -0.5];
+/** Invalid sizes that `bad-size` cycles through (spec/errors.md §1); "16" is not a number at all. */
+export const BAD_SIZES: readonly number[] = [-1, 1.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 1, 2 ** 64, -0.5, "16" as unknown as number];
 
 export type Op =
   | { readonly op: "malloc"; readonly n: number }
-  | { readonly op: "free"; readonly pick: number }
+  /** free a live block; pick null is free(null), which must change nothing */
+  | { readonly op: "free"; readonly pick: number | null }
   | { readonly op: "realloc"; readonly pick: number | null; readonly n: number }
   | { readonly op: "misuse"; readonly kind: MisuseKind; readonly pick: number }
   /** malloc(n) as many times as a pool of its class has blocks */
@@ -50,7 +51,7 @@ export function formatOp(op: Op): string {
     case "round-trip":
       return `${op.op}(${op.n})`;
     case "free":
-      return `free(#${op.pick})`;
+      return op.pick === null ? "free(null)" : `free(#${op.pick})`;
     case "realloc":
       return `realloc(${op.pick === null ? "null" : `#${op.pick}`}, ${op.n})`;
     case "misuse":
