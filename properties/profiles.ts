@@ -22,7 +22,7 @@ export interface Profile {
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   quick: { name: "quick", numRuns: 40, size: "medium", exhaustiveLength: 2, macroLimit: 1024 },
   ci: { name: "ci", numRuns: 140, size: "medium", exhaustiveLength: 3, macroLimit: 4096 },
-  deep: { name: "deep", numRuns: 2500, size: "large", exhaustiveLength: 4, macroLimit: 16384 },
+  deep: { name: "deep", numRuns: 1000, size: "large", exhaustiveLength: 4, macroLimit: 16384 },
 };
 
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {

@@ -61,6 +61,7 @@ export function classifyBadPointer(space: AddressSpace, heap: HeapQuery, p: unkn
   const slot = space.slotOf(p);
   if (slot === -1) {
     if (space.wasRawFreed(p)) return freed(`raw block ${hex(p)}`);
+    /* v8 ignore next -- @preserve unreachable through the public API: every caller looks p up as a live raw block first and calls this only when it is not one; an internal-error guard */
     if (space.rawSize(p) !== -1) throw new Error(`classifyBadPointer: ${hex(p)} is a live raw block`);
     return invalid("not a block of this heap");
   }
@@ -75,6 +76,7 @@ export function classifyBadPointer(space: AddressSpace, heap: HeapQuery, p: unkn
   if (block >= g.blocksPerPool[sizeClass]!) return invalid(`inside the unused tail of a pool of class ${sizeClass}`);
   const into = offset - g.poolOverhead - block * size;
   if (into !== 0) return invalid(`${into} bytes into block ${block} (class ${sizeClass}, ${size} bytes): an interior pointer`);
+  /* v8 ignore next -- @preserve unreachable through the public API: every caller looks p up as a live small block first and calls this only when it is not one; an internal-error guard */
   if (heap.isBlockLive(slot, pool, block)) throw new Error(`classifyBadPointer: ${hex(p)} is a live block`);
   return freed(`block ${hex(p)}`);
 }

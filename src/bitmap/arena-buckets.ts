@@ -12,6 +12,8 @@
  * Arenas with no empty pool are in no bucket. A wholly empty arena is in bucket[poolsPerArena].
  */
 import { LevelBitset } from "../bits/level-bitset.ts";
+import type { Problems } from "../integrity.ts";
+import type { PoolTable } from "./pool-table.ts";
 
 export class ArenaBuckets {
   readonly poolsPerArena: number;
@@ -59,32 +61,35 @@ export class ArenaBuckets {
 
   // ── for check() ─────────────────────────────────────────────────────────────────────────
 
-  /** Every (count, slot) membership, and the internal consistency problems. O(buckets + members). */
-  problems(emptyPoolsOf: (slot: number) => number | undefined): string[] {
-    const problems: string[] = [];
+  /**
+   * Every (count, slot) membership against the arena table, and the internal consistency of the
+   * buckets, the sizes and `counts` (invariant 12). O(buckets + members).
+   */
+  check(problems: Problems, table: Pick<PoolTable, "isMapped" | "emptyPools">): void {
     for (let count = 0; count <= this.poolsPerArena; count++) {
       const bucket = this.buckets[count];
       let members = 0;
       if (bucket !== undefined) {
-        if (count === 0) problems.push("bucket 0 exists (arenas without an empty pool belong to no bucket)");
+        problems.expect(count !== 0)`bucket 0 exists (arenas without an empty pool belong to no bucket)`;
         for (const slot of bucket) {
           members++;
-          const empty = emptyPoolsOf(slot);
-          if (empty === undefined) problems.push(`bucket ${count} holds arena slot ${slot}, which is not mapped`);
-          else if (empty !== count) problems.push(`bucket ${count} holds arena slot ${slot}, which has ${empty} empty pools`);
+          const mapped = table.isMapped(slot);
+          const empty = table.emptyPools[slot];
+          problems.expect(mapped)`bucket ${count} holds arena slot ${slot}, which is not mapped`;
+          problems.expect(!mapped || empty === count)`bucket ${count} holds arena slot ${slot}, which has ${empty} empty pools`;
         }
-        problems.push(...bucket.summaryProblems().map((p) => `bucket ${count}: ${p}`));
+        problems.include(bucket.summaryProblems())`bucket ${count}: `;
       }
-      if (members !== this.sizes[count]) problems.push(`bucket ${count} has ${members} arenas but its size says ${this.sizes[count]}`);
-      if (count > 0 && this.counts.has(count) !== members > 0) problems.push(`counts has ${count} = ${this.counts.has(count)} but bucket ${count} has ${members} arenas`);
+      problems.expect(members === this.sizes[count])`bucket ${count} has ${members} arenas but its size says ${this.sizes[count]}`;
+      problems.expect(count === 0 || this.counts.has(count) === members > 0)`counts has ${count} = ${this.counts.has(count)} but bucket ${count} has ${members} arenas`;
     }
-    for (const count of this.counts) if (count === 0 || count > this.poolsPerArena) problems.push(`counts holds ${count}`);
-    problems.push(...this.counts.summaryProblems().map((p) => `counts: ${p}`));
-    return problems;
+    for (const count of this.counts) problems.expect(count !== 0 && count <= this.poolsPerArena)`counts holds ${count}`;
+    problems.include(this.counts.summaryProblems())`counts: `;
   }
 
-  /** Whether the arena is in bucket `count`. */
+  /** Whether the arena is in bucket `count` (a bucket never created has no members). */
   has(slot: number, count: number): boolean {
-    return this.buckets[count]?.has(slot) ?? false;
+    const bucket = this.buckets[count];
+    return bucket !== undefined && bucket.has(slot);
   }
 }

@@ -13,6 +13,7 @@
  */
 import { bitLayout, clearBit, ctz32, fillFirst, firstSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
 import type { Geometry } from "../geometry.ts";
+import { Problems } from "../integrity.ts";
 import { resized } from "./typed-growth.ts";
 
 export class PoolBitmaps {
@@ -37,9 +38,12 @@ export class PoolBitmaps {
     this.words = new Uint32Array(pools * this.regionWords);
   }
 
-  /** Makes room for `pools` regions (amortised: called with doubled capacities). */
+  /**
+   * Makes room for at least `pools` regions (amortised: called with doubled capacities). Called
+   * only to grow (see `PoolTable.ensureArenas`), so it copies without asking whether it must.
+   */
   ensurePools(pools: number): void {
-    if (pools * this.regionWords > this.words.length) this.words = resized(this.words, pools * this.regionWords);
+    this.words = resized(this.words, Math.max(pools * this.regionWords, this.words.length));
   }
 
   /** A pool becomes class c: every block free. O(words of class c's layout). */
@@ -111,9 +115,10 @@ export class PoolBitmaps {
   /**
    * Invariant 12 for one used pool: the level-0 bits count exactly the free blocks, no bit is set
    * past the last block, and every summary bit says whether the word below it is non-zero.
+   * The messages do not name the pool; the caller prefixes them (`Problems.include`).
    */
-  problems(pool: number, sizeClass: number, live: number, where: string): string[] {
-    const problems: string[] = [];
+  poolProblems(pool: number, sizeClass: number, live: number): string[] {
+    const problems = new Problems();
     const words = this.words;
     const base = pool * this.regionWords;
     const layout = this.layouts[sizeClass]!;
@@ -122,20 +127,20 @@ export class PoolBitmaps {
     for (let w = 0; w < layout.words[0]!; w++) {
       const word = words[base + w]!;
       free += popcount32(word);
-      const beyond = blocks - 32 * w >= 32 ? 0 : word & ~((1 << (blocks - 32 * w)) - 1);
-      if (beyond !== 0) problems.push(`${where}: level-0 word ${w} has bits set past block ${blocks - 1}`);
+      // The bits of word w that lie past the last block: none when the word is wholly inside
+      // (2^32 − 1 | 0 = −1 keeps every bit), the high ones of a partial last word.
+      const beyond = word & ~((2 ** Math.min(32, blocks - 32 * w) - 1) | 0);
+      problems.expect(beyond === 0)`level-0 word ${w} has bits set past block ${blocks - 1}`;
     }
-    if (free !== blocks - live) problems.push(`${where}: ${free} free bits but ${blocks} blocks with ${live} live`);
+    problems.expect(free === blocks - live)`${free} free bits but ${blocks} blocks with ${live} live`;
     for (let level = 1; level < layout.offsets.length; level++) {
       const below = layout.words[level - 1]!;
       const at = base + layout.offsets[level]!;
       for (let w = 0; w < 32 * layout.words[level]!; w++) {
         const nonZero = w < below && words[base + layout.offsets[level - 1]! + w] !== 0;
-        if (nonZero !== testBit(words, at, w)) {
-          problems.push(`${where}: summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}`);
-        }
+        problems.expect(nonZero === testBit(words, at, w))`summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}`;
       }
     }
-    return problems;
+    return problems.list;
   }
 }

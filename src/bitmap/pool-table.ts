@@ -26,16 +26,20 @@ export class PoolTable {
     this.poolsPerArena = poolsPerArena;
   }
 
-  /** Grows every array to `arenas` slots (the caller doubles); new pools are empty (class −1). */
+  /**
+   * Grows every array to at least `arenas` slots; new pools are empty (class −1). The one caller
+   * (`BitmapAllocator.mapArena`) asks only for a doubled, larger capacity, so this always copies:
+   * no "already large enough" branch that no call could take.
+   */
   ensureArenas(arenas: number): void {
-    if (arenas <= this.capacity) return;
-    const pools = arenas * this.poolsPerArena;
+    const capacity = Math.max(arenas, this.capacity);
+    const pools = capacity * this.poolsPerArena;
     this.sizeClass = resized(this.sizeClass, pools, -1);
     this.live = resized(this.live, pools);
     this.address = resized(this.address, pools);
-    this.emptyPools = resized(this.emptyPools, arenas);
-    this.mapped = resized(this.mapped, arenas);
-    this.capacity = arenas;
+    this.emptyPools = resized(this.emptyPools, capacity);
+    this.mapped = resized(this.mapped, capacity);
+    this.capacity = capacity;
   }
 
   isMapped(slot: number): boolean {

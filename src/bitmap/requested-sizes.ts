@@ -27,8 +27,9 @@ export class RequestedSizes {
     this.slack = limit <= 0xff ? new Uint8Array(length) : limit <= 0xffff ? new Uint16Array(length) : new Uint32Array(length);
   }
 
+  /** Makes room for at least `pools` pools; called only to grow (see `PoolTable.ensureArenas`). */
   ensurePools(pools: number): void {
-    if (pools * this.blocksPerRegion > this.slack.length) this.slack = resized(this.slack, pools * this.blocksPerRegion);
+    this.slack = resized(this.slack, Math.max(pools * this.blocksPerRegion, this.slack.length));
   }
 
   get(pool: number, block: number): number {

@@ -13,6 +13,7 @@
  * bitmap allocator can keep thousands of these (one per pool) in one typed array, and
  * `LevelBitset` wraps one growable region for the sparse sets (partly used pools, arena buckets).
  */
+import { Problems } from "../integrity.ts";
 
 /** Count trailing zeros of a non-zero 32-bit word: the index of its lowest set bit. */
 export function ctz32(word: number): number {
@@ -125,12 +126,15 @@ export function fillFirst(a: Uint32Array, base: number, layout: BitLayout, count
     a.fill(0xffffffff, start, start + full);
     const rest = n & 31;
     if (full < words[level]!) {
-      a[start + full] = rest === 0 ? 0 : (1 << rest) - 1;
+      a[start + full] = (1 << rest) - 1; // the partial word: its low `rest` bits (0 when rest = 0)
       a.fill(0, start + full + 1, start + words[level]!);
     }
     n = Math.ceil(n / 32);
   }
 }
+
+/** How `summaryProblems` names a word: ZERO_NESS[Number(word !== 0)]. */
+const ZERO_NESS = ["zero", "non-zero"] as const;
 
 /** A growable LevelBitset over 0..capacity-1 (sparse sets of pools or arenas). */
 export class LevelBitset {
@@ -176,21 +180,19 @@ export class LevelBitset {
 
   /** Recomputes the summaries from level 0 and reports where they differ (for check()). */
   summaryProblems(): string[] {
-    const problems: string[] = [];
+    const problems = new Problems();
     const { offsets, words } = this.layout;
     for (let level = 1; level < offsets.length; level++) {
       for (let w = 0; w < words[level - 1]!; w++) {
         const nonZero = this.bits[offsets[level - 1]! + w] !== 0;
-        if (nonZero !== testBit(this.bits, offsets[level]!, w)) {
-          problems.push(`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${nonZero ? "non-zero" : "zero"}`);
-        }
+        problems.expect(nonZero === testBit(this.bits, offsets[level]!, w))`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${ZERO_NESS[Number(nonZero)]}`;
       }
     }
-    return problems;
+    return problems.list;
   }
 
   private grow(needed: number): void {
-    let capacity = this.layout.capacity * 2;
+    let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
     const members = [...this];
     this.layout = bitLayout(capacity);

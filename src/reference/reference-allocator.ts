@@ -15,8 +15,8 @@
  */
 import type { AddressSpace } from "../address-space.ts";
 import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
-import { IntegrityError, hex } from "../errors.ts";
 import { blockOffset, reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
+import { Hex, Problems, sameNumbers } from "../integrity.ts";
 import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
 import { RequestedBytes, buildStats } from "../stats.ts";
 import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./heap.ts";
@@ -241,35 +241,36 @@ export class ReferenceAllocator implements Allocator {
   /** Invariant 12: the heap objects agree with each other and with the address space. */
   check(): void {
     const g = this.geometry;
-    const problems: string[] = [];
+    const problems = new Problems();
     const mapped = [...this.addressSpace.mappedSlots()];
     const slots = this.arenas.map((arena) => arena.slot);
-    if (mapped.join() !== slots.join()) problems.push(`arenas [${slots}] differ from mapped slots [${mapped}]`);
-    if (slots.some((slot, i) => i > 0 && slot <= slots[i - 1]!)) problems.push(`arenas are not in address order: [${slots}]`);
+    problems.expect(sameNumbers(slots, mapped))`arenas [${slots}] differ from mapped slots [${mapped}]`;
+    problems.expect(!slots.some((slot, i) => i > 0 && slot <= slots[i - 1]!))`arenas are not in address order: [${slots}]`;
     let requested = 0;
     for (const arena of this.arenas) {
-      if (arena.pools.length !== g.poolsPerArena) problems.push(`arena ${arena.slot} has ${arena.pools.length} pools`);
+      problems.expect(arena.pools.length === g.poolsPerArena)`arena ${arena.slot} has ${arena.pools.length} pools`;
       for (const pool of arena.pools) {
-        const where = `arena ${arena.slot} pool ${pool.index}`;
         const live = pool.blocks.filter((b) => b !== undefined).length;
-        if (live !== pool.live) problems.push(`${where}: live = ${pool.live} but ${live} blocks are live`);
-        if ((pool.sizeClass === -1) !== (pool.live === 0)) problems.push(`${where}: class ${pool.sizeClass} with ${pool.live} live blocks`);
+        problems.expect(live === pool.live)`arena ${arena.slot} pool ${pool.index}: live = ${pool.live} but ${live} blocks are live`;
+        problems.expect((pool.sizeClass === -1) === (pool.live === 0))`arena ${arena.slot} pool ${pool.index}: class ${pool.sizeClass} with ${pool.live} live blocks`;
         if (pool.sizeClass === -1) continue;
         const size = g.classSizes[pool.sizeClass]!;
-        if (pool.blocks.length !== g.blocksPerPool[pool.sizeClass]) problems.push(`${where}: ${pool.blocks.length} block slots for class ${pool.sizeClass}`);
+        problems.expect(pool.blocks.length === g.blocksPerPool[pool.sizeClass])`arena ${arena.slot} pool ${pool.index}: ${pool.blocks.length} block slots for class ${pool.sizeClass}`;
         pool.blocks.forEach((block, k) => {
           if (block === undefined) return;
           requested += block.requested;
-          if (block.address !== pool.address + blockOffset(g, pool.sizeClass, k)) problems.push(`${where}: block ${k} at ${hex(block.address)}`);
+          problems.expect(block.address === pool.address + blockOffset(g, pool.sizeClass, k))`arena ${arena.slot} pool ${pool.index}: block ${k} at ${new Hex(block.address)}`;
+          // Both alternatives happen on a correct heap: a malloc'd block is in its own class, one
+          // kept in place by a shrinking realloc may be in a smaller one (invariant 4).
           const fits = block.requested <= size && (sizeClassOf(g, block.requested) === pool.sizeClass || 4 * block.requested > 3 * size);
-          if (!fits) problems.push(`${where}: block ${k} holds a request of ${block.requested} bytes in class ${pool.sizeClass}`);
+          problems.expect(fits)`arena ${arena.slot} pool ${pool.index}: block ${k} holds a request of ${block.requested} bytes in class ${pool.sizeClass}`;
         });
       }
     }
     const emptyArenas = this.arenas.filter(isArenaEmpty).length;
-    if (emptyArenas > (g.keepEmptyArena ? 1 : 0)) problems.push(`${emptyArenas} wholly empty arenas are mapped`);
+    problems.expect(emptyArenas <= Number(g.keepEmptyArena))`${emptyArenas} wholly empty arenas are mapped`;
     for (const raw of this.addressSpace.rawBlocks()) requested += raw.requested;
-    if (requested !== this.requested.current) problems.push(`requested.current = ${this.requested.current} but live blocks asked for ${requested}`);
-    if (problems.length > 0) throw new IntegrityError(this.kind, problems);
+    problems.expect(requested === this.requested.current)`requested.current = ${this.requested.current} but live blocks asked for ${requested}`;
+    problems.throwIfAny(this.kind);
   }
 }
