@@ -4,11 +4,15 @@
  */
 import { UsageError } from "./args.ts";
 import { REPLAY_HELP, runReplay } from "./replay.ts";
+import { runScenarioCommand, SCENARIO_HELP } from "./scenario.ts";
+import { runStats, STATS_HELP } from "./stats.ts";
 import { runVerify, VERIFY_HELP } from "./verify.ts";
 
 const COMMANDS: Record<string, { readonly help: string; readonly run: (argv: readonly string[]) => number }> = {
   verify: { help: VERIFY_HELP, run: runVerify },
   replay: { help: REPLAY_HELP, run: runReplay },
+  scenario: { help: SCENARIO_HELP, run: runScenarioCommand },
+  stats: { help: STATS_HELP, run: runStats },
 };
 
 const USAGE = `allocheck: property-based verification of pymalloc-style allocators
@@ -16,8 +20,10 @@ const USAGE = `allocheck: property-based verification of pymalloc-style allocato
 usage: allocheck <command> [options]   (allocheck <command> --help for each)
 
 commands:
-  verify   run the property suite over the allocators and write reports/summary.md
-  replay   re-run a counterexample step by step and show the heap where it fails`;
+  verify      run the property suite over the allocators and write reports/summary.md
+  replay      re-run a counterexample step by step and show the heap where it fails
+  scenario    run one of the seed article's examples as an allocation trace and draw the heap
+  stats       print sys._debugmallocstats() for a scenario's end state`;
 
 export function main(argv: readonly string[]): number {
   const [command, ...rest] = argv;

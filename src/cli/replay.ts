@@ -4,25 +4,29 @@
  * failed, and the heap at the failing step (or at step K).
  */
 import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { defineGeometry } from "../geometry.ts";
 import { formatDebugMallocStats } from "../debug-malloc-stats.ts";
 import { readCounterexample } from "../../properties/run/counterexample.ts";
 import { replayOperations } from "../../properties/run/replay.ts";
 import { integerFlag, parseArgs, UsageError } from "./args.ts";
 import { formatHeapText } from "./heap-text.ts";
+import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
+import { heapMapSvg } from "./svg/heap-map.ts";
 
-export const REPLAY_HELP = `allocheck replay <counterexample.json> [--step K] [--all-invariants]
+export const REPLAY_HELP = `allocheck replay <counterexample.json> [--step K] [--all-invariants] [--svg FILE]
 
 Re-runs a counterexample written under reports/counterexamples/ and prints every step with its
 calls and results, the invariant that failed, and the heap (debugmallocstats and a map of arenas
-and pools) at the failing step.
+and pools) at the failing step. Draws that heap as an SVG heap map.
 
   --step K           stop after step K (0-based) and show the heap there
   --all-invariants   check every invariant, not only the property's
+  --svg FILE         where to write the heap map (default reports/heap-<counterexample name>.svg)
 Exit code: 0 the counterexample no longer fails, 1 it fails, 2 bad arguments or file.`;
 
 export function runReplay(argv: readonly string[]): number {
-  const args = parseArgs(argv, { values: { step: undefined }, switches: ["all-invariants"] }, "replay");
+  const args = parseArgs(argv, { values: { step: undefined, svg: undefined }, switches: ["all-invariants"] }, "replay");
   const file = args.positional[0];
   if (file === undefined) throw new UsageError("replay: give a counterexample file, e.g. allocheck replay reports/counterexamples/I06-arena-release--bitmap--123.json");
   if (!existsSync(file)) throw new UsageError(`replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`);
@@ -49,6 +53,12 @@ export function runReplay(argv: readonly string[]): number {
   const subject = result.subject;
   if (subject.snapshot !== undefined) console.log(formatHeapText(subject.snapshot(), geometry));
   if (subject.stats !== undefined) console.log("\n" + formatDebugMallocStats(subject.stats()));
+  if (subject.snapshot !== undefined) {
+    const svg = args.flags.svg ?? `${REPORTS_DIR}/heap-${basename(file).replace(/\.json$/, "")}.svg`;
+    const where = result.violation ? `at step ${result.violation.step}, where invariant ${result.violation.invariant} fails` : `after step ${result.steps - 1}`;
+    writeReportFile(svg, heapMapSvg(subject.snapshot(), geometry, { title: `${c.property} on ${c.implementation}: the heap ${where}`, subtitle: `seed ${c.seed}` }), "replay");
+    console.log(`wrote ${svg} (the heap map)`);
+  }
   console.log(result.violation ? `invariant ${result.violation.invariant} fails at step ${result.violation.step}` : "no invariant fails: the counterexample passes now");
   return result.violation ? 1 : 0;
 }
