@@ -34,3 +34,8 @@ export type {
 export { verifyAllocator, type VerifyOptions, type VerifyReport, type VerifyProgress } from "../properties/verify-allocator.ts";
 export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
+
+// The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.
+export { ADDRESS_ORDERED_KINDS } from "./create-allocator.ts";
+export { CPythonAllocator } from "./cpython/cpython-allocator.ts";
+export type { PymallocInternals, ArenaInternals, PoolInternals } from "./cpython/internals.ts";

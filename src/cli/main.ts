@@ -3,6 +3,7 @@
  * and unreadable files print one line and exit with code 2, never a stack trace.
  */
 import { UsageError } from "./args.ts";
+import { CROSSCHECK_HELP, runCrosscheck } from "./crosscheck.ts";
 import { REPLAY_HELP, runReplay } from "./replay.ts";
 import { runScenarioCommand, SCENARIO_HELP } from "./scenario.ts";
 import { runStats, STATS_HELP } from "./stats.ts";
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { readonly help: string; readonly run: (argv: rea
   replay: { help: REPLAY_HELP, run: runReplay },
   scenario: { help: SCENARIO_HELP, run: runScenarioCommand },
   stats: { help: STATS_HELP, run: runStats },
+  crosscheck: { help: CROSSCHECK_HELP, run: runCrosscheck },
 };
 
 const USAGE = `allocheck: property-based verification of pymalloc-style allocators
@@ -23,7 +25,8 @@ commands:
   verify      run the property suite over the allocators and write reports/summary.md
   replay      re-run a counterexample step by step and show the heap where it fails
   scenario    run one of the seed article's examples as an allocation trace and draw the heap
-  stats       print sys._debugmallocstats() for a scenario's end state`;
+  stats       print sys._debugmallocstats() for a scenario's end state
+  crosscheck  compare the CPython-faithful model with this machine's python3, workload by workload`;
 
 export function main(argv: readonly string[]): number {
   const [command, ...rest] = argv;

@@ -5,7 +5,7 @@
  * reports/summary.json. Exit code 1 when anything fails.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../create-allocator.ts";
+import { ADDRESS_ORDERED_KINDS, ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../create-allocator.ts";
 import { COUNTEREXAMPLE_DIR } from "../../properties/run/paths.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
 import { baseSeedFromEnv, PROFILES, profileFromEnv, type ProfileName } from "../../properties/profiles.ts";
@@ -84,7 +84,14 @@ export function runVerify(argv: readonly string[]): number {
   process.stderr.write(`allocheck verify: ${kinds.join(", ")}; profile ${profile.name}; base seed ${baseSeed}\n`);
 
   const reports = kinds.map((kind) =>
-    verifyAllocator((g) => createAllocator(kind, g), { name: kind, profile, seed: baseSeed, counterexampleDir: COUNTEREXAMPLE_DIR, onProgress: progressPrinter(kind) }),
+    verifyAllocator((g) => createAllocator(kind, g), {
+      name: kind,
+      profile,
+      seed: baseSeed,
+      addressOrdered: ADDRESS_ORDERED_KINDS.includes(kind),
+      counterexampleDir: COUNTEREXAMPLE_DIR,
+      onProgress: progressPrinter(kind),
+    }),
   );
   const operations = reports.reduce((sum, r) => sum + r.operations, 0);
   const meta = {

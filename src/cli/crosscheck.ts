@@ -1,0 +1,95 @@
+/**
+ * `allocheck crosscheck`: the CPython model against this machine's python3 (spec/cpython-model.md
+ * §7), and with `--compare` the policy comparison written to reports/ (§8).
+ */
+import { writeFileSync } from "node:fs";
+import { crosscheck, formatReport, formatWorkload } from "../cpython/crosscheck/crosscheck.ts";
+import { WORKLOADS } from "../cpython/crosscheck/workloads.ts";
+import { runPolicyComparison, writePolicyComparison } from "../cpython/policy-comparison.ts";
+import { parseArgs, UsageError } from "./args.ts";
+
+export const CROSSCHECK_HELP = `allocheck crosscheck: the CPython model against the real pymalloc of this machine's python3
+
+usage: allocheck crosscheck [--workload name[,name…]] [--python path] [--json file] [--verbose]
+       allocheck crosscheck --compare [--scale x] [--seed n] [--out dir]
+
+Each workload runs in a fresh python3 (src/cpython/crosscheck/pymalloc_probe.py), which calls
+PyObject_Malloc / PyObject_Free / PyObject_Realloc through ctypes and reads
+sys._debugmallocstats() before and after each phase. The model (createAllocator("cpython", …))
+runs the same workload; after every phase the table shows, per size class the workload uses,
+pools, blocks in use and avail blocks, then arenas allocated, reclaimed and current, unused pools
+and arenas that are not pool-aligned: predicted, observed (the change since the canonical start),
+✓ or ✗. Exit 1 on any mismatch; exit 0 with "skipped: …" when python3 is missing or does not run
+pymalloc (PYTHONMALLOC, debug or free-threaded builds).
+
+workloads: ${WORKLOADS.map((w) => w.name).join(", ")}
+
+options:
+  --workload names   only these workloads (comma-separated)
+  --python path      the interpreter (default $ALLOCHECK_PYTHON, else python3)
+  --json file        also write the full results (rows, probe output, snapshots) as JSON
+  --verbose          print CPython's own sys._debugmallocstats() text after each phase
+  --compare          instead: the address-ordered policy against CPython's on the seed's
+                     scenarios, written to reports/policy-comparison.md and .json
+  --scale x          --compare: scenario size factor (default 1: the seed's numbers)
+  --seed n           --compare: seed of the random scenarios (default 1)
+  --out dir          --compare: where to write (default reports)`;
+
+export function runCrosscheck(argv: readonly string[]): number {
+  const args = parseArgs(
+    argv,
+    { values: { workload: undefined, python: undefined, json: undefined, scale: undefined, seed: undefined, out: undefined }, switches: ["verbose", "compare"] },
+    "crosscheck",
+  );
+  if (args.positional.length > 0) throw new UsageError(`crosscheck: unexpected argument "${args.positional[0]}"; see allocheck crosscheck --help`);
+  if (args.switches.has("compare")) return compare(args.flags);
+
+  const names = args.flags.workload?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const name of names ?? []) {
+    if (!WORKLOADS.some((w) => w.name === name)) throw new UsageError(`crosscheck: unknown workload "${name}"; workloads: ${WORKLOADS.map((w) => w.name).join(", ")}`);
+  }
+  const verbose = args.switches.has("verbose");
+  let printed = false;
+  const report = crosscheck({
+    ...(args.flags.python !== undefined ? { python: args.flags.python } : {}),
+    ...(names !== undefined ? { workloads: names } : {}),
+    onWorkload: (result) => {
+      if (!printed) {
+        const env = result.probe.environment;
+        console.log(`allocheck crosscheck: CPython ${env.version} (${env.pointerBits}-bit, pymalloc)\n`);
+        printed = true;
+      }
+      console.log(formatWorkload(result));
+      if (verbose) {
+        for (const s of result.probe.snapshots) console.log(`\n  -- sys._debugmallocstats() at "${s.label}" --\n${s.text.replace(/^/gm, "  ")}`);
+      }
+      console.log("");
+    },
+  });
+  if (args.flags.json !== undefined) writeFileSync(args.flags.json, `${JSON.stringify(report, (key, value) => (key === "workload" && typeof value === "object" && value !== null ? { name: value.name, description: value.description } : value), 1)}\n`);
+  if (report.status === "skipped") {
+    console.log(formatReport(report));
+    return 0;
+  }
+  console.log(formatReport(report).split("\n").pop());
+  return report.ok ? 0 : 1;
+}
+
+function compare(flags: Record<string, string>): number {
+  const scale = flags.scale === undefined ? 1 : Number(flags.scale);
+  if (!(scale > 0 && scale <= 10)) throw new UsageError(`crosscheck: --scale ${flags.scale}: use a number in (0, 10]`);
+  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`crosscheck: --seed ${flags.seed}: use an integer`);
+  const comparison = runPolicyComparison({ scale, seed });
+  const paths = writePolicyComparison(comparison, flags.out ?? "reports");
+  for (const s of comparison.scenarios) {
+    for (const r of s.runs) {
+      console.log(
+        `${s.scenario.padEnd(13)} ${r.policy.padEnd(16)} peak ${(r.peak.mappedBytes / 2 ** 20).toFixed(1).padStart(6)} MiB in ${String(r.peak.arenas).padStart(3)} arenas; ` +
+          `end ${(r.end.mappedBytes / 2 ** 20).toFixed(1).padStart(6)} MiB in ${String(r.end.arenas).padStart(3)} arenas; pools ${r.pools.used} / ${r.pools.minimal} minimal`,
+      );
+    }
+  }
+  console.log(`wrote ${paths.markdown} and ${paths.json}`);
+  return 0;
+}
