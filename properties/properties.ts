@@ -32,6 +32,8 @@ export interface PropertyDefinition {
   readonly mix: OpMix;
   /** Minimum fraction of runs that must reach each state, per family. */
   readonly reach: Partial<Record<GeometryFamily, ReachTargets>>;
+  /** The same for a general allocator (no geometry: pools and arenas mean nothing to it). */
+  readonly generalReach?: ReachTargets;
 }
 
 /** The everyday mix: allocation-heavy with every kind of step in it. */
@@ -42,6 +44,7 @@ export const BASE_MIX: OpMix = {
   misuse: 3,
   "fill-pool": 5,
   "fill-arena": 2,
+  exhaust: 1,
   "free-all": 1,
   "free-every": 3,
   churn: 2,
@@ -60,6 +63,7 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   {
     id: "I01-disjoint",
     invariant: disjoint,
+    generalReach: { "out of memory": 0.3, "realloc moved": 0.3 },
     mix: withMix({ "fill-pool": 8 }),
     reach: { ...fewArenas({ "full pool": 0.5, "raw block": 0.3 }), presets: { "full pool": 0.3 } },
   },
@@ -91,7 +95,7 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
     id: "I06-arena-release",
     invariant: arenaRelease,
     mix: withMix({ "fill-arena": 8, "free-all": 4, "free-every": 8, free: 25 }),
-    reach: { tiny: { "arena released": 0.45, "empty arena kept": 0.3 }, wide: { "arena released": 0.45, "empty arena kept": 0.2 }, presets: { "arena released": 0.2, "empty arena kept": 0.3 } },
+    reach: { tiny: { "arena released": 0.45, "empty arena kept": 0.2 }, wide: { "arena released": 0.45, "empty arena kept": 0.2 }, presets: { "arena released": 0.2, "empty arena kept": 0.3 } },
   },
   {
     id: "I07-accounting",
@@ -102,12 +106,14 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   {
     id: "I08-payload-integrity",
     invariant: payloadIntegrity,
+    generalReach: { "realloc in place": 0.2, "realloc moved": 0.3 },
     mix: withMix({ realloc: 20 }),
     reach: { ...fewArenas({ "realloc moved": 0.5, "full pool": 0.3 }), presets: { "realloc moved": 0.4 } },
   },
   {
     id: "I09-misuse-rejected",
     invariant: misuseRejected,
+    generalReach: { "misuse double-free": 0.4, "misuse interior": 0.4, "misuse unknown": 0.4, "misuse bad-size": 0.4 },
     mix: withMix({ misuse: 30, "fill-arena": 4, "free-every": 6 }),
     reach: {
       ...fewArenas({ "misuse double-free": 0.4, "misuse use-after-free": 0.4, "misuse interior": 0.4, "misuse header": 0.25, "misuse released-arena": 0.08, "misuse unknown": 0.4, "misuse bad-size": 0.4 }),
@@ -117,7 +123,8 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   {
     id: "I10-no-spurious-oom",
     invariant: noSpuriousOutOfMemory,
-    mix: withMix({ "fill-arena": 10, malloc: 40 }),
+    generalReach: { "out of memory": 0.3 },
+    mix: withMix({ "fill-arena": 10, exhaust: 4, malloc: 40 }),
     reach: { ...fewArenas({ "out of memory": 0.5, "arena limit": 0.5 }), presets: { "out of memory": 0.2 } },
   },
   {

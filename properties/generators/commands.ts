@@ -10,15 +10,16 @@ import { formatOp, MISUSE_KINDS, type Op, type OpName } from "../model/ops.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "./sizes.ts";
 
 export type OpSpec =
-  | { readonly op: "malloc" | "fill-pool" | "fill-arena" | "round-trip"; readonly size: SizeSpec }
+  | { readonly op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip"; readonly size: SizeSpec }
   | { readonly op: "realloc"; readonly pick: number | null; readonly size: SizeSpec }
-  | Exclude<Op, { op: "malloc" | "fill-pool" | "fill-arena" | "round-trip" | "realloc" }>;
+  | Exclude<Op, { op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip" | "realloc" }>;
 
 export function resolveOp(spec: OpSpec, geometry: Geometry | undefined): Op {
   switch (spec.op) {
     case "malloc":
     case "fill-pool":
     case "fill-arena":
+    case "exhaust":
     case "round-trip":
       return { op: spec.op, n: resolveSize(spec.size, geometry) };
     case "realloc":
@@ -38,6 +39,7 @@ export const OP_ARBITRARIES: Record<OpName, fc.Arbitrary<OpSpec>> = {
   misuse: fc.record({ op: fc.constant("misuse" as const), kind: fc.constantFrom(...MISUSE_KINDS), pick }),
   "fill-pool": fc.record({ op: fc.constant("fill-pool" as const), size: smallSizeSpec }),
   "fill-arena": fc.record({ op: fc.constant("fill-arena" as const), size: smallSizeSpec }),
+  exhaust: fc.record({ op: fc.constant("exhaust" as const), size: smallSizeSpec }),
   "free-all": fc.constant({ op: "free-all" as const }),
   "free-every": fc.record({ op: fc.constant("free-every" as const), k: fc.integer({ min: 2, max: 1000 }), keep: fc.boolean() }),
   churn: fc.record({ op: fc.constant("churn" as const), steps: fc.integer({ min: 1, max: 64 }), seed: fc.nat() }),

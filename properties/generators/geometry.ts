@@ -55,25 +55,35 @@ export const presetGeometry: fc.Arbitrary<Geometry> = fc
   .map((name) => geometries[name]);
 
 /**
- * Wide geometries: the other end of what defineGeometry allows. Big pools of small classes (8192
- * blocks: three levels of summary bits), thresholds far above CPython's 512 (block slack that
- * needs 16 bits), few arenas so the limit is still reached.
+ * Wide geometries: the other ends of what defineGeometry allows. Big pools of small classes (8192
+ * blocks: three levels of summary bits); thresholds far above CPython's 512 (block slack that
+ * needs 16 bits) and one 128 KiB class (32 bits); and many small arenas of one-block pools
+ * (over a thousand pools mapped, so the bitmap's sets grow and span several summary levels).
  */
+const WIDE_SHAPES = [
+  { alignment: 8, smallThreshold: 2048, poolSize: 1 << 16, pools: 2, maxArenas: 2 },
+  { alignment: 16, smallThreshold: 4096, poolSize: 1 << 14, pools: 4, maxArenas: 3 },
+  { alignment: 8, smallThreshold: 1024, poolSize: 1 << 15, pools: 3, maxArenas: 3 },
+  { alignment: 1 << 17, smallThreshold: 1 << 17, poolSize: 1 << 18, pools: 2, maxArenas: 2 },
+  { alignment: 16, smallThreshold: 16, poolSize: 32, pools: 32, maxArenas: 48 },
+] as const;
+
 export const wideGeometry: fc.Arbitrary<Geometry> = fc
   .record({
-    shape: fc.constantFrom(
-      { alignment: 8, smallThreshold: 2048, poolSize: 1 << 16 },
-      { alignment: 16, smallThreshold: 4096, poolSize: 1 << 14 },
-      { alignment: 8, smallThreshold: 1024, poolSize: 1 << 15 },
-    ),
+    shape: fc.constantFrom(...WIDE_SHAPES),
     headerUnits: fc.constantFrom(1, 0, 6),
-    pools: fc.integer({ min: 2, max: 4 }),
     poolAlignedArenas: fc.boolean(),
-    maxArenas: fc.integer({ min: 2, max: 3 }),
     keepEmptyArena: fc.boolean(),
   })
-  .map(({ shape, headerUnits, pools, poolAlignedArenas, maxArenas, keepEmptyArena }) =>
-    defineGeometry({ ...shape, arenaSize: pools * shape.poolSize, poolOverhead: headerUnits * shape.alignment, poolAlignedArenas, maxArenas, keepEmptyArena }),
+  .map(({ shape: { pools, ...shape }, headerUnits, poolAlignedArenas, keepEmptyArena }) =>
+    defineGeometry({
+      ...shape,
+      arenaSize: pools * shape.poolSize,
+      // As many header units as fit beside the largest class.
+      poolOverhead: Math.min(headerUnits, (shape.poolSize - shape.smallThreshold) / shape.alignment) * shape.alignment,
+      poolAlignedArenas,
+      keepEmptyArena,
+    }),
   );
 
 /** A geometry of the family, or (for "any") tiny four times in five. */

@@ -53,6 +53,11 @@ export const disjoint: Invariant = {
           insert(created.address, shadow.byAddress.get(created.address)?.usable ?? created.usable);
         }
         if (call.target !== undefined && !call.inPlace && call.error === undefined && (call.kind === "free" || call.result != null)) remove(call.target.address);
+        if (call.inPlace === true) {
+          // The block's usable size may change in place (a general allocator): re-check it.
+          remove(call.target!.address);
+          insert(call.target!.address, call.target!.usable);
+        }
       },
     };
   },

@@ -1,6 +1,7 @@
 /**
  * Invariant 2, contained: a small block lies inside the payload of a pool of a mapped arena; a
- * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log.
+ * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log. A general
+ * allocator's block, header included, lies inside the region it manages.
  */
 import { hex } from "../../src/errors.ts";
 import { violation } from "../model/violation.ts";
@@ -9,13 +10,20 @@ import { isPymallocStyle, type Invariant } from "./invariant.ts";
 export const contained: Invariant = {
   number: 2,
   title: "contained: a small block lies inside the payload of a pool of a mapped arena",
-  applies: isPymallocStyle,
-  check: ({ shadow, geometry }) => ({
+  applies: (subject, geometry) => isPymallocStyle(subject, geometry) || subject.region !== undefined,
+  check: ({ subject, shadow, geometry }) => ({
     invariant: 2,
     after(call) {
       const block = call.created;
       if (block === undefined) return;
-      const g = geometry!;
+      if (geometry === undefined) {
+        const { start, end, blockOverhead } = subject.region!;
+        if (block.address - blockOverhead < start || block.address + block.n > end) {
+          throw violation(2, `block [${hex(block.address)}, ${hex(block.address + block.n)}) with its ${blockOverhead}-byte header is not inside the region [${hex(start)}, ${hex(end)})`);
+        }
+        return;
+      }
+      const g = geometry;
       if (block.raw) {
         const size = shadow.rawMappings.get(block.address);
         if (size === undefined || size < block.usable) {

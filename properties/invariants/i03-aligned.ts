@@ -13,12 +13,12 @@ export const aligned: Invariant = {
   number: 3,
   title: "aligned: addresses are multiples of A; a block sits at q + H + k·size",
   applies: () => true,
-  check: ({ shadow, geometry }) => ({
+  check: ({ subject, shadow, geometry }) => ({
     invariant: 3,
     after(call) {
       const block = call.created;
       if (block === undefined) return;
-      const A = geometry?.alignment ?? DEFAULT_ALIGNMENT;
+      const A = geometry?.alignment ?? subject.region?.alignment ?? DEFAULT_ALIGNMENT;
       if (block.address % A !== 0) throw violation(3, `${hex(block.address)} is not a multiple of ${A}`);
       if (block.raw || geometry === undefined) return;
       const size = geometry.classSizes[block.sizeClass]!;

@@ -17,12 +17,16 @@ export const payloadIntegrity: Invariant = {
   number: 8,
   title: "payload integrity: block contents survive other operations; realloc keeps the prefix",
   applies: (subject) => subject.bytes !== undefined,
-  check: ({ subject, shadow }) => {
+  check: ({ subject, shadow, geometry }) => {
     let cursor = 0;
+    let usableBefore = 0;
+    // A pymalloc-style block has exactly its class size; a general allocator's at least n bytes,
+    // of which the pattern covers the n (max(n, 1)) the caller may rely on.
     const view = (block: ShadowBlock): Uint8Array => {
       const bytes = subject.bytes!(block.address);
-      if (bytes.length !== block.usable) throw violation(8, `bytes(${hex(block.address)}) has ${bytes.length} bytes, the block has ${block.usable}`);
-      return bytes;
+      const wrong = geometry === undefined ? bytes.length < block.usable : bytes.length !== block.usable;
+      if (wrong) throw violation(8, `bytes(${hex(block.address)}) has ${bytes.length} bytes, the block has ${block.usable}`);
+      return bytes.length === block.usable ? bytes : bytes.subarray(0, block.usable);
     };
     const verify = (block: ShadowBlock, why: string): void => {
       const at = patternMismatch(view(block), block.fill);
@@ -31,9 +35,21 @@ export const payloadIntegrity: Invariant = {
     return {
       invariant: 8,
       before(call) {
-        if (call.target !== undefined && call.expectedError === undefined) verify(call.target, `before ${call.kind}`);
+        if (call.target === undefined || call.expectedError !== undefined) return;
+        usableBefore = call.target.usable;
+        verify(call.target, `before ${call.kind}`);
       },
       after(call) {
+        if (call.inPlace === true) {
+          // Same block, possibly resized: the prefix it kept must hold the pattern; refill the rest.
+          const block = call.target!;
+          const bytes = view(block);
+          const kept = Math.min(usableBefore, block.usable);
+          const at = patternMismatch(bytes, block.fill, kept);
+          if (at !== -1) throw violation(8, `realloc(${hex(block.address)}, ${call.n}) in place lost byte ${at} of the ${kept} it must keep`);
+          writePattern(bytes, block.fill, kept);
+          return;
+        }
         const created = call.created;
         if (created === undefined) return;
         const bytes = view(created);

@@ -76,6 +76,8 @@ export interface DriverOptions {
   readonly checks: readonly CheckFactory[];
   /** Called after each step with a one-line summary (replay). */
   readonly onStep?: (step: Step, summary: string) => void;
+  /** Called before each step runs (an isolated run logs it, so a hang names its step). */
+  readonly beforeStep?: (op: Op) => void;
   /** Upper bound on primitive calls a macro step may make. */
   readonly macroLimit?: number;
 }
@@ -112,6 +114,7 @@ export class Driver {
   apply(op: Op): void {
     this.calls = [];
     this.executed.push(op);
+    this.options.beforeStep?.(op);
     try {
       this.run(op);
       const step: Step = { index: this.stepIndex, op, calls: this.calls };
@@ -188,6 +191,9 @@ export class Driver {
         this.repeatMalloc(op.n, perArena);
         return;
       }
+      case "exhaust":
+        this.repeatMalloc(op.n, Infinity);
+        return;
       case "free-all":
         while (this.shadow.live.length > 0) this.free(this.shadow.live[this.shadow.live.length - 1]!);
         return;
@@ -365,6 +371,7 @@ export class Driver {
         return pointer("free", firstPool + g.poolOverhead);
       }
       case "unknown":
+        if (pick % 5 === 2 && this.subject.realloc !== undefined) return pointer("realloc", this.unknownPointer(pick), 8);
         return pointer(pick % 5 === 1 && this.subject.usableSize !== undefined ? "usableSize" : "free", this.unknownPointer(pick));
       case "bad-size": {
         const n = BAD_SIZES[pick % BAD_SIZES.length]!;

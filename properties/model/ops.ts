@@ -35,6 +35,8 @@ export type Op =
   | { readonly op: "free-all" }
   /** free every k-th live block (keep: false), or all but every k-th (keep: true, the seed's pinning) */
   | { readonly op: "free-every"; readonly k: number; readonly keep: boolean }
+  /** malloc(n) until it returns null (out of memory), at most the macro limit */
+  | { readonly op: "exhaust"; readonly n: number }
   /** `steps` times: free a live block and malloc another, from a seeded stream */
   | { readonly op: "churn"; readonly steps: number; readonly seed: number }
   /** malloc(n); free; malloc(n) must return the same address (invariant 5) */
@@ -48,6 +50,7 @@ export function formatOp(op: Op): string {
     case "malloc":
     case "fill-pool":
     case "fill-arena":
+    case "exhaust":
     case "round-trip":
       return `${op.op}(${op.n})`;
     case "free":

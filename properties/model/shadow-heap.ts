@@ -16,8 +16,11 @@ export interface ShadowBlock {
   readonly address: number;
   /** The size asked for (changed by an in-place realloc). */
   n: number;
-  /** Bytes the caller may use: the class size, or max(n, 1) raw (spec/model.md §5). */
-  readonly usable: number;
+  /**
+   * Bytes the caller may use: the class size, or max(n, 1) raw (spec/model.md §5); for a general
+   * allocator max(n, 1), so an in-place realloc changes it.
+   */
+  usable: number;
   readonly raw: boolean;
   /** Size class, or -1 for a raw block. */
   readonly sizeClass: number;
@@ -227,10 +230,14 @@ export class ShadowHeap {
     }
   }
 
-  /** An in-place realloc: only the requested size changes. */
+  /**
+   * An in-place realloc: the requested size changes; the usable size too for a general
+   * allocator (a pymalloc block keeps its class size, and a raw block always moves).
+   */
   resize(block: ShadowBlock, n: number): void {
     this.requestedCurrent += n - block.n;
     block.n = n;
+    if (this.geometry === undefined) block.usable = Math.max(n, 1);
   }
 
   /** Called after each completed operation: tracemalloc's peak. */

@@ -21,6 +21,23 @@ export interface Subject {
   readonly addressSpace?: AddressSpaceView;
   /** A pymalloc-style geometry the allocator claims to follow (invariants 2–7, 10). */
   readonly geometry?: Geometry;
+  /**
+   * For a general allocator (no geometry): the region it manages, so that containment and out of
+   * memory can be judged (invariants 2, 3, 10).
+   */
+  readonly region?: Region;
+}
+
+/** A general allocator's heap: [start, end) of one buffer, with per-block overhead. */
+export interface Region {
+  /** The first byte a block's header may occupy. */
+  readonly start: number;
+  /** One past the last byte a block may occupy. */
+  readonly end: number;
+  /** Every address is a multiple of this. */
+  readonly alignment: number;
+  /** Bytes of header each block carries just below its address. */
+  readonly blockOverhead: number;
 }
 
 /** Creates a fresh subject for one run. `geometry` is the run's generated geometry. */

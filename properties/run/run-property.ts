@@ -29,6 +29,8 @@ export interface RunPropertyOptions {
   readonly onRun?: (runsDone: number) => void;
   /** Override the profile's run count. */
   readonly numRuns?: number;
+  /** Called before every step of every execution (shrinking included), numbered (isolated runs log it). */
+  readonly beforeStep?: (op: Op, run: number) => void;
 }
 
 export interface ReachFigure {
@@ -78,8 +80,12 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
   let operations = 0;
   let steps = 0;
   let runsDone = 0;
+  /** Every execution of the property, shrinking attempts included. */
+  let predicateCalls = 0;
   let lastFailure: { geometry: Geometry; operations: Op[]; error: unknown } | undefined;
   const stryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
+  /** A general allocator (no geometry): pymalloc's states mean nothing to it. */
+  let general = false;
 
   const property = fc.property(
     geometryArbitrary(options.family),
@@ -87,8 +93,11 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
     (generated, commands) => {
       const subject = factory(generated);
       const geometry = subject.geometry;
+      general = geometry === undefined;
       const checks = definition.invariant.applies(subject, geometry) ? [definition.invariant.check] : [];
-      const driver = new Driver(subject, { geometry, checks, macroLimit: options.profile.macroLimit });
+      const run = ++predicateCalls;
+      const beforeStep = options.beforeStep;
+      const driver = new Driver(subject, { geometry, checks, macroLimit: options.profile.macroLimit, ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}) });
       const state: RunState = { driver, geometry };
       try {
         fc.modelRun(() => ({ model: state, real: state }), commands);
@@ -111,7 +120,7 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
     endOnFailure: stryker,
   });
 
-  const targets = definition.reach[options.family] ?? {};
+  const targets = (general ? definition.generalReach : definition.reach[options.family]) ?? {};
   const reach: ReachFigure[] = REACHABLE_STATES.filter((state) => tally.totals.has(state) || state in targets).map((state) => ({
     state,
     runs: tally.runsReaching.get(state) ?? 0,
