@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -26,6 +27,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Property tests are CPU-bound: one fork per core (vitest's default leaves one core idle).
+    maxWorkers: availableParallelism(),
     reporters: ["default", "./properties/reporters/operations-reporter.ts"],
     coverage: {
       provider: "v8",

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import type { Geometry } from "../../src/geometry.ts";
 import type { Driver } from "../model/driver.ts";
-import { formatOp, MISUSE_KINDS, type Op, type OpName } from "../model/ops.ts";
+import { formatOp, MISUSE_KINDS, type MisuseKind, type Op, type OpName } from "../model/ops.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "./sizes.ts";
 
 export type OpSpec =
@@ -14,16 +14,16 @@ export type OpSpec =
   | { readonly op: "realloc"; readonly pick: number | null; readonly size: SizeSpec }
   | Exclude<Op, { op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip" | "realloc" }>;
 
-export function resolveOp(spec: OpSpec, geometry: Geometry | undefined): Op {
+export function resolveOp(spec: OpSpec, geometry: Geometry | undefined, sizeLimit?: number): Op {
   switch (spec.op) {
     case "malloc":
     case "fill-pool":
     case "fill-arena":
     case "exhaust":
     case "round-trip":
-      return { op: spec.op, n: resolveSize(spec.size, geometry) };
+      return { op: spec.op, n: resolveSize(spec.size, geometry, sizeLimit) };
     case "realloc":
-      return { op: "realloc", pick: spec.pick, n: resolveSize(spec.size, geometry) };
+      return { op: "realloc", pick: spec.pick, n: resolveSize(spec.size, geometry, sizeLimit) };
     default:
       return spec;
   }
@@ -52,6 +52,8 @@ export type OpMix = Partial<Record<OpName, number>>;
 export interface RunState {
   readonly driver: Driver;
   readonly geometry: Geometry | undefined;
+  /** Upper bound on generated sizes (see resolveSize). */
+  readonly sizeLimit?: number;
 }
 
 export class OpCommand implements fc.Command<RunState, RunState> {
@@ -59,11 +61,11 @@ export class OpCommand implements fc.Command<RunState, RunState> {
   constructor(readonly spec: OpSpec) {}
 
   check(state: Readonly<RunState>): boolean {
-    return state.driver.canRun(resolveOp(this.spec, state.geometry));
+    return state.driver.canRun(resolveOp(this.spec, state.geometry, state.sizeLimit));
   }
 
   run(_: RunState, state: RunState): void {
-    this.resolved = resolveOp(this.spec, state.geometry);
+    this.resolved = resolveOp(this.spec, state.geometry, state.sizeLimit);
     state.driver.apply(this.resolved);
   }
 
@@ -72,10 +74,14 @@ export class OpCommand implements fc.Command<RunState, RunState> {
   }
 }
 
-/** A weighted arbitrary of commands for a mix. */
-export function commandArbitrary(mix: OpMix): fc.Arbitrary<OpCommand> {
+/** A weighted arbitrary of commands for a mix; `misuseKinds` narrows the misuse steps. */
+export function commandArbitrary(mix: OpMix, misuseKinds: readonly MisuseKind[] = MISUSE_KINDS): fc.Arbitrary<OpCommand> {
+  const arbitraries: Record<OpName, fc.Arbitrary<OpSpec>> =
+    misuseKinds.length === 0
+      ? OP_ARBITRARIES
+      : { ...OP_ARBITRARIES, misuse: fc.record({ op: fc.constant("misuse" as const), kind: fc.constantFrom(...misuseKinds), pick }) };
   const parts = (Object.entries(mix) as [OpName, number][])
-    .filter(([, weight]) => weight > 0)
-    .map(([name, weight]) => ({ arbitrary: OP_ARBITRARIES[name].map((spec) => new OpCommand(spec)), weight }));
+    .filter(([name, weight]) => weight > 0 && (name !== "misuse" || misuseKinds.length > 0))
+    .map(([name, weight]) => ({ arbitrary: arbitraries[name].map((spec) => new OpCommand(spec)), weight }));
   return fc.oneof(...parts);
 }

@@ -31,8 +31,15 @@ export const smallSizeSpec: fc.Arbitrary<SizeSpec> = fc.oneof(
   fc.record({ edge: fc.constant("bottom" as const), k: fc.nat(4095) }),
 );
 
-/** Without a geometry (outside allocators), sizes resolve against a 512-byte threshold. */
-export function resolveSize(spec: SizeSpec, geometry: Geometry | undefined): number {
+/**
+ * Without a geometry (outside allocators), sizes resolve against a 512-byte threshold. `limit`
+ * caps them (an outside allocator's documented maximum, to look past a bug at huge sizes).
+ */
+export function resolveSize(spec: SizeSpec, geometry: Geometry | undefined, limit = Infinity): number {
+  return Math.min(resolveUncapped(spec, geometry), limit);
+}
+
+function resolveUncapped(spec: SizeSpec, geometry: Geometry | undefined): number {
   const A = geometry?.alignment ?? 8;
   const T = geometry?.smallThreshold ?? 512;
   const classes = T / A;

@@ -17,6 +17,8 @@ const result = runProperty(propertyById(request.property), factory, {
   profile: request.profile,
   family: request.family,
   seed: request.seed,
+  ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
+  ...(request.misuseKinds !== undefined ? { misuseKinds: request.misuseKinds } : {}),
   beforeStep: (op, execution) => process.stdout.write(`OP ${execution} ${JSON.stringify(opToJson(op))}\n`),
 });
 process.stdout.write(`RESULT ${JSON.stringify(result, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v))}\n`);

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { formatOp, opFromJson, type Op } from "../model/ops.ts";
+import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
 import type { Profile } from "../profiles.ts";
 import type { GeometryFamily } from "../generators/geometry.ts";
 import type { PropertyResult } from "./run-property.ts";
@@ -30,6 +30,8 @@ export interface IsolatedRequest {
   readonly profile: Profile;
   readonly family: GeometryFamily;
   readonly seed: number;
+  readonly sizeLimit?: number;
+  readonly misuseKinds?: readonly MisuseKind[];
 }
 
 export type IsolatedOutcome =

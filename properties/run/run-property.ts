@@ -9,7 +9,7 @@ import type { Geometry } from "../../src/geometry.ts";
 import { commandArbitrary, type RunState } from "../generators/commands.ts";
 import { geometryArbitrary, type GeometryFamily } from "../generators/geometry.ts";
 import { Driver } from "../model/driver.ts";
-import type { Op } from "../model/ops.ts";
+import type { MisuseKind, Op } from "../model/ops.ts";
 import { REACHABLE_STATES, ReachabilityTally } from "../model/reachability.ts";
 import type { SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
@@ -29,6 +29,10 @@ export interface RunPropertyOptions {
   readonly onRun?: (runsDone: number) => void;
   /** Override the profile's run count. */
   readonly numRuns?: number;
+  /** Caps generated sizes (an outside allocator's documented maximum). */
+  readonly sizeLimit?: number;
+  /** The misuse steps to generate (default all kinds). */
+  readonly misuseKinds?: readonly MisuseKind[];
   /** Called before every step of every execution (shrinking included), numbered (isolated runs log it). */
   readonly beforeStep?: (op: Op, run: number) => void;
 }
@@ -89,7 +93,7 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
 
   const property = fc.property(
     geometryArbitrary(options.family),
-    fc.commands([commandArbitrary(definition.mix)], { size: options.profile.size }),
+    fc.commands([commandArbitrary(definition.mix, options.misuseKinds)], { size: options.profile.size }),
     (generated, commands) => {
       const subject = factory(generated);
       const geometry = subject.geometry;
@@ -98,7 +102,7 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
       const run = ++predicateCalls;
       const beforeStep = options.beforeStep;
       const driver = new Driver(subject, { geometry, checks, macroLimit: options.profile.macroLimit, ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}) });
-      const state: RunState = { driver, geometry };
+      const state: RunState = { driver, geometry, ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}) };
       try {
         fc.modelRun(() => ({ model: state, real: state }), commands);
         driver.finish();
