@@ -86,3 +86,21 @@ export class RequestedBytes {
     if (this.current > this.peak) this.peak = this.current;
   }
 }
+
+/** A used or empty pool, as a readable allocator sees it. */
+export interface PoolCount {
+  readonly sizeClass: number;
+  readonly live: number;
+}
+
+/** Stats by walking every pool (the readable allocators; the bitmap keeps counters instead). */
+export function statsFromPools(geometry: Geometry, space: AddressSpace, pools: Iterable<PoolCount>, requested: RequestedBytes): Stats {
+  const poolsPerClass = new Array<number>(geometry.sizeClasses).fill(0);
+  const blocksPerClass = new Array<number>(geometry.sizeClasses).fill(0);
+  for (const pool of pools) {
+    if (pool.live === 0) continue;
+    poolsPerClass[pool.sizeClass]!++;
+    blocksPerClass[pool.sizeClass]! += pool.live;
+  }
+  return buildStats(geometry, space, { poolsPerClass, blocksPerClass, requestedCurrent: requested.current, requestedPeak: requested.peak });
+}

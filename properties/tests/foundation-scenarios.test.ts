@@ -7,7 +7,8 @@
  *   (invariant 10).
  */
 import { describe, expect, it } from "vitest";
-import { ALLOCATOR_KINDS, AllocatorError, createAllocator, defineGeometry, type Allocator, type AllocatorErrorCode } from "../../src/index.ts";
+import { ALLOCATOR_KINDS, createAllocator, defineGeometry, type Allocator } from "../../src/index.ts";
+import { expectMisuse, observe } from "./support/expect-misuse.ts";
 
 const tiny = defineGeometry({
   alignment: 16,
@@ -19,25 +20,6 @@ const tiny = defineGeometry({
   maxArenas: 3,
   keepEmptyArena: true,
 });
-
-/** Everything a call must leave unchanged when it throws or returns null. */
-function observe(a: Allocator) {
-  return { snapshot: a.snapshot(), stats: a.stats(), events: a.addressSpace.events() };
-}
-
-function expectMisuse(a: Allocator, code: AllocatorErrorCode, call: () => unknown): void {
-  const before = observe(a);
-  let thrown: unknown;
-  try {
-    call();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(AllocatorError);
-  expect((thrown as AllocatorError).code).toBe(code);
-  expect(observe(a)).toEqual(before);
-  a.check();
-}
 
 describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
   it("cpython-3.11: 20,000 × 496 B use 625 pools; freeing all leaves 1 of 10 arenas", () => {

@@ -13,7 +13,7 @@ import type { AddressSpace } from "../address-space.ts";
 import type { Allocator, HeapSnapshot, PoolSnapshot, Stats } from "../allocator.ts";
 import { reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
 import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
-import { RequestedBytes, buildStats } from "../stats.ts";
+import { RequestedBytes, statsFromPools } from "../stats.ts";
 import { checkCPythonHeap } from "./cpython-check.ts";
 import { describePymalloc, type PymallocInternals } from "./internals.ts";
 import { Pymalloc, type SmallBlock } from "./pymalloc.ts";
@@ -157,21 +157,8 @@ export class CPythonAllocator implements Allocator {
    * allocated arena with ref.count > 0, by class.
    */
   stats(): Stats {
-    const poolsPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
-    const blocksPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
-    for (const ao of this.pymalloc.arenaBySlot.values()) {
-      for (const pool of ao.pools) {
-        if (pool.count === 0) continue;
-        poolsPerClass[pool.szidx]!++;
-        blocksPerClass[pool.szidx]! += pool.count;
-      }
-    }
-    return buildStats(this.geometry, this.addressSpace, {
-      poolsPerClass,
-      blocksPerClass,
-      requestedCurrent: this.requested.current,
-      requestedPeak: this.requested.peak,
-    });
+    const pools = [...this.pymalloc.arenaBySlot.values()].flatMap((ao) => ao.pools.map((pool) => ({ sizeClass: pool.szidx, live: pool.count })));
+    return statsFromPools(this.geometry, this.addressSpace, pools, this.requested);
   }
 
   /** spec/stats.md §2: arenas, used pools and live blocks ascending; empty pools are not listed. */

@@ -18,7 +18,7 @@ import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
 import { blockOffset, reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
 import { Hex, Problems, sameNumbers } from "../integrity.ts";
 import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
-import { RequestedBytes, buildStats } from "../stats.ts";
+import { RequestedBytes, statsFromPools } from "../stats.ts";
 import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./heap.ts";
 import { arenaForNewPool, lowestEmptyPool, lowestFreeBlock, lowestPartlyUsedPool, shouldReleaseEmptyArena } from "./policy.ts";
 
@@ -203,21 +203,7 @@ export class ReferenceAllocator implements Allocator {
   // ── reporting ───────────────────────────────────────────────────────────────────────────
 
   stats(): Stats {
-    const poolsPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
-    const blocksPerClass = new Array<number>(this.geometry.sizeClasses).fill(0);
-    for (const arena of this.arenas) {
-      for (const pool of arena.pools) {
-        if (pool.live === 0) continue;
-        poolsPerClass[pool.sizeClass]!++;
-        blocksPerClass[pool.sizeClass]! += pool.live;
-      }
-    }
-    return buildStats(this.geometry, this.addressSpace, {
-      poolsPerClass,
-      blocksPerClass,
-      requestedCurrent: this.requested.current,
-      requestedPeak: this.requested.peak,
-    });
+    return statsFromPools(this.geometry, this.addressSpace, this.arenas.flatMap((arena) => arena.pools), this.requested);
   }
 
   snapshot(): HeapSnapshot {
