@@ -1,21 +1,29 @@
 /**
- * The churn workload: a steady live set of L small blocks; each step frees a random live block
- * and mallocs a new one of a random size in its slot. Every loop here is timed by the caller, so
+ * The churn workload: a steady live set of L blocks; each step frees a random live block and
+ * mallocs a new one of a random size in its slot. Every loop here is timed by the caller, so
  * none allocates or calls through a closure; `cursor` walks the random streams.
  *
- * Each function is meant to see one allocator class per process phase (the bitmap is measured
- * before the reference touches these call sites), so the calls stay monomorphic while measured.
+ * Each function should see one heap class while it is measured, so its calls stay monomorphic:
+ * `npm run bench` runs each contender in its own process; `bench:quick` measures the bitmap
+ * allocator before the reference touches these call sites.
  */
 import type { Allocator } from "../allocator.ts";
 import type { RandomStreams } from "./random-streams.ts";
 
-export class Churn {
-  readonly allocator: Allocator;
+/** What the workloads need of a heap whose blocks are numbers (every contender but plain arrays). */
+export interface NumericHeap {
+  malloc(n: number): number | null;
+  free(p: number): void;
+  realloc(p: number, n: number): number | null;
+}
+
+export class Churn<H extends NumericHeap = Allocator> {
+  readonly allocator: H;
   readonly live: Float64Array;
   private readonly streams: RandomStreams;
   private cursor = 0;
 
-  constructor(allocator: Allocator, liveBlocks: number, streams: RandomStreams) {
+  constructor(allocator: H, liveBlocks: number, streams: RandomStreams) {
     this.allocator = allocator;
     this.streams = streams;
     this.live = new Float64Array(liveBlocks);
@@ -27,7 +35,7 @@ export class Churn {
     const { sizes, mask } = this.streams;
     for (let i = 0; i < live.length; i++) {
       const p = a.malloc(sizes[this.cursor++ & mask]!);
-      if (p === null) throw new Error("benchmark: out of memory while filling");
+      if (!p) throw new Error("benchmark: out of memory while filling");
       live[i] = p;
     }
   }
@@ -82,7 +90,7 @@ export class Churn {
   }
 
   /** `steps` × usableSize of a random live block; returns a checksum so the calls stay live. */
-  usableSizes(steps: number): number {
+  usableSizes(this: Churn<Allocator>, steps: number): number {
     const { allocator: a, live } = this;
     const { picks, mask } = this.streams;
     let c = this.cursor;

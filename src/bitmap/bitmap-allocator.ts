@@ -36,9 +36,14 @@
  *     a class-c pool uses bitLayout(blocksPerPool[c]) at the start of its region. 3.12, class 0:
  *     1021 blocks = 32 level-0 words under 1 summary word: the lowest free block is two ctz.
  *
- *   requestedSizes.slack  Uint8Array [gp·B + k] = classSize − requested, B = blocksPerPool[0]
- *                         (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array
- *                         or Uint32Array only when that exceeds a byte)
+ *   requestedSizes (RequestedSizes): what each live block asked for, in class-sized regions
+ *     slack  Uint8Array  │ region of gp (class 3) │ region (class 0) … │ …   one entry per block
+ *                        ▲ start[gp]   slack[start[gp] + k] = classSize − requested
+ *     start  Int32Array  per pool: its region, −1 without a class. A pool taking class c gets a
+ *                        region of blocksPerPool[c] entries (reused from class c's stack of
+ *                        given-back regions, or cut from the end); it gives it back on emptying.
+ *     (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array or Uint32Array only
+ *     when that exceeds a byte)
  *
  *   classes (ClassPools), per size class c:
  *     partly[c]  LevelBitset over gp   member ⇔ a class-c pool with 0 < live < blocksPerPool[c]
@@ -66,11 +71,13 @@
  *   malloc, small   O(ℓ) = O(1): lowest[c], then the pool's lowest free bit, then counters.
  *                   + O(L) when the pool fills up (leaves partly[c]).
  *                   + O(L + W) when no pool of class c has room: buckets.best(), emptyPools.next(),
- *                     a bucket move, filling the pool's bits.
+ *                     a bucket move, filling the pool's bits, an amortised O(1) requested-size
+ *                     region.
  *                   + O(n·L) when an arena is mapped; amortised O(1) array doubling per new slot.
  *   malloc, raw     O(1) expected (the AddressSpace's Map).
  *   free, small     O(1) to find the block (arithmetic and one bit), O(ℓ) to free it;
- *                   + O(L) when the pool was full or becomes empty (sets, a bucket move);
+ *                   + O(L) when the pool was full or becomes empty (sets, a bucket move, its
+ *                     requested-size region back on its class's stack, amortised O(1));
  *                   + O(n·L) when the arena is released (invariant 6); the empty-arena rule
  *                     itself is O(1) (a counter).
  *   free, raw       O(1) expected.
@@ -78,7 +85,7 @@
  *   usableSize      O(1).  bytes: O(1) + one view.
  *   stats           O(C): buildStats over the per-class counters.
  *   snapshot        O(mapped pools · W + live blocks + raw blocks · log raw blocks).
- *   check           O(mapped pools · (W + B) + set members · L + C).
+ *   check           O(mapped pools · (W + B) + set members · L + C + requested-size entries).
  */
 import type { AddressSpace } from "../address-space.ts";
 import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
@@ -113,8 +120,9 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
   private readonly arenaBytes: (Uint8Array | undefined)[] = [];
   private readonly query: BitmapHeapQuery;
-  /** Set by `locateSmall`: the block index within the pool it returned. */
+  /** Set by `locateSmall`: the block index within the pool it returned, and the pool's class. */
   private foundBlock = 0;
+  private foundClass = 0;
 
   // Geometry numbers as plain fields, for the hot paths.
   private readonly threshold: number;
@@ -167,12 +175,12 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** Bytes of typed-array metadata (tables, bits, requested sizes): the benchmarks report it. */
-  /* v8 ignore next -- @preserve benchmark instrumentation, not part of the Allocator interface: only src/bench/quick.ts calls it */
+  /* v8 ignore next -- @preserve benchmark instrumentation, not part of the Allocator interface: only src/bench/ calls it */
   metadataBytes(): number {
     const t = this.table;
     return (
       t.sizeClass.byteLength + t.live.byteLength + t.address.byteLength + t.emptyPools.byteLength + t.mapped.byteLength +
-      this.bitmaps.words.byteLength + this.requestedSizes.slack.byteLength
+      this.bitmaps.words.byteLength + this.requestedSizes.slack.byteLength + this.requestedSizes.start.byteLength
     );
   }
 
@@ -190,7 +198,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     if (p === null) return;
     const gp = this.locateSmall(p);
     if (gp !== -1) {
-      this.requested.change(-this.freeSmall(gp, this.foundBlock));
+      this.requested.change(-this.freeSmall(gp, this.foundClass, this.foundBlock));
       return;
     }
     const requested = typeof p === "number" ? this.addressSpace.rawRequested(p) : -1;
@@ -205,7 +213,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n);
     if (p === null) return this.malloc(n);
     const gp = this.locateSmall(p);
-    if (gp !== -1) return this.reallocSmall(p, gp, this.foundBlock, n);
+    if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);
     const space = this.addressSpace;
     const size = typeof p === "number" ? space.rawSize(p) : -1;
     if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
@@ -229,7 +237,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** O(1): the class size of a live small block, the size of a live raw block, or the error. */
   private usable(p: number, use: PointerUse): number {
     const gp = this.locateSmall(p);
-    if (gp !== -1) return this.classSizes[this.table.sizeClass[gp]!]!;
+    if (gp !== -1) return this.classSizes[this.foundClass]!;
     const size = typeof p === "number" ? this.addressSpace.rawSize(p) : -1;
     if (size === -1) classifyBadPointer(this.addressSpace, this.query, p, use);
     return size;
@@ -308,6 +316,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     if (empty === this.poolsPerArena) this.emptyArenaCount--;
     table.sizeClass[gp] = c;
     this.bitmaps.fill(gp, c);
+    this.requestedSizes.assign(gp, c);
     this.classes.pools[c]!++;
     return gp;
   }
@@ -338,10 +347,9 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
 
-  /** Frees block k of pool gp; returns the bytes it had been asked for. O(L). */
-  private freeSmall(gp: number, k: number): number {
+  /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. O(L). */
+  private freeSmall(gp: number, c: number, k: number): number {
     const table = this.table;
-    const c = table.sizeClass[gp]!;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
     this.bitmaps.release(gp, c, k);
     const live = table.live[gp]! - 1;
@@ -357,6 +365,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const table = this.table;
     if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
     table.sizeClass[gp] = -1;
+    this.requestedSizes.release(gp, c);
     this.classes.pools[c]!--;
     this.emptyPools.add(gp);
     const slot = Math.floor(gp / this.poolsPerArena);
@@ -384,8 +393,8 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── realloc (spec/policy.md §4) ──────────────────────────────────────────────────────────
 
-  private reallocSmall(p: number, gp: number, k: number, n: number): number | null {
-    const size = this.classSizes[this.table.sizeClass[gp]!]!;
+  private reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
+    const size = this.classSizes[c]!;
     const oldRequested = size - this.requestedSizes.get(gp, k);
     if (reallocStaysInPlace(size, n)) {
       this.requestedSizes.set(gp, k, size - n);
@@ -396,7 +405,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const q = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
     if (q === -1) return null;
     this.copy(p, q, Math.min(size, n)); // invariant 8
-    this.freeSmall(gp, k); // gp and k still name the old block: it stayed live meanwhile
+    this.freeSmall(gp, c, k); // gp, c and k still name the old block: it stayed live meanwhile
     this.requested.change(n - oldRequested);
     return q;
   }
@@ -430,23 +439,24 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   private locateSmall(p: number): number {
     if (typeof p !== "number") return -1;
     const rel = p - this.regionBase;
-    if (!(rel >= 0)) return -1;
     const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two
-    const table = this.table;
-    if (slot >= table.capacity || table.mapped[slot] !== 1) return -1;
     const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
-    if (inArena < 0) return -1;
     const index = Math.floor(inArena * this.inversePoolSize); // exact: P is a power of two
-    if (index >= this.poolsPerArena) return -1;
+    // Below the first pool (−1 as unsigned is huge), in the guard after the last, or NaN (→ 0,
+    // and then gp is NaN): not a pool of this slot.
+    if (index >>> 0 >= this.poolsPerArena) return -1;
     const gp = slot * this.poolsPerArena + index;
-    const c = table.sizeClass[gp]!;
-    if (c < 0) return -1;
+    // undefined for a slot below 0 or past the table, −1 for a pool without a class (every pool
+    // of an unmapped slot has none): no live block there.
+    const c = this.table.sizeClass[gp]!;
+    if (!(c >= 0)) return -1;
     const offset = inArena - index * this.poolSize - this.poolOverhead;
-    if (offset < 0) return -1;
     // offset · (1/size) is within 2^-30 of k when offset = k·size (offset < 2^24), so rounding
-    // finds k, and the exact product k·size confirms it; a non-integer p never passes.
+    // finds k, and the exact product k·size confirms it; a non-integer p never passes. A header
+    // pointer (offset < 0) gives k < 0, which is huge as unsigned.
     const k = Math.round(offset * this.classInverse[c]!);
-    if (k * this.classSizes[c]! !== offset || k >= this.blocksPerPool[c]! || this.bitmaps.isFree(gp, k)) return -1;
+    if (k >>> 0 >= this.blocksPerPool[c]! || k * this.classSizes[c]! !== offset || this.bitmaps.isFree(gp, k)) return -1;
+    this.foundClass = c;
     this.foundBlock = k;
     return gp;
   }

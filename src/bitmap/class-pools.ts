@@ -37,6 +37,7 @@ export class ClassPools {
   removePartly(sizeClass: number, gp: number): void {
     const partly = this.partly[sizeClass]!;
     partly.delete(gp);
-    if (this.lowest[sizeClass] === gp) this.lowest[sizeClass] = partly.next(gp + 1);
+    // The lowest member left: every other member is above gp, so the set's first is the next.
+    if (this.lowest[sizeClass] === gp) this.lowest[sizeClass] = partly.first();
   }
 }

@@ -1,0 +1,283 @@
+/**
+ * What `npm run bench` writes: the figures (reports/bench.json) and their reading
+ * (reports/bench.md): medians and spreads per cell and contender, the throughput ratio of every
+ * pair, the issue's targets, the oracle's throughput and the profile before and after.
+ */
+import type { FunctionTime } from "./cpu-profile.ts";
+import type { OracleRow } from "./oracle.ts";
+import type { Summary } from "./timing.ts";
+import { CONTENDER_LABELS, CONTENDERS, type Cell, type ContenderName } from "./workloads.ts";
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly caches: string;
+  readonly memoryGiB: number;
+  readonly platform: string;
+  readonly node: string;
+  /** 1-minute load averages when the run started and ended: other tenants of the machine. */
+  readonly loadStart: number;
+  readonly loadEnd: number;
+}
+
+export interface ContenderResult {
+  /** ns per allocator call, CPU time of the contender's process. */
+  readonly cpu: Summary;
+  /** ns per allocator call, wall clock. */
+  readonly wall: Summary;
+  readonly opsPerRun: number;
+}
+
+export interface PairRatio {
+  readonly first: ContenderName;
+  readonly second: ContenderName;
+  /** Throughput of the first ÷ throughput of the second = median ns(second) ÷ median ns(first). */
+  readonly firstOverSecond: number;
+}
+
+export interface CellResult extends Omit<Cell, "contenders" | "slotSize" | "memPoolBytes"> {
+  readonly results: Partial<Record<ContenderName, ContenderResult>>;
+  readonly ratios: readonly PairRatio[];
+  /** The bitmap allocator's heap in churn cells. */
+  readonly bitmapHeap?: { readonly arenas: number; readonly metadataBytes: number };
+}
+
+export interface Target {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface ChurnProfileRow {
+  readonly live: number;
+  readonly inlining: boolean;
+  readonly nsPerOp: number;
+  readonly top: readonly FunctionTime[];
+}
+
+/** src/bench/profile-history.json: the profile before the optimisation, and what changed. */
+export interface ProfileHistory {
+  readonly before: { readonly commit: string; readonly date: string; readonly profiles: readonly ChurnProfileRow[] };
+  /** Churn ns/op, before and after, measured side by side (processes alternating) on one machine. */
+  readonly churnBeforeAfter: readonly { readonly live: number; readonly before: number; readonly after: number; readonly note?: string }[];
+  readonly metadataBeforeAfter: readonly { readonly live: number; readonly beforeMiB: number; readonly afterMiB: number }[];
+  readonly changes: readonly string[];
+  readonly method: string;
+}
+
+export interface BenchReport {
+  readonly benchmark: "npm run bench";
+  readonly date: string;
+  readonly seconds: number;
+  readonly geometry: string;
+  readonly machine: Machine;
+  readonly method: Readonly<Record<string, string | number>>;
+  readonly contenders: Readonly<Record<ContenderName, string>>;
+  readonly cells: readonly CellResult[];
+  readonly targets: readonly Target[];
+  readonly oracle: readonly OracleRow[];
+  readonly profile: { readonly history: ProfileHistory; readonly now: readonly ChurnProfileRow[] };
+}
+
+export function pairRatios(results: Partial<Record<ContenderName, ContenderResult>>): PairRatio[] {
+  const present = CONTENDERS.filter((c) => results[c] !== undefined);
+  const ratios: PairRatio[] = [];
+  for (let i = 0; i < present.length; i++) {
+    for (let j = i + 1; j < present.length; j++) {
+      const first = present[i]!;
+      const second = present[j]!;
+      ratios.push({ first, second, firstOverSecond: results[second]!.cpu.median / results[first]!.cpu.median });
+    }
+  }
+  return ratios;
+}
+
+// ── targets ─────────────────────────────────────────────────────────────────────────────────
+
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+
+function ns(cells: readonly CellResult[], id: string, contender: ContenderName): number {
+  return cells.find((c) => c.id === id)?.results[contender]?.cpu.median ?? NaN;
+}
+
+export function evaluateTargets(cells: readonly CellResult[], oracle: readonly OracleRow[]): Target[] {
+  const bitmap5 = ns(cells, "churn-1e5", "bitmap");
+  const slot5 = ns(cells, "churn-1e5", "slot-loop");
+  const bitmap3 = ns(cells, "churn-1e3", "bitmap");
+  const bitmap6 = ns(cells, "churn-1e6", "bitmap");
+  const control = ns(cells, "churn-1e6-hot1e3", "bitmap");
+  const slot3 = ns(cells, "churn-1e3", "slot-loop");
+  const slot6 = ns(cells, "churn-1e6", "slot-loop");
+  const plain5 = ns(cells, "churn-1e5", "uint8array");
+  const reference5 = ns(cells, "churn-1e5", "reference");
+  const ci = oracle.find((row) => row.profile === "ci");
+  return [
+    {
+      target: "bitmap ≥ 50% of the slot loop's throughput, churn at 10^5 live",
+      measured: `${f1((100 * slot5) / bitmap5)}% (bitmap ${f1(bitmap5)} ns/op, slot loop ${f1(slot5)})`,
+      met: slot5 / bitmap5 >= 0.5,
+    },
+    {
+      target: "bitmap ns/op at 10^6 live ≤ 1.5 × at 10^3 live",
+      measured:
+        `${f2(bitmap6 / bitmap3)}× (${f1(bitmap6)} against ${f1(bitmap3)} ns/op); the control (10^6 live, 10^3 churned) ${f2(control / bitmap3)}×; ` +
+        `the slot loop's own growth ${f2(slot6 / slot3)}× (${f1(slot6)} against ${f1(slot3)})`,
+      met: bitmap6 / bitmap3 <= 1.5,
+    },
+    {
+      target: "bitmap ≥ 10 × plain new Uint8Array(n) churn at 10^5 live",
+      measured: `${f1(plain5 / bitmap5)}× (${f1(plain5)} against ${f1(bitmap5)} ns/op)`,
+      met: plain5 / bitmap5 >= 10,
+    },
+    {
+      target: "bitmap ≥ 100 × the reference, churn at 10^5 live",
+      measured: `${f1(reference5 / bitmap5)}× (${f1(reference5)} against ${f1(bitmap5)} ns/op)`,
+      met: reference5 / bitmap5 >= 100,
+    },
+    {
+      target: "the oracle ≥ 200,000 checked operations per second, ci profile",
+      measured: ci === undefined ? "not measured" : `${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per second (${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second)`,
+      met: ci !== undefined && ci.operationsPerSecond >= 200_000,
+    },
+  ];
+}
+
+// ── markdown ────────────────────────────────────────────────────────────────────────────────
+
+function fmtNs(x: number): string {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)} ms`;
+  if (x >= 1e4) return `${(x / 1e3).toFixed(1)} µs`;
+  if (x >= 100) return x.toFixed(0);
+  return x.toFixed(1);
+}
+
+function fmtRatio(x: number): string {
+  if (x < 0.1) return `1/${(1 / x).toFixed(0)}`;
+  if (x >= 100) return `${x.toFixed(0)}×`;
+  if (x >= 10) return `${x.toFixed(1)}×`;
+  return `${x.toFixed(2)}×`;
+}
+
+const short: Readonly<Record<ContenderName, string>> = { bitmap: "bitmap", reference: "reference", mempool: "MemPool", uint8array: "Uint8Array", "slot-loop": "slot loop" };
+
+/** The medians table (README and bench.md): one row per cell, `median (min–max)` per contender. */
+export function mediansTable(cells: readonly CellResult[], spreads: boolean): string[] {
+  const lines = [`| workload | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`, `|---|${CONTENDERS.map(() => "---:").join("|")}|`];
+  for (const cell of cells) {
+    const row = CONTENDERS.map((c) => {
+      const r = cell.results[c];
+      if (r === undefined) return "—";
+      return spreads ? `${fmtNs(r.cpu.median)} (${fmtNs(r.cpu.min)}–${fmtNs(r.cpu.max)})` : fmtNs(r.cpu.median);
+    });
+    lines.push(`| ${cell.title} | ${row.join(" | ")} |`);
+  }
+  return lines;
+}
+
+function ratiosTable(cells: readonly CellResult[]): string[] {
+  const pairs: [ContenderName, ContenderName][] = [];
+  for (let i = 0; i < CONTENDERS.length; i++) for (let j = i + 1; j < CONTENDERS.length; j++) pairs.push([CONTENDERS[i]!, CONTENDERS[j]!]);
+  const lines = [`| workload | ${pairs.map(([a, b]) => `${short[a]} ÷ ${short[b]}`).join(" | ")} |`, `|---|${pairs.map(() => "---:").join("|")}|`];
+  for (const cell of cells) {
+    const row = pairs.map(([a, b]) => {
+      const ratio = cell.ratios.find((r) => r.first === a && r.second === b);
+      return ratio === undefined ? "—" : fmtRatio(ratio.firstOverSecond);
+    });
+    lines.push(`| ${cell.title} | ${row.join(" | ")} |`);
+  }
+  return lines;
+}
+
+function profileTable(rows: readonly ChurnProfileRow[], count: number): string[] {
+  const lines = [`| live, inlining | ns/op under the profiler | top functions by self time |`, `|---|---:|---|`];
+  for (const row of rows) {
+    const top = row.top
+      .filter((t) => t.function.endsWith(".ts)") || t.function === "(garbage collector)")
+      .slice(0, count)
+      .map((t) => `${t.function.replace(/ \((.*)\)$/, " ($1)")} ${(100 * t.share).toFixed(0)}%`)
+      .join("; ");
+    lines.push(`| 10^${Math.round(Math.log10(row.live))}, ${row.inlining ? "on (as run)" : "off (attribution)"} | ${f1(row.nsPerOp)} | ${top} |`);
+  }
+  return lines;
+}
+
+export function benchMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const out: string[] = [];
+  out.push(`# allocheck benchmarks`, ``);
+  out.push(
+    `\`npm run bench\`, ${report.date}, ${Math.round(report.seconds)} s, geometry \`${report.geometry}\`. ` +
+      `Machine: ${m.cpu}, ${m.cores} cores (${m.caches}), ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}. ` +
+      `1-minute load average ${f2(m.loadStart)} at the start and ${f2(m.loadEnd)} at the end: the VM is shared, other jobs ran beside this one.`,
+    ``,
+  );
+  out.push(`## Method`, ``);
+  for (const [key, value] of Object.entries(report.method)) out.push(`- **${key}**: ${value}`);
+  out.push(``);
+
+  out.push(`## Results: nanoseconds per allocator call`, ``);
+  out.push(`Median of ${report.method["repetitions"]} interleaved repetitions, CPU time; in brackets the fastest and slowest repetition. — : not run (see "Left out" below).`, ``);
+  out.push(...mediansTable(report.cells, true), ``);
+  out.push(`## Ratios: throughput of the first ÷ throughput of the second`, ``);
+  out.push(`From the medians above (= median ns of the second ÷ median ns of the first): above 1× the first is faster; 1/N: the second is N times faster.`, ``);
+  out.push(...ratiosTable(report.cells), ``);
+
+  out.push(`## Targets (issue 6)`, ``);
+  out.push(`| target | measured | |`, `|---|---|---|`);
+  for (const t of report.targets) out.push(`| ${t.target} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`);
+  out.push(``);
+
+  out.push(`## Churn against the live-set size`, ``);
+  out.push(`![churn ns/op against live-set size](bench-churn.svg)`, ``);
+  out.push(`The bitmap allocator's heap after the warm-up of each churn cell:`, ``);
+  out.push(`| cell | arenas | typed-array metadata |`, `|---|---:|---:|`);
+  for (const cell of report.cells) {
+    if (cell.bitmapHeap === undefined) continue;
+    out.push(`| ${cell.title} | ${cell.bitmapHeap.arenas} | ${(cell.bitmapHeap.metadataBytes / 2 ** 20).toFixed(2)} MiB |`);
+  }
+  out.push(``);
+
+  out.push(`## The oracle's throughput`, ``);
+  out.push(
+    `\`verifyAllocator\` on the bitmap allocator: every property with its per-call and per-step checks, equivalence with the reference allocator, the bounded-exhaustive mode. ` +
+      `An operation is one allocator call (of the bitmap allocator; the reference runs beside it in invariant 11).`,
+    ``,
+  );
+  out.push(`| profile | runs per property | properties | operations | wall s | CPU s | operations / s | operations / CPU s | verdict |`, `|---|---:|---:|---:|---:|---:|---:|---:|---|`);
+  for (const row of report.oracle) {
+    out.push(
+      `| ${row.profile}${row.sampled ? " (sample)" : ""} | ${row.runsPerProperty} | ${row.properties} | ${row.operations.toLocaleString("en-US")} | ${f1(row.wallSeconds)} | ${f1(row.cpuSeconds)} | ` +
+        `${Math.round(row.operationsPerSecond).toLocaleString("en-US")} | ${Math.round(row.operationsPerCpuSecond).toLocaleString("en-US")} | ${row.verdict} |`,
+    );
+  }
+  out.push(``);
+
+  const { history, now } = report.profile;
+  out.push(`## Profile`, ``);
+  out.push(
+    `\`node --cpu-prof\` of the bitmap allocator's churn (src/bench/profile-churn.ts), summarised by self time per function (src/bench/cpu-profile.ts). ` +
+      `With V8's inlining on, a caller's self time includes what was inlined into it; with \`--no-turbo-inlining\` each function keeps its own.`,
+    ``,
+  );
+  out.push(`### Before (commit ${history.before.commit}, ${history.before.date})`, ``);
+  out.push(...profileTable(history.before.profiles, 6), ``);
+  out.push(`### Now (this run)`, ``);
+  out.push(...profileTable(now, 6), ``);
+  out.push(`### What changed`, ``);
+  for (const change of history.changes) out.push(`- ${change}`);
+  out.push(``);
+  out.push(`Churn ns/op before and after (${history.method}):`, ``);
+  out.push(`| live | before | after | after ÷ before |`, `|---:|---:|---:|---:|`);
+  for (const row of history.churnBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${f1(row.before)} | ${f1(row.after)} | ${f2(row.after / row.before)}${row.note === undefined ? "" : ` (${row.note})`} |`);
+  out.push(``);
+  out.push(`Typed-array metadata of the bitmap allocator at the end of the churn warm-up:`, ``);
+  out.push(`| live | before | after |`, `|---:|---:|---:|`);
+  for (const row of history.metadataBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${row.beforeMiB.toFixed(2)} MiB | ${row.afterMiB.toFixed(2)} MiB |`);
+  out.push(``);
+
+  out.push(`## Left out`, ``);
+  for (const cell of report.cells) for (const s of cell.skipped) out.push(`- ${cell.title}: ${CONTENDER_LABELS[s.contender]}: ${s.reason}.`);
+  out.push(``);
+  return out.join("\n");
+}
