@@ -13,7 +13,8 @@ import { AllocatorError, hex, IntegrityError, type AllocatorErrorCode } from "..
 import type { Geometry } from "../../src/geometry.ts";
 import { BAD_SIZES, formatOp, type MisuseKind, type Op } from "./ops.ts";
 import { Reachability } from "./reachability.ts";
-import { mulberry32, sizeFromStream } from "./random.ts";
+import { mulberry32 } from "../../src/random.ts";
+import { sizeFromStream } from "./random.ts";
 import { expectedPointerError } from "./expected-errors.ts";
 import { ShadowHeap, type ShadowBlock } from "./shadow-heap.ts";
 import type { Subject } from "./subject.ts";

@@ -1,20 +1,8 @@
 /**
- * A small seeded generator for the macro steps that draw many values (churn), so that a step is a
- * pure function of its arguments and replays identically.
+ * Sizes for the macro steps that draw many values (churn) from a seeded stream (src/random.ts),
+ * so that a step is a pure function of its arguments and replays identically.
  */
 import type { Geometry } from "../../src/geometry.ts";
-
-/** mulberry32: 32-bit state, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A request size biased like the generators' (sizes.ts): class edges k·A and k·A + 1, 0, T and

@@ -16,19 +16,10 @@ import type { Allocator } from "../../src/allocator.ts";
 import { createAllocator } from "../../src/create-allocator.ts";
 import { AllocatorError } from "../../src/errors.ts";
 import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
+import { mulberry32 } from "../../src/random.ts";
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────────────────────
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ── cases ────────────────────────────────────────────────────────────────────────────────────
 

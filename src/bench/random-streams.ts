@@ -4,17 +4,8 @@
  * requests), and a stream of slots of the live set.
  * Lengths are powers of two, indexed with a mask.
  */
+import { mulberry32 } from "../random.ts";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface RandomStreams {
   /** Request sizes: uniform in 1 … smallThreshold (every class equally often), except `large`. */

@@ -7,7 +7,7 @@
  */
 import { count, humanBytes } from "../cli/format.ts";
 import { scaled, type Scenario } from "../cli/scenarios/index.ts";
-import { mulberry32 } from "./crosscheck/random.ts";
+import { mulberry32 } from "../random.ts";
 
 const OLD = 300_000;
 const YOUNG = 100_000;

@@ -8,7 +8,7 @@
  * GC tuples (16-byte GC header + 24 + 8 per item), medium objects up to the threshold, and 1%
  * up to four times the threshold (raw).
  */
-import { mulberry32 } from "../../../properties/model/random.ts";
+import { mulberry32 } from "../../random.ts";
 import { count, humanBytes } from "../format.ts";
 import { asciiStrSize, INT_OBJECT_SIZE } from "./cpython-objects.ts";
 import { scaled, type Scenario } from "./scenario.ts";

@@ -14,7 +14,7 @@
  * during a ctypes call (a 32-byte int result, a 64-byte argument object) are in classes 1 and 3,
  * and must not share pools with the workload.
  */
-import { mulberry32 } from "./random.ts";
+import { mulberry32 } from "../../random.ts";
 
 export type WorkloadOp =
   | { readonly op: "malloc"; readonly size: number; readonly slot: number; readonly count: number }
