@@ -65,7 +65,7 @@ const WIDE_SHAPES = [
   { alignment: 16, smallThreshold: 4096, poolSize: 1 << 14, pools: 4, maxArenas: 3 },
   { alignment: 8, smallThreshold: 1024, poolSize: 1 << 15, pools: 3, maxArenas: 3 },
   { alignment: 1 << 17, smallThreshold: 1 << 17, poolSize: 1 << 18, pools: 2, maxArenas: 2 },
-  { alignment: 16, smallThreshold: 16, poolSize: 32, pools: 32, maxArenas: 48 },
+  { alignment: 16, smallThreshold: 16, poolSize: 32, pools: 32, maxArenas: 64 },
 ] as const;
 
 export const wideGeometry: fc.Arbitrary<Geometry> = fc

@@ -336,7 +336,9 @@ export class Driver {
    */
   private misuseTarget(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
     const target = this.misuseCandidate(kind, pick);
-    return target?.p != null && this.shadow.byAddress.has(target.p) ? undefined : target;
+    // (A bad size is misuse whatever the pointer; realloc(live block, NaN) is the point of it.)
+    const liveTarget = kind !== "bad-size" && target?.p != null && this.shadow.byAddress.has(target.p);
+    return liveTarget ? undefined : target;
   }
 
   private misuseCandidate(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
