@@ -4,7 +4,9 @@
  * errors, stats, snapshots and address-space events (invariant 11). Only the way it finds things
  * differs: typed arrays, one bit per block, summary words, per-class sets and buckets of arenas.
  * No operation scans the heap. spec/bitmap.md describes each structure and maps each policy
- * decision to one.
+ * decision to one. Members are protected rather than private (a compile-time difference only) so
+ * that a seeded-bug variant (the audit's catalogue, properties/audit/seeded-bugs/) can override
+ * one step; the empty-arena rule is a method of its own for the same reason.
  *
  * ── Layout ──────────────────────────────────────────────────────────────────────────────────────
  *
@@ -116,32 +118,32 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   readonly buckets: ArenaBuckets;
   readonly emptyPools: LevelBitset;
   readonly requested = new RequestedBytes();
-  private emptyArenaCount = 0;
+  protected emptyArenaCount = 0;
   /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
-  private readonly arenaBytes: (Uint8Array | undefined)[] = [];
-  private readonly query: BitmapHeapQuery;
+  protected readonly arenaBytes: (Uint8Array | undefined)[] = [];
+  protected readonly query: BitmapHeapQuery;
   /** Set by `locateSmall`: the block index within the pool it returned, and the pool's class. */
-  private foundBlock = 0;
-  private foundClass = 0;
+  protected foundBlock = 0;
+  protected foundClass = 0;
 
   // Geometry numbers as plain fields, for the hot paths.
-  private readonly threshold: number;
-  private readonly alignmentShift: number;
-  private readonly maxRequest: number;
-  private readonly poolSize: number;
-  private readonly poolOverhead: number;
-  private readonly poolsPerArena: number;
-  private readonly keepEmptyArena: boolean;
-  private readonly classSizes: Int32Array;
-  private readonly blocksPerPool: Int32Array;
+  protected readonly threshold: number;
+  protected readonly alignmentShift: number;
+  protected readonly maxRequest: number;
+  protected readonly poolSize: number;
+  protected readonly poolOverhead: number;
+  protected readonly poolsPerArena: number;
+  protected readonly keepEmptyArena: boolean;
+  protected readonly classSizes: Int32Array;
+  protected readonly blocksPerPool: Int32Array;
   /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see locateSmall). */
-  private readonly classInverse: Float64Array;
-  private readonly regionBase: number;
-  private readonly slotStride: number;
+  protected readonly classInverse: Float64Array;
+  protected readonly regionBase: number;
+  protected readonly slotStride: number;
   /** 1 / slotStride and 1 / poolSize: both powers of two, so the products are exact. */
-  private readonly inverseSlotStride: number;
-  private readonly inversePoolSize: number;
-  private readonly firstPoolOffset: number;
+  protected readonly inverseSlotStride: number;
+  protected readonly inversePoolSize: number;
+  protected readonly firstPoolOffset: number;
 
   constructor(geometry: Geometry, space: AddressSpace) {
     this.geometry = geometry;
@@ -235,7 +237,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** O(1): the class size of a live small block, the size of a live raw block, or the error. */
-  private usable(p: number, use: PointerUse): number {
+  protected usable(p: number, use: PointerUse): number {
     const gp = this.locateSmall(p);
     if (gp !== -1) return this.classSizes[this.foundClass]!;
     const size = typeof p === "number" ? this.addressSpace.rawSize(p) : -1;
@@ -277,7 +279,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   // ── allocation (spec/policy.md §2) ───────────────────────────────────────────────────────
 
   /** A block of class (n−1) >> log2 A for a request of n bytes, or −1 at the arena limit. O(L). */
-  private allocateSmall(n: number): number {
+  protected allocateSmall(n: number): number {
     const c = (n - 1) >> this.alignmentShift;
     const classes = this.classes;
     // §2.1: the lowest-address partly used pool of class c (invariant 5: reuse before growth).
@@ -301,7 +303,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** §2.3–§2.5: the lowest empty pool of the best arena (or of a new one), now of class c. */
-  private takeEmptyPool(c: number): number {
+  protected takeEmptyPool(c: number): number {
     let slot = this.buckets.best(); // §2.3: fewest empty pools, ties to the lowest address
     if (slot === -1) {
       slot = this.mapArena(); // §2.5
@@ -322,7 +324,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** §2.5: map an arena at the lowest free slot; −1 at the arena limit. O(n·L). */
-  private mapArena(): number {
+  protected mapArena(): number {
     const slot = this.addressSpace.mapArena();
     if (slot === -1) return -1;
     const ppa = this.poolsPerArena;
@@ -348,7 +350,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
 
   /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. O(L). */
-  private freeSmall(gp: number, c: number, k: number): number {
+  protected freeSmall(gp: number, c: number, k: number): number {
     const table = this.table;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
     this.bitmaps.release(gp, c, k);
@@ -361,7 +363,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** The pool forgets its class and becomes empty; a wholly empty arena meets §2.6. */
-  private poolEmptied(gp: number, c: number): void {
+  protected poolEmptied(gp: number, c: number): void {
     const table = this.table;
     if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
     table.sizeClass[gp] = -1;
@@ -374,13 +376,20 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.buckets.move(slot, empty - 1, empty);
     if (empty === this.poolsPerArena) {
       this.emptyArenaCount++;
-      // §2.6 (invariant 6): release unless the geometry keeps one and no other is empty. O(1).
-      if (!this.keepEmptyArena || this.emptyArenaCount > 1) this.releaseArena(slot);
+      if (this.releasesEmptyArena()) this.releaseArena(slot);
     }
   }
 
+  /**
+   * §2.6 (invariant 6), asked when an arena has just become wholly empty (the count includes it):
+   * release it unless the geometry keeps one and no other is empty. O(1).
+   */
+  protected releasesEmptyArena(): boolean {
+    return !this.keepEmptyArena || this.emptyArenaCount > 1;
+  }
+
   /** Unmaps a wholly empty arena. O(n·L). */
-  private releaseArena(slot: number): void {
+  protected releaseArena(slot: number): void {
     const ppa = this.poolsPerArena;
     this.buckets.remove(slot, ppa);
     this.emptyArenaCount--;
@@ -393,7 +402,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── realloc (spec/policy.md §4) ──────────────────────────────────────────────────────────
 
-  private reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
+  protected reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
     const size = this.classSizes[c]!;
     const oldRequested = size - this.requestedSizes.get(gp, k);
     if (reallocStaysInPlace(size, n)) {
@@ -411,7 +420,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** Copies `length` bytes between two live blocks (invariant 8); small to small without a view. */
-  private copy(from: number, to: number, length: number): void {
+  protected copy(from: number, to: number, length: number): void {
     const space = this.addressSpace;
     const fromSlot = space.slotOf(from);
     const toSlot = space.slotOf(to);
@@ -436,7 +445,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
    * Everything else (raw blocks, misuse: header, interior, tail, freed, released, unknown
    * pointers) is the caller's slow path, ending in classifyBadPointer (invariant 9).
    */
-  private locateSmall(p: number): number {
+  protected locateSmall(p: number): number {
     if (typeof p !== "number") return -1;
     const rel = p - this.regionBase;
     const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two

@@ -21,11 +21,11 @@ export class PoolBitmaps {
   readonly regionWords: number;
   /** layouts[c] = bitLayout(blocksPerPool[c]). */
   readonly layouts: readonly BitLayout[];
-  private readonly blocksPerPool: Int32Array;
+  protected readonly blocksPerPool: Int32Array;
   /** levels[c]: 1 (≤ 32 blocks), 2 (≤ 1024 blocks: every CPython preset), or more. */
-  private readonly levels: Int32Array;
+  protected readonly levels: Int32Array;
   /** summaryOffset[c]: the word offset of level 1 in a class-c region (two-level fast path). */
-  private readonly summaryOffset: Int32Array;
+  protected readonly summaryOffset: Int32Array;
   /** The regions, `regionWords` per global pool index; grown with the arena capacity. */
   words: Uint32Array;
 

@@ -33,7 +33,7 @@ export class ReferenceAllocator implements Allocator {
   readonly addressSpace: AddressSpace;
   /** Mapped arenas in address order. */
   protected readonly arenas: Arena[] = [];
-  private readonly requested = new RequestedBytes();
+  protected readonly requested = new RequestedBytes();
 
   constructor(geometry: Geometry, space: AddressSpace) {
     this.geometry = geometry;
@@ -83,7 +83,7 @@ export class ReferenceAllocator implements Allocator {
     return this.addressSpace.view(p, this.usable(this.findLive(p, "bytes")));
   }
 
-  private usable(live: Live): number {
+  protected usable(live: Live): number {
     return live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
   }
 
@@ -194,7 +194,7 @@ export class ReferenceAllocator implements Allocator {
     return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
   }
 
-  private readonly heapQuery: HeapQuery = {
+  protected readonly heapQuery: HeapQuery = {
     isArenaMapped: (slot) => this.arenas.some((arena) => arena.slot === slot),
     poolClass: (slot, pool) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.sizeClass,
     isBlockLive: (slot, pool, block) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.blocks[block] !== undefined,

@@ -1,0 +1,98 @@
+/**
+ * Reads Stryker's last JSON report (reports/mutation/mutation.json, from `npm run mutation`;
+ * spec/audit.md §3): the mutation score per file and in total, and every surviving mutant with
+ * the original code, the replacement and, from mutation-survivors.ts, why it survives (an
+ * equivalent mutant) or what now kills it. The audit never runs Stryker itself.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { explainSurvivor, type SurvivorExplanation } from "./mutation-survivors.ts";
+
+export const MUTATION_REPORT = "reports/mutation/mutation.json";
+
+interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+interface StrykerMutant {
+  readonly id: string;
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly location: { readonly start: Position; readonly end: Position };
+  readonly status: string;
+  readonly statusReason?: string;
+}
+
+interface StrykerReport {
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
+}
+
+export interface FileScore {
+  readonly file: string;
+  readonly killed: number;
+  readonly timeout: number;
+  readonly survived: number;
+  readonly noCoverage: number;
+  readonly ignored: number;
+  readonly errors: number;
+  /** (killed + timeout) / (killed + timeout + survived + no coverage), in percent. */
+  readonly score: number;
+}
+
+export interface Survivor {
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly status: "Survived" | "NoCoverage";
+  readonly mutator: string;
+  readonly original: string;
+  readonly replacement: string;
+  readonly explanation?: SurvivorExplanation;
+}
+
+export interface MutationSection {
+  readonly report: string;
+  readonly date: string;
+  readonly files: readonly FileScore[];
+  readonly total: FileScore;
+  readonly survivors: readonly Survivor[];
+}
+
+const sum = (scores: readonly FileScore[], file: string): FileScore => {
+  const add = (k: keyof Omit<FileScore, "file" | "score">) => scores.reduce((s, f) => s + f[k], 0);
+  const killed = add("killed");
+  const timeout = add("timeout");
+  const survived = add("survived");
+  const noCoverage = add("noCoverage");
+  const valid = killed + timeout + survived + noCoverage;
+  return { file, killed, timeout, survived, noCoverage, ignored: add("ignored"), errors: add("errors"), score: valid === 0 ? 100 : (100 * (killed + timeout)) / valid };
+};
+
+/** The text between two 1-based line / column positions (Stryker's locations). */
+function textAt(source: string, start: Position, end: Position): string {
+  const lines = source.split("\n");
+  const offset = (p: Position) => lines.slice(0, p.line - 1).reduce((s, l) => s + l.length + 1, 0) + p.column - 1;
+  return source.slice(offset(start), offset(end));
+}
+
+export function readMutation(root: string, path = MUTATION_REPORT): MutationSection | { readonly error: string } {
+  const file = resolve(root, path);
+  if (!existsSync(file)) return { error: `${path} is missing: run \`npm run mutation\` (30–90 minutes on 2 cores; \`--incremental\` reruns only what changed)` };
+  const report = JSON.parse(readFileSync(file, "utf8")) as StrykerReport;
+  const files: FileScore[] = [];
+  const survivors: Survivor[] = [];
+  for (const [name, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+    const count = (...statuses: string[]) => mutants.filter((m) => statuses.includes(m.status)).length;
+    files.push(sum([{ file: name, killed: count("Killed"), timeout: count("Timeout"), survived: count("Survived"), noCoverage: count("NoCoverage"), ignored: count("Ignored"), errors: count("CompileError", "RuntimeError"), score: 0 }], name));
+    for (const m of mutants) {
+      if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
+      const original = textAt(source, m.location.start, m.location.end);
+      const lineText = source.split("\n")[m.location.start.line - 1]!.trim();
+      const base = { id: m.id, file: name, line: m.location.start.line, status: m.status, mutator: m.mutatorName, original, replacement: m.replacement ?? "" } as const;
+      const explanation = explainSurvivor({ ...base, lineText });
+      survivors.push({ ...base, ...(explanation !== undefined ? { explanation } : {}) });
+    }
+  }
+  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors };
+}
