@@ -178,13 +178,18 @@ export class LevelBitset {
     for (let i = this.first(); i !== -1; i = this.next(i + 1)) yield i;
   }
 
-  /** Recomputes the summaries from level 0 and reports where they differ (for check()). */
+  /**
+   * Recomputes the summaries from level 0 and reports where they differ, and any member at or
+   * past the capacity (for check()). Every bit of every summary word is compared: a bit for a
+   * word that does not exist must be clear, or `first()` would descend into it.
+   */
   summaryProblems(): string[] {
     const problems = new Problems();
-    const { offsets, words } = this.layout;
+    const { capacity, offsets, words } = this.layout;
+    for (let i = capacity; i < 32 * words[0]!; i++) problems.expect(!testBit(this.bits, 0, i))`bit ${i} is set past the capacity ${capacity}`;
     for (let level = 1; level < offsets.length; level++) {
-      for (let w = 0; w < words[level - 1]!; w++) {
-        const nonZero = this.bits[offsets[level - 1]! + w] !== 0;
+      for (let w = 0; w < 32 * words[level]!; w++) {
+        const nonZero = w < words[level - 1]! && this.bits[offsets[level - 1]! + w] !== 0;
         problems.expect(nonZero === testBit(this.bits, offsets[level]!, w))`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${ZERO_NESS[Number(nonZero)]}`;
       }
     }
