@@ -7,7 +7,9 @@ import { defineConfig } from "vitest/config";
  * src/bits/, nothing else. In this order, cheapest first, so that a killed mutant usually dies
  * within a second or two (Stryker bails at the first failing test): the twelve properties and the
  * bounded-exhaustive mode on the bitmap allocator alone, quick profile; the check() corruption
- * tests (hand-picked, then every kind of metadata cell); the bitset tests; the deterministic differential test against the reference (~25 s).
+ * tests (hand-picked, then every kind of metadata cell); the structure tests (bit layouts,
+ * requested-size entries); the bitset tests; the deterministic differential test against the
+ * reference (~25 s).
  * The setup file fixes fast-check's seed and, under Stryker, stops a property at its first
  * failure (no shrinking).
  */
@@ -15,6 +17,7 @@ const FILES = [
   "properties/audit/mutation/bitmap-properties.mutation.ts",
   "properties/tests/bitmap-check.test.ts",
   "properties/tests/bitmap-corruption.test.ts",
+  "properties/tests/bitmap-structures.test.ts",
   "properties/tests/level-bitset.test.ts",
   "properties/tests/bitmap-differential.test.ts",
 ];

@@ -12,16 +12,23 @@ import type { Geometry } from "./geometry.ts";
 
 /** Throws `invalid-size` unless n is an integer in 0 … geometry.maxRequest. */
 export function validateSize(geometry: Geometry, n: unknown): asserts n is number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > geometry.maxRequest) {
-    const why =
-      typeof n !== "number" ? `not a number (${typeof n})`
-      : Number.isNaN(n) ? "NaN"
-      : !Number.isFinite(n) ? "not finite"
-      : !Number.isInteger(n) ? "not an integer"
-      : n < 0 ? "negative"
-      : `above the limit ${geometry.maxRequest}`;
-    throw new AllocatorError("invalid-size", `size ${String(n)} is ${why}`);
-  }
+  if (!(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= geometry.maxRequest)) throw invalidSize(geometry, n);
+}
+
+/**
+ * The `invalid-size` error for a size that failed the test of `validateSize` (the bitmap
+ * allocator inlines that test on its hot path and calls this only when it fails): the message
+ * says what is wrong with it.
+ */
+export function invalidSize(geometry: Geometry, n: unknown): AllocatorError {
+  const why =
+    typeof n !== "number" ? `not a number (${typeof n})`
+    : Number.isNaN(n) ? "NaN"
+    : !Number.isFinite(n) ? "not finite"
+    : !Number.isInteger(n) ? "not an integer"
+    : n < 0 ? "negative"
+    : `above the limit ${geometry.maxRequest}`;
+  return new AllocatorError("invalid-size", `size ${String(n)} is ${why}`);
 }
 
 /** Whether p can be an address at all: a non-negative safe integer. */

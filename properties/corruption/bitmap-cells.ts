@@ -1,45 +1,57 @@
 /**
  * Every piece of the bitmap allocator's metadata that `check()` guards (invariant 12), as cells
- * a test can corrupt one at a time. A cell is one entry of a typed array (or one counter) whose
- * value means something in the current state of the heap; changing exactly one such cell leaves
- * the structures disagreeing with each other or with the address space, and `check()` must say
- * so (properties/tests/bitmap-corruption.test.ts). The cells and why each change is visible:
+ * a test can corrupt one at a time, each with the diagnosis `check()` must give for it
+ * (properties/tests/bitmap-corruption.test.ts). A cell is one entry of a typed array, one bit
+ * of a bitset, one counter or one cached view whose value means something in the current state
+ * of the heap. A corruption says what it changed and which messages must be among the problems
+ * `check()` reports: the message of the check that exists for exactly that kind of damage, so
+ * that every check is needed by some corruption (checks overlap; a corruption often trips
+ * several, and each must still say what it found).
  *
- *   table.mapped[s]          s < capacity            mapped slots ≠ the address space's
- *   table.sizeClass[gp]      every pool              class vs live count, per-class pool counts
- *   table.live[gp]           every pool              class vs live count, per-class block counts
+ *   table.mapped[s]          s < capacity            flag not 0/1; mapped slots ≠ the space's
+ *   table.sizeClass[gp]      every pool              out of range; class vs live; class counts
+ *   table.live[gp]           every pool              unmapped pool; class vs live; > blocks; counts
  *   table.address[gp]        pools of mapped arenas  the pool's address
  *   table.emptyPools[s]      mapped arenas           the recount of empty pools
- *   bitmaps.words            a used pool's layout    one bit: the free-bit count or a summary bit
- *   requestedSizes.slack     a live block's entry    the sum of requested bytes
- *   requestedSizes.start[gp] every pool              a region without a class, or overlapping
- *   classes.lowest/pools/blocks[c]                   the recount and the set's first member
- *   classes.partly[c], emptyPools, the buckets and their counts: LevelBitsets, one bit
- *   buckets.sizes[e]         every bucket            its member count
- *   emptyArenaCount, requested.current               the recounts
+ *   bitmaps.words            a used pool's layout    free-bit count, bits past the last block,
+ *   bitmaps.tail             (a free bit moved past the last block: the count kept)  summaries
+ *   requestedSizes.slack     a live block's entry    the requested total; a request its class
+ *                                                    cannot hold
+ *   requestedSizes.start, .spare, .spareCount        regions: class vs region, outside or
+ *                                                    overlapping, lost
+ *   classes.lowest/pools/blocks[c]                   the set's first member; the recounts
+ *   classes.partly[c], emptyPools, buckets, counts   one bit: membership, past the capacity,
+ *                                                    summary bits
+ *   buckets.sizes[e], a bucket 0                     member counts; no bucket for 0
+ *   emptyArenaCount, requested.current, arenaBytes   recounts; the cached arena views
  *
- * Cells whose value means nothing in the current state (the bits of an empty pool's region,
- * the requested size of a free block, the address of a pool of an unmapped arena, words past a
- * class's layout) are left out: a change there is no corruption. Bits flip one at a time, since
- * swapping two bits of a word can keep its count.
+ * Cells whose value means nothing in the current state (the bits of an empty pool's region, the
+ * requested size of a free block, the address of a pool of an unmapped arena, words past a
+ * class's layout) are left out: a change there is no corruption.
  *
  * The internals are reached through casts: the allocator exposes its structures read-only for
- * check() and the tests, and keeps the buckets' and bitsets' arrays private.
+ * check() and the tests, and keeps the buckets', bitsets' and regions' bookkeeping private.
  */
 import type { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
-import type { LevelBitset } from "../../src/bits/level-bitset.ts";
+import { LevelBitset, type BitLayout } from "../../src/bits/level-bitset.ts";
+import { sizeClassOf } from "../../src/geometry.ts";
 
-type Numbers = { [index: number]: number; readonly length: number };
+/** What a corruption changed, and the messages `check()` must report for it (each must match one). */
+export interface Corruption {
+  readonly what: string;
+  readonly expect: readonly RegExp[];
+}
 
-/** One kind of cell: how many there are in this heap, and a change to the i-th. */
+/** One kind of cell: how many there are in this heap, and a corruption of the i-th. */
 export interface CellKind {
   readonly name: string;
   readonly count: number;
-  /** Changes cell i (0 ≤ i < count) to another value picked by `variant`; says what it did. */
-  corrupt(i: number, variant: number): string;
+  /** Corrupts cell i (0 ≤ i < count) in a way picked by `variant`. */
+  corrupt(i: number, variant: number): Corruption;
 }
 
 interface BitsetInternals {
+  readonly layout: BitLayout;
   readonly bits: Uint32Array;
 }
 interface BucketInternals {
@@ -47,70 +59,59 @@ interface BucketInternals {
   readonly sizes: Int32Array;
   readonly counts: LevelBitset;
 }
+interface RegionInternals {
+  readonly used: number;
+  readonly spare: Int32Array[];
+  readonly spareCount: Int32Array;
+}
 interface AllocatorInternals {
   emptyArenaCount: number;
+  readonly arenaBytes: (Uint8Array | undefined)[];
 }
 
-/** Sets a cell of a typed array to a value other than its own, in the array's range; says what it did. */
-function otherValue(array: Numbers, at: number, variant: number, range: readonly [number, number]): string {
-  const [lo, hi] = range;
-  const span = hi - lo + 1;
-  const old = array[at]!;
-  // One of the span − 1 other values in [lo, hi]; small changes (±1) first, as variant grows.
-  const step = 1 + (variant % (span - 1));
-  const value = lo + ((((old - lo + step) % span) + span) % span);
-  array[at] = value;
-  return `${old} → ${value}`;
-}
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** A change of ±(1 + ⌊variant/2⌋), never below `min`. */
+const nudge = (old: number, variant: number, min = 0) => {
+  const step = 1 + (variant >> 1);
+  return variant % 2 === 0 || old - step < min ? old + step : old - step;
+};
 
-function arrayCells(name: string, array: Numbers, indices: readonly number[], range: readonly [number, number]): CellKind {
-  return {
-    name,
-    count: indices.length,
-    corrupt: (i, variant) => `${name}[${indices[i]}]: ${otherValue(array, indices[i]!, variant, range)}`,
-  };
-}
-
-/** One bit of a set's words (level 0 or a summary): every bit of every word of the set. */
-function bitsetCells(name: string, set: LevelBitset): CellKind {
-  const bits = (set as unknown as BitsetInternals).bits;
-  return {
-    name,
-    count: bits.length * 32,
-    corrupt: (i) => {
-      bits[i >>> 5] = bits[i >>> 5]! ^ (1 << (i & 31));
-      return `${name}: word ${i >>> 5} bit ${i & 31} flipped`;
-    },
-  };
-}
-
-function counterCell(name: string, read: () => number, write: (value: number) => void): CellKind {
-  return {
-    name,
-    count: 1,
-    corrupt: (_, variant) => {
-      const old = read();
-      const value = old + (variant % 2 === 0 ? 1 : -1) * (1 + (variant >> 1));
-      write(value);
-      return `${name}: ${old} → ${value}`;
-    },
-  };
+function kind(name: string, count: number, corrupt: (i: number, variant: number) => Corruption): CellKind {
+  return { name, count, corrupt };
 }
 
 /**
- * Every cell kind of this heap, in its current state. Kinds without cells have count 0. Cheap to
- * call: the bit and requested-size cells are found from per-pool prefix sums, not listed.
+ * One bit of a bitset's words (`prefix` is how check() names the set). `member(m)` says what a
+ * flip of level-0 bit m < capacity must be reported as. The set's own summary check reports bits
+ * past the capacity, summary bits, and a level-0 flip that turns a word zero or non-zero under a
+ * summary (the set's iteration follows the summary, so only that check can see such a member).
  */
+function bitsetKind(name: string, prefix: string, set: LevelBitset, member: (m: number) => readonly RegExp[]): CellKind {
+  const { layout, bits } = set as unknown as BitsetInternals;
+  return kind(name, bits.length * 32, (i) => {
+    const before = bits[i >>> 5]!;
+    bits[i >>> 5] = before ^ (1 << (i & 31));
+    const what = `${name}: word ${i >>> 5} bit ${i & 31} flipped`;
+    const summary = [new RegExp(`^${prefix}: summary level \\d+ bit`)];
+    if (i >= 32 * layout.words[0]!) return { what, expect: summary };
+    if (i >= layout.capacity) return { what, expect: [new RegExp(`^${prefix}: bit ${i} is set past the capacity`)] };
+    const zeroNessChanged = (before === 0) !== (bits[i >>> 5] === 0);
+    return { what, expect: zeroNessChanged && layout.words.length > 1 ? summary : member(i) };
+  });
+}
+
+/** Every cell kind of this heap, in its current state, in a fixed order. Kinds may have no cells. */
 export function bitmapCells(a: BitmapAllocator): CellKind[] {
   const g = a.geometry;
   const ppa = g.poolsPerArena;
   const { table, bitmaps, requestedSizes, classes } = a;
   const pools = table.capacity * ppa;
-  const allPools = Array.from({ length: pools }, (_, gp) => gp);
-  const mappedPools = allPools.filter((gp) => table.isMapped(Math.floor(gp / ppa)));
-  const mappedSlots = Array.from({ length: table.capacity }, (_, s) => s).filter((s) => table.isMapped(s));
+  const slotOf = (gp: number) => Math.floor(gp / ppa);
+  const mappedPools = range(pools).filter((gp) => table.isMapped(slotOf(gp)));
   const usedPools = mappedPools.filter((gp) => table.sizeClass[gp]! >= 0);
-  const classRange = [-1, g.sizeClasses - 1] as const;
+  const mappedSlots = range(table.capacity).filter((s) => table.isMapped(s));
+  const mostBlocks = Math.max(...g.blocksPerPool);
+  const C = g.sizeClasses;
 
   // Per used pool, the bits its layout occupies and its live blocks, as prefix sums.
   const bitsBefore = [0];
@@ -125,55 +126,224 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
     while (before[j + 1]! <= i) j++;
     return [usedPools[j]!, i - before[j]!];
   };
-  /** The entry of `requestedSizes.slack` of the live block numbered i. */
-  const liveEntry = (i: number): number => {
-    const [gp, nth] = locate(liveBefore, i);
+  /** The block index of the n-th live block of pool gp. */
+  const nthLive = (gp: number, n: number): number => {
     let k = -1;
-    for (let seen = -1; seen < nth; ) if (!bitmaps.isFree(gp, ++k)) seen++;
-    return requestedSizes.start[gp]! + k;
+    for (let seen = -1; seen < n; ) if (!bitmaps.isFree(gp, ++k)) seen++;
+    return k;
   };
+  // Used pools whose last level-0 word is partial and holds a free block: a free bit can move past the end.
+  const tails = usedPools.filter((gp) => {
+    const c = table.sizeClass[gp]!;
+    const bpp = g.blocksPerPool[c]!;
+    const last = bitmaps.words[gp * bitmaps.regionWords + ((bpp - 1) >>> 5)]!;
+    return bpp % 32 !== 0 && last !== 0;
+  });
+
   const slack = requestedSizes.slack;
   const slackMax = 2 ** (8 * slack.BYTES_PER_ELEMENT) - 1;
-
+  const regions = requestedSizes as unknown as RegionInternals;
+  const spareCells = range(C).flatMap((c) => range(regions.spareCount[c]!).map((i) => [c, i] as const));
   const buckets = a.buckets as unknown as BucketInternals;
   const internals = a as unknown as AllocatorInternals;
-  const allClasses = Array.from({ length: g.sizeClasses }, (_, c) => c);
-  const mostBlocks = Math.max(...g.blocksPerPool);
+  const arenaSlots = range(table.capacity + 1);
+  const inBucket = (slot: number) => table.isMapped(slot) && table.emptyPools[slot]! > 0;
 
   return [
-    arrayCells("table.mapped", table.mapped, Array.from({ length: table.capacity }, (_, s) => s), [0, 1]),
-    arrayCells("table.sizeClass", table.sizeClass, allPools, classRange),
-    arrayCells("table.live", table.live, allPools, [0, mostBlocks]),
-    arrayCells("table.address", table.address, mappedPools, [0, 2 ** 40]),
-    arrayCells("table.emptyPools", table.emptyPools, mappedSlots, [0, ppa]),
-    {
-      name: "bitmaps.words",
-      count: bitsBefore.at(-1)!,
-      corrupt: (i) => {
-        const [gp, bit] = locate(bitsBefore, i);
-        const at = gp * bitmaps.regionWords + (bit >>> 5);
-        bitmaps.words[at] = bitmaps.words[at]! ^ (1 << (bit & 31));
-        return `bitmaps.words[${at}] (pool ${gp}, word ${bit >>> 5}) bit ${bit & 31} flipped`;
-      },
-    },
-    {
-      name: "requestedSizes.slack",
-      count: liveBefore.at(-1)!,
-      corrupt: (i, variant) => {
-        const at = liveEntry(i);
-        return `requestedSizes.slack[${at}]: ${otherValue(slack, at, variant, [0, slackMax])}`;
-      },
-    },
-    arrayCells("requestedSizes.start", requestedSizes.start, allPools, [-1, Math.max(slack.length, 1)]),
-    arrayCells("classes.lowest", classes.lowest, allClasses, [-1, pools]),
-    arrayCells("classes.pools", classes.pools, allClasses, [0, g.maxArenas * ppa]),
-    arrayCells("classes.blocks", classes.blocks, allClasses, [0, g.maxArenas * ppa * mostBlocks]),
-    ...classes.partly.map((set, c) => bitsetCells(`classes.partly[${c}]`, set)),
-    bitsetCells("emptyPools", a.emptyPools),
-    ...buckets.buckets.flatMap((set, e) => (set === undefined ? [] : [bitsetCells(`buckets.bucket[${e}]`, set)])),
-    bitsetCells("buckets.counts", buckets.counts),
-    arrayCells("buckets.sizes", buckets.sizes, Array.from({ length: ppa + 1 }, (_, e) => e), [0, g.maxArenas]),
-    counterCell("emptyArenaCount", () => internals.emptyArenaCount, (v) => (internals.emptyArenaCount = v)),
-    counterCell("requested.current", () => a.requested.current, (v) => (a.requested.current = v)),
+    kind("table.mapped", table.capacity, (s, v) => {
+      const old = table.mapped[s]!;
+      if (v % 3 === 0) {
+        table.mapped[s] = 1 - old;
+        return { what: `table.mapped[${s}]: ${old} → ${1 - old}`, expect: [/^mapped slots \[.*\] differ from the address space's/] };
+      }
+      table.mapped[s] = 2 + (v % 250);
+      return { what: `table.mapped[${s}]: ${old} → ${table.mapped[s]}`, expect: [new RegExp(`^mapped\\[${s}\\] = ${table.mapped[s]}$`)] };
+    }),
+
+    kind("table.sizeClass", pools, (gp, v) => {
+      const old = table.sizeClass[gp]!;
+      const outOfRange = v % 2 === 0 ? C + (v % 5) : -2 - (v % 5);
+      const set = (value: number, expect: RegExp) => {
+        table.sizeClass[gp] = value;
+        return { what: `table.sizeClass[${gp}]: ${old} → ${value}`, expect: [expect] };
+      };
+      if (!table.isMapped(slotOf(gp))) return set(v % 3 === 0 ? outOfRange : v % C, /\(unmapped\): class -?\d+, \d+ live/);
+      if (old === -1) return v % 2 === 0 ? set(v % C, /: class \d+ with 0 live blocks/) : set(outOfRange, /: class -?\d+ out of range/);
+      const choice = C > 1 ? v % 3 : 2 * (v % 2);
+      if (choice === 0) return set(-1, /: class -1 with \d+ live blocks/);
+      if (choice === 1) return set((old + 1 + (v % (C - 1))) % C, /^class \d+: pools = /);
+      return set(outOfRange, /: class -?\d+ out of range/);
+    }),
+
+    kind("table.live", pools, (gp, v) => {
+      const old = table.live[gp]!;
+      const c = table.sizeClass[gp]!;
+      const set = (value: number, expect: RegExp) => {
+        table.live[gp] = value;
+        return { what: `table.live[${gp}]: ${old} → ${value}`, expect: [expect] };
+      };
+      if (!table.isMapped(slotOf(gp))) return set(1 + (v % 4), /\(unmapped\): class -1, \d+ live/);
+      if (c === -1) return set(1 + (v % mostBlocks), /: class -1 with \d+ live blocks/);
+      const bpp = g.blocksPerPool[c]!;
+      const choice = bpp > 1 ? v % 3 : v % 2;
+      if (choice === 0) return set(0, /: class \d+ with 0 live blocks/);
+      if (choice === 1) return set(bpp + 1 + (v % 3), / live blocks in a pool of \d+$/);
+      const other = old + 1 + (v % (bpp - 1));
+      return set(other > bpp ? other - bpp : other, /^class \d+: blocks = /);
+    }),
+
+    kind("table.address", mappedPools.length, (i, v) => {
+      const gp = mappedPools[i]!;
+      const old = table.address[gp]!;
+      table.address[gp] = old + g.alignment * (1 + (v % 4));
+      return { what: `table.address[${gp}]: ${old} → ${table.address[gp]}`, expect: [/: address \d+ but the pool is at \d+$/] };
+    }),
+
+    kind("table.emptyPools", mappedSlots.length, (i, v) => {
+      const s = mappedSlots[i]!;
+      const old = table.emptyPools[s]!;
+      table.emptyPools[s] = nudge(old, v);
+      return { what: `table.emptyPools[${s}]: ${old} → ${table.emptyPools[s]}`, expect: [/^arena \d+: emptyPools = \d+ but \d+ pools are empty$/] };
+    }),
+
+    kind("bitmaps.words", bitsBefore.at(-1)!, (i) => {
+      const [gp, bit] = locate(bitsBefore, i);
+      const c = table.sizeClass[gp]!;
+      const layout = bitmaps.layouts[c]!;
+      const at = gp * bitmaps.regionWords + (bit >>> 5);
+      bitmaps.words[at] = bitmaps.words[at]! ^ (1 << (bit & 31));
+      const what = `bitmaps.words[${at}] (pool ${gp}, word ${bit >>> 5}) bit ${bit & 31} flipped`;
+      const prefix = "^arena \\d+ pool \\d+: ";
+      if (bit >= 32 * layout.words[0]!) return { what, expect: [new RegExp(`${prefix}summary level \\d+ bit \\d+ disagrees`)] };
+      if (bit >= g.blocksPerPool[c]!) return { what, expect: [new RegExp(`${prefix}level-0 word ${bit >>> 5} has bits set past block`)] };
+      return { what, expect: [new RegExp(`${prefix}\\d+ free bits but \\d+ blocks with \\d+ live`)] };
+    }),
+
+    kind("bitmaps.tail", tails.length, (i, v) => {
+      const gp = tails[i]!;
+      const bpp = g.blocksPerPool[table.sizeClass[gp]!]!;
+      const at = gp * bitmaps.regionWords + ((bpp - 1) >>> 5);
+      const word = bitmaps.words[at]!;
+      const beyond = (bpp % 32) + (v % (32 - (bpp % 32))); // a bit past the last block
+      bitmaps.words[at] = (word & (word - 1)) | (1 << beyond); // the lowest free bit moved there
+      return { what: `bitmaps.words[${at}] (pool ${gp}): a free bit moved past block ${bpp - 1} to bit ${beyond}`, expect: [/^arena \d+ pool \d+: level-0 word \d+ has bits set past block/] };
+    }),
+
+    kind("requestedSizes.slack", liveBefore.at(-1)!, (i, v) => {
+      const [gp, n] = locate(liveBefore, i);
+      const c = table.sizeClass[gp]!;
+      const at = requestedSizes.start[gp]! + nthLive(gp, n);
+      const old = slack[at]!;
+      const value = (old + 1 + (v % slackMax)) % (slackMax + 1);
+      slack[at] = value;
+      const size = g.classSizes[c]!;
+      const asked = size - value;
+      // The requests a block of class c can hold: its own class's, or (kept by realloc) more than 3/4 of it.
+      const fits = asked >= 0 && asked <= size && (sizeClassOf(g, asked) === c || 4 * asked > 3 * size);
+      return { what: `requestedSizes.slack[${at}] (pool ${gp}, class ${c}): ${old} → ${value}`, expect: [/^requested\.current = /, ...(fits ? [] : [/: block \d+ holds a request of -?\d+ bytes in class \d+$/])] };
+    }),
+
+    kind("requestedSizes.start", requestedSizes.start.length, (gp, v) => {
+      const old = requestedSizes.start[gp]!;
+      const c = table.sizeClass[gp]!;
+      const set = (value: number, expect: RegExp) => {
+        requestedSizes.start[gp] = value;
+        return { what: `requestedSizes.start[${gp}] (class ${c}): ${old} → ${value}`, expect: [expect] };
+      };
+      if (c === -1) return set(v % Math.max(regions.used, 1), /^requested sizes: pool \d+ of class -1 has requested-size region \d+$/);
+      if (v % 2 === 0) return set(-1, /^requested sizes: pool \d+ of class \d+ has requested-size region -1$/);
+      // The region now overlaps one claimed before or after it: the later of the two is reported.
+      return set(nudge(old, v >> 1), /^requested sizes: (pool \d+: |spare )requested-size region -?\d+ \(class \d+\) lies outside the \d+ entries cut or overlaps another$/);
+    }),
+
+    kind("requestedSizes.spare", spareCells.length, (i, v) => {
+      const [c, j] = spareCells[i]!;
+      const old = regions.spare[c]![j]!;
+      regions.spare[c]![j] = nudge(old, v);
+      return { what: `requestedSizes.spare[${c}][${j}]: ${old} → ${regions.spare[c]![j]}`, expect: [/^requested sizes: spare requested-size region \d+ \(class \d+\) lies outside/] };
+    }),
+
+    kind("requestedSizes.spareCount", regions.used > 0 ? C : 0, (c, v) => {
+      const old = regions.spareCount[c]!;
+      if (old > 0 && v % 2 === 0) {
+        regions.spareCount[c] = old - 1;
+        return { what: `requestedSizes.spareCount[${c}]: ${old} → ${old - 1}`, expect: [/^requested sizes: requested-size entry \d+ of the \d+ cut belongs to no region in use or spare \(lost\)$/] };
+      }
+      regions.spareCount[c] = old + 1;
+      return { what: `requestedSizes.spareCount[${c}]: ${old} → ${old + 1}`, expect: [/^requested sizes: spare requested-size region/] };
+    }),
+
+    kind("classes.lowest", C, (c, v) => {
+      const old = classes.lowest[c]!;
+      classes.lowest[c] = nudge(old, v, -1);
+      return { what: `classes.lowest[${c}]: ${old} → ${classes.lowest[c]}`, expect: [/^class \d+: lowest partly used pool cached as/] };
+    }),
+    kind("classes.pools", C, (c, v) => {
+      const old = classes.pools[c]!;
+      classes.pools[c] = nudge(old, v);
+      return { what: `classes.pools[${c}]: ${old} → ${classes.pools[c]}`, expect: [/^class \d+: pools = /] };
+    }),
+    kind("classes.blocks", C, (c, v) => {
+      const old = classes.blocks[c]!;
+      classes.blocks[c] = nudge(old, v);
+      return { what: `classes.blocks[${c}]: ${old} → ${classes.blocks[c]}`, expect: [/^class \d+: blocks = /] };
+    }),
+
+    ...classes.partly.map((set, c) =>
+      bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp) =>
+        table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c ? [/ live but partly-used membership /] : [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)],
+      ),
+    ),
+    bitsetKind("emptyPools", "empty-pool set", a.emptyPools, (gp) =>
+      table.isMapped(slotOf(gp)) ? [/ live but empty-pool membership /] : gp < pools ? [/\(unmapped\) is in the empty-pool set$/] : [new RegExp(`^empty-pool set holds pool ${gp}, `)],
+    ),
+    ...buckets.buckets.flatMap((set, e) =>
+      set === undefined
+        ? []
+        : [
+            bitsetKind(`buckets.bucket[${e}]`, `bucket ${e}`, set, (slot) => [
+              new RegExp(`^bucket ${e} has \\d+ arenas but its size says`),
+              ...(inBucket(slot) && table.emptyPools[slot] === e ? [new RegExp(`^arena ${slot} with ${e} empty pools is not in bucket ${e}$`)]
+                : table.isMapped(slot) ? [new RegExp(`^bucket ${e} holds arena slot ${slot}, which has \\d+ empty pools$`)]
+                : [new RegExp(`^bucket ${e} holds arena slot ${slot}, which is not mapped$`)]),
+            ]),
+          ],
+    ),
+    kind("buckets.bucket0", 1, () => {
+      const zero = new LevelBitset(1);
+      zero.add(0);
+      buckets.buckets[0] = zero;
+      return { what: "a bucket for arenas with 0 empty pools created", expect: [/^bucket 0 exists/] };
+    }),
+    bitsetKind("buckets.counts", "counts", buckets.counts, (count) => [count === 0 ? /^counts holds 0$/ : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`)]),
+    kind("buckets.sizes", ppa + 1, (e, v) => {
+      const old = buckets.sizes[e]!;
+      buckets.sizes[e] = nudge(old, v);
+      return { what: `buckets.sizes[${e}]: ${old} → ${buckets.sizes[e]}`, expect: [new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`)] };
+    }),
+
+    kind("emptyArenaCount", 1, (_, v) => {
+      const old = internals.emptyArenaCount;
+      internals.emptyArenaCount = nudge(old, v);
+      return { what: `emptyArenaCount: ${old} → ${internals.emptyArenaCount}`, expect: [/^whollyEmptyArenas = \d+ but \d+ arenas are wholly empty$/] };
+    }),
+    kind("requested.current", 1, (_, v) => {
+      const old = a.requested.current;
+      a.requested.current = nudge(old, v);
+      return { what: `requested.current: ${old} → ${a.requested.current}`, expect: [/^requested\.current = -?\d+ but live blocks asked for \d+$/] };
+    }),
+    kind("arenaBytes", arenaSlots.length, (s, v) => {
+      const cached = internals.arenaBytes[s];
+      if (!table.isMapped(s)) {
+        internals.arenaBytes[s] = new Uint8Array(g.arenaSize);
+        return { what: `arenaBytes[${s}] of an unmapped slot: a view cached`, expect: [new RegExp(`^arena ${s}: cached arena view true but mapped false$`)] };
+      }
+      if (v % 2 === 0) {
+        internals.arenaBytes[s] = undefined;
+        return { what: `arenaBytes[${s}]: dropped`, expect: [new RegExp(`^arena ${s}: cached arena view false but mapped true$`)] };
+      }
+      internals.arenaBytes[s] = new Uint8Array(cached!.length);
+      return { what: `arenaBytes[${s}]: a view of other memory`, expect: [new RegExp(`^arena ${s}: cached arena view is not the mapped memory$`)] };
+    }),
   ];
 }

@@ -140,6 +140,21 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
         expect(problemsOf(b).length).toBeGreaterThan(0);
       });
 
+      it("wholly empty arenas beyond the empty-arena rule are reported (invariant 6)", () => {
+        class KeepsEveryEmptyArena extends BitmapAllocator {
+          protected override releasesEmptyArena(): boolean {
+            return false;
+          }
+        }
+        const a = new KeepsEveryEmptyArena(geometry, new AddressSpace(geometry));
+        const perArena = geometry.poolsPerArena * geometry.blocksPerPool[geometry.sizeClasses - 1]!;
+        const blocks = Array.from({ length: 2 * perArena }, () => a.malloc(geometry.smallThreshold)!);
+        for (const p of blocks) a.free(p);
+        const empty = a.stats().arenas.current;
+        expect(empty).toBeGreaterThan(Number(geometry.keepEmptyArena));
+        expect(problemsOf(a)).toContain(`${empty} wholly empty arenas are mapped (invariant 6)`);
+      });
+
       it("mapped slots must equal the address space's", () => {
         const { a } = heap(geometry);
         a.table.mapped[0] = 0;

@@ -120,7 +120,7 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
             if (kind.count === 0) continue;
             const corrupted = build(g, steps);
             const cell = bitmapCells(corrupted)[j]!;
-            const what = cell.corrupt((picks[j % picks.length]! + j * 7919) % cell.count, variant);
+            const { what, expect: expected } = cell.corrupt((picks[j % picks.length]! + j * 7919) % cell.count, variant);
             const group = kind.name.replace(/\[\d+\]/, "[c]");
             reached.corruptions.set(group, (reached.corruptions.get(group) ?? 0) + 1);
             let error: unknown;
@@ -130,6 +130,11 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
               error = e;
             }
             if (!(error instanceof IntegrityError)) throw new Error(`check() did not notice ${what} (${error === undefined ? "it passed" : `it threw ${String(error)}`})`);
+            // Every problem says something, and the check made for this damage names it.
+            const problems = error.problems;
+            if (problems.some((p) => p.trim() === "")) throw new Error(`check() reported an empty problem for ${what}: ${JSON.stringify(problems)}`);
+            const missing = expected.filter((re) => !problems.some((p) => re.test(p)));
+            if (missing.length > 0) throw new Error(`check() noticed ${what} but did not say ${missing.join(", ")}; it said:\n    ${problems.join("\n    ")}`);
           }
         },
       );

@@ -275,8 +275,16 @@ describe("LevelBitset", () => {
       expect(set.next(filled - 1)).toBe(filled - 1);
       expect(set.next(filled)).toBe(-1);
       set.delete(filled + 1000);
+      // Exactly at the capacity: for 32 and 16384 (multiples of 32) bit `filled` would be the
+      // first bit of the next level's words, so delete must not touch it.
+      set.delete(filled);
       expect(set.has(filled + 1000)).toBe(false);
       expect([...set].length).toBe(filled);
+      expect(set.summaryProblems()).toEqual([]);
+      // Growing by one keeps every member and makes room for exactly the next one.
+      set.add(filled);
+      expect([...set]).toEqual(Array.from({ length: filled + 1 }, (_, i) => i));
+      expect(set.capacity).toBe(2 * filled);
       expect(set.summaryProblems()).toEqual([]);
     }
     const empty = new LevelBitset();

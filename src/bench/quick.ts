@@ -26,6 +26,7 @@ import { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
 import { createAllocator, type AllocatorKind } from "../create-allocator.ts";
 import { geometries } from "../geometry.ts";
 import { Churn } from "./churn.ts";
+import { bitmapMetadataBytes } from "./metadata-bytes.ts";
 import { randomStreams } from "./random-streams.ts";
 import { medianNsPerOp, nowNs, median, warmUp } from "./timing.ts";
 
@@ -102,7 +103,7 @@ function measureBitmap(live: number, hot = live): BitmapRow {
     live,
     hot,
     arenas: a.stats().arenas.current,
-    metadataMiB: a instanceof BitmapAllocator ? a.metadataBytes() / 2 ** 20 : NaN,
+    metadataMiB: a instanceof BitmapAllocator ? bitmapMetadataBytes(a) / 2 ** 20 : NaN,
     nsPerOp: { churn: churnNs, malloc: median(mallocSamples), free: median(freeSamples), realloc: reallocNs, usableSize: usableNs, stats: statsNs },
     seconds: (nowNs() - started) / 1e9,
   };

@@ -12,6 +12,7 @@ import { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
 import { createAllocator } from "../create-allocator.ts";
 import { geometries } from "../geometry.ts";
 import { Churn, type NumericHeap } from "./churn.ts";
+import { bitmapMetadataBytes } from "./metadata-bytes.ts";
 import { allocateThenFreeAll, allocateThenPin, growList, growLists, listArraySizes } from "./patterns.ts";
 import { collectGarbage, PlainChurn, plainAllocateThenFreeAll, plainAllocateThenPin, plainGrowList, plainGrowLists } from "./plain-arrays.ts";
 import { randomStreams, type RandomStreams } from "./random-streams.ts";
@@ -77,7 +78,7 @@ function churnTrial(contender: ContenderName, cell: Cell): Trial {
   const steps = Math.max(64, Math.round((CHURN_RUN_MS * 1e6) / warmUp(cell.n, (count) => churn.steps(count))));
   const trial: Trial = { ops: 2 * steps, run: () => timed(() => churn.steps(steps)), finish: () => checkHeap(heap) };
   if (!(heap instanceof BitmapAllocator)) return trial;
-  return { ...trial, heap: { arenas: heap.stats().arenas.current, metadataBytes: heap.metadataBytes() } };
+  return { ...trial, heap: { arenas: heap.stats().arenas.current, metadataBytes: bitmapMetadataBytes(heap) } };
 }
 
 /**

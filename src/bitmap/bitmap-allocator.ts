@@ -94,7 +94,7 @@ import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
 import { LevelBitset } from "../bits/level-bitset.ts";
 import { reallocStaysInPlace, type Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
-import { type PointerUse, classifyBadPointer, validateSize } from "../misuse.ts";
+import { type PointerUse, classifyBadPointer, invalidSize } from "../misuse.ts";
 import { RequestedBytes, buildStats } from "../stats.ts";
 import { ArenaBuckets } from "./arena-buckets.ts";
 import { checkBitmapHeap } from "./bitmap-check.ts";
@@ -164,11 +164,11 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.inversePoolSize = 1 / geometry.poolSize;
     this.firstPoolOffset = space.firstPoolOffset;
     this.table = new PoolTable(geometry.poolsPerArena);
-    this.bitmaps = new PoolBitmaps(geometry, 0);
-    this.requestedSizes = new RequestedSizes(geometry, 0);
+    this.bitmaps = new PoolBitmaps(geometry);
+    this.requestedSizes = new RequestedSizes(geometry);
     this.classes = new ClassPools(geometry);
     this.buckets = new ArenaBuckets(geometry.poolsPerArena);
-    this.emptyPools = new LevelBitset(Math.max(32, geometry.poolsPerArena));
+    this.emptyPools = new LevelBitset(geometry.poolsPerArena);
     this.query = new BitmapHeapQuery(this);
   }
 
@@ -176,20 +176,10 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     return this.emptyArenaCount;
   }
 
-  /** Bytes of typed-array metadata (tables, bits, requested sizes): the benchmarks report it. */
-  /* v8 ignore next -- @preserve benchmark instrumentation, not part of the Allocator interface: only src/bench/ calls it */
-  metadataBytes(): number {
-    const t = this.table;
-    return (
-      t.sizeClass.byteLength + t.live.byteLength + t.address.byteLength + t.emptyPools.byteLength + t.mapped.byteLength +
-      this.bitmaps.words.byteLength + this.requestedSizes.slack.byteLength + this.requestedSizes.start.byteLength
-    );
-  }
-
   // ── the interface ───────────────────────────────────────────────────────────────────────
 
   malloc(n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n); // throws (invariant 9)
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) throw invalidSize(this.geometry, n); // invariant 9
     const address = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
     if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
     this.requested.change(n);
@@ -203,7 +193,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
       this.requested.change(-this.freeSmall(gp, this.foundClass, this.foundBlock));
       return;
     }
-    const requested = typeof p === "number" ? this.addressSpace.rawRequested(p) : -1;
+    const requested = this.addressSpace.rawRequested(p); // −1 for anything not a live raw block
     // Neither a live small block nor a live raw block: the misuse error, nothing changed (invariant 9).
     if (requested === -1) classifyBadPointer(this.addressSpace, this.query, p, "free");
     this.addressSpace.unmapRaw(p);
@@ -212,12 +202,12 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   /** spec/policy.md §4, as the reference: in place, or allocate first, copy, free the old block. */
   realloc(p: number | null, n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n);
+    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) throw invalidSize(this.geometry, n);
     if (p === null) return this.malloc(n);
     const gp = this.locateSmall(p);
     if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);
     const space = this.addressSpace;
-    const size = typeof p === "number" ? space.rawSize(p) : -1;
+    const size = space.rawSize(p);
     if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
     const oldRequested = space.rawRequested(p);
     const q = space.mapRaw(n); // raw blocks stay raw
@@ -240,7 +230,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   protected usable(p: number, use: PointerUse): number {
     const gp = this.locateSmall(p);
     if (gp !== -1) return this.classSizes[this.foundClass]!;
-    const size = typeof p === "number" ? this.addressSpace.rawSize(p) : -1;
+    const size = this.addressSpace.rawSize(p);
     if (size === -1) classifyBadPointer(this.addressSpace, this.query, p, use);
     return size;
   }
@@ -365,7 +355,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** The pool forgets its class and becomes empty; a wholly empty arena meets §2.6. */
   protected poolEmptied(gp: number, c: number): void {
     const table = this.table;
-    if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
+    this.classes.removePartly(c, gp); // a pool of one block was never in the set: no change then
     table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
     this.classes.pools[c]!--;
@@ -419,21 +409,22 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     return q;
   }
 
-  /** Copies `length` bytes between two live blocks (invariant 8); small to small without a view. */
+  /**
+   * Copies `length` bytes between two live blocks (invariant 8); small to small through the
+   * cached arena views, without a new view. A raw block stays raw (spec/policy.md §4), so a raw
+   * source always has a raw target: the target alone tells the two cases apart.
+   */
   protected copy(from: number, to: number, length: number): void {
     const space = this.addressSpace;
-    const fromSlot = space.slotOf(from);
     const toSlot = space.slotOf(to);
-    if (fromSlot === -1 || toSlot === -1) {
-      space.view(to, length).set(space.view(from, length)); // a raw block is involved
+    if (toSlot === -1) {
+      space.view(to, length).set(space.view(from, length)); // to a raw block
       return;
     }
-    const source = this.arenaBytes[fromSlot]!;
-    const target = this.arenaBytes[toSlot]!;
+    const fromSlot = space.slotOf(from);
     const fromOffset = from - space.arenaStart(fromSlot);
-    const toOffset = to - space.arenaStart(toSlot);
-    if (source === target) target.copyWithin(toOffset, fromOffset, fromOffset + length);
-    else target.set(source.subarray(fromOffset, fromOffset + length), toOffset);
+    // Two live blocks never overlap, even in one arena (invariant 1): a plain copy.
+    this.arenaBytes[toSlot]!.set(this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length), to - space.arenaStart(toSlot));
   }
 
 
@@ -458,6 +449,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     // undefined for a slot below 0 or past the table, −1 for a pool without a class (every pool
     // of an unmapped slot has none): no live block there.
     const c = this.table.sizeClass[gp]!;
+    // Stryker disable next-line ConditionalExpression: equivalent: without the early return a class of −1 or undefined makes k NaN, and the test below returns −1 all the same (the guard says it plainly)
     if (!(c >= 0)) return -1;
     const offset = inArena - index * this.poolSize - this.poolOverhead;
     // offset · (1/size) is within 2^-30 of k when offset = k·size (offset < 2^24), so rounding

@@ -42,7 +42,8 @@ export class PoolTable {
     this.capacity = capacity;
   }
 
+  /** Whether slot s is a mapped arena (a slot outside the table reads undefined: not mapped). */
   isMapped(slot: number): boolean {
-    return slot >= 0 && slot < this.capacity && this.mapped[slot] === 1;
+    return this.mapped[slot] === 1;
   }
 }

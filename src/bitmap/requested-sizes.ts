@@ -40,12 +40,13 @@ export class RequestedSizes {
   private readonly spareCount: Int32Array;
   private readonly blocksPerPool: Int32Array;
 
-  constructor(geometry: Geometry, pools: number) {
+  /** No pools yet: `ensurePools` makes room as arenas are mapped. */
+  constructor(geometry: Geometry) {
     this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
+    // The narrowest entry that holds every slack (one byte for CPython's geometries).
     const limit = maxSlack(geometry);
-    const length = Math.max(...geometry.blocksPerPool);
-    this.slack = limit <= 0xff ? new Uint8Array(length) : limit <= 0xffff ? new Uint16Array(length) : new Uint32Array(length);
-    this.start = new Int32Array(pools).fill(-1);
+    this.slack = limit <= 0xff ? new Uint8Array(0) : limit <= 0xffff ? new Uint16Array(0) : new Uint32Array(0);
+    this.start = new Int32Array(0);
     this.spare = geometry.blocksPerPool.map(() => new Int32Array(1));
     this.spareCount = new Int32Array(geometry.sizeClasses);
   }
@@ -64,7 +65,10 @@ export class RequestedSizes {
       return;
     }
     const length = this.blocksPerPool[sizeClass]!;
-    if (this.used + length > this.slack.length) this.slack = resized(this.slack, Math.max(2 * this.slack.length, this.used + length));
+    if (this.used + length > this.slack.length) {
+      // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= used + length is correct; doubling only makes growth amortised O(1)
+      this.slack = resized(this.slack, Math.max(2 * this.slack.length, this.used + length));
+    }
     this.start[pool] = this.used;
     this.used += length;
   }
@@ -88,7 +92,9 @@ export class RequestedSizes {
 
   /**
    * Invariant 12: exactly the used pools (`sizeClass[gp]` ≥ 0) have a region, and the regions in
-   * use and on the stacks lie inside the entries cut so far without overlapping. O(pools + entries).
+   * use and on the stacks tile the entries cut so far: each lies inside them, none overlaps
+   * another, and no entry is left over (a region neither in use nor on a stack is lost for good).
+   * O(pools + entries).
    */
   check(sizeClass: Int16Array): string[] {
     const problems = new Problems();
@@ -111,6 +117,8 @@ export class RequestedSizes {
         problems.expect(claim(this.spare[c]![i]!, c) === 0)`spare requested-size region ${this.spare[c]![i]} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
       }
     }
+    const lost = taken.indexOf(0);
+    problems.expect(lost === -1)`requested-size entry ${lost} of the ${this.used} cut belongs to no region in use or spare (lost)`;
     return problems.list;
   }
 }

@@ -11,7 +11,7 @@ export function resized<T extends TypedArray>(array: T, length: number, fill = 0
   const Constructor = array.constructor as new (length: number) => T;
   const bigger = new Constructor(length);
   bigger.set(array);
-  if (fill !== 0) bigger.fill(fill, array.length);
+  bigger.fill(fill, array.length);
   return bigger;
 }
 

@@ -145,7 +145,7 @@ export class LevelBitset {
   constructor(capacity = 1024, filled = 0) {
     this.layout = bitLayout(Math.max(capacity, filled));
     this.bits = new Uint32Array(this.layout.totalWords);
-    if (filled > 0) fillFirst(this.bits, 0, this.layout, filled);
+    fillFirst(this.bits, 0, this.layout, filled);
   }
 
   get capacity(): number {
@@ -169,8 +169,9 @@ export class LevelBitset {
     return firstSetBit(this.bits, 0, this.layout);
   }
 
+  /** The lowest member >= from, or -1 (also for from >= capacity: no bit is set past it). */
   next(from: number): number {
-    return from >= this.layout.capacity ? -1 : nextSetBit(this.bits, 0, this.layout, from);
+    return nextSetBit(this.bits, 0, this.layout, from);
   }
 
   /** Every member in ascending order (for check() and tests; not for hot paths). */
@@ -197,6 +198,7 @@ export class LevelBitset {
   }
 
   private grow(needed: number): void {
+    // Stryker disable next-line ArithmeticOperator: equivalent: any start is doubled until it holds `needed`; doubling from twice the capacity only makes growth amortised O(1)
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
     const members = [...this];

@@ -74,7 +74,7 @@ class NoSummaryOnReleaseBitmaps extends PoolBitmaps {
     }
     if (levels === 2) {
       const w = block >>> 5;
-      words[base + w] |= 1 << (block & 31); // BUG: when the word was 0 (full), its summary bit is not set again
+      words[base + w] |= 1 << (block & 31); // BUG: the summary bit is not set (it was clear if the word had been full)
       return;
     }
     setBit(words, base, this.layouts[sizeClass]!, block);
@@ -85,7 +85,7 @@ class NoSummaryOnReleaseBitmaps extends PoolBitmaps {
 export class SummaryNotSetOnFree extends BitmapAllocator {
   constructor(geometry: Geometry, space: AddressSpace) {
     super(geometry, space);
-    installBitmaps(this, new NoSummaryOnReleaseBitmaps(geometry, 0));
+    installBitmaps(this, new NoSummaryOnReleaseBitmaps(geometry));
   }
 }
 

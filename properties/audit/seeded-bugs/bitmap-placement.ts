@@ -57,7 +57,7 @@ class ClzForCtzBitmaps extends PoolBitmaps {
 export class ClzForCtz extends BitmapAllocator {
   constructor(geometry: Geometry, space: AddressSpace) {
     super(geometry, space);
-    installBitmaps(this, new ClzForCtzBitmaps(geometry, 0));
+    installBitmaps(this, new ClzForCtzBitmaps(geometry));
   }
 }
 
@@ -81,7 +81,7 @@ class HighestBlockBitmaps extends PoolBitmaps {
 export class HighestFreeBlock extends BitmapAllocator {
   constructor(geometry: Geometry, space: AddressSpace) {
     super(geometry, space);
-    installBitmaps(this, new HighestBlockBitmaps(geometry, 0));
+    installBitmaps(this, new HighestBlockBitmaps(geometry));
   }
 }
 

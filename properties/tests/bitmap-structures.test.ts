@@ -1,0 +1,113 @@
+/**
+ * The bitmap allocator's structures keep the promises spec/bitmap.md makes for them, beyond what
+ * the policy decides (the properties check that):
+ *
+ * - §1.2 pool bits of one, two and three levels (blocks ≤ 32, ≤ 1024, more) all give the lowest
+ *   free block: a pool fills block by block and refills its freed blocks lowest first, address
+ *   for address as the reference allocator does;
+ * - §1.3 requested sizes take the narrowest entry that holds every slack (one byte for CPython's
+ *   geometries), and a pool's region is reused by the next pool of its class, so churn does not
+ *   grow the array;
+ * - the allocator names its kind.
+ */
+import { describe, expect, it } from "vitest";
+import { AddressSpace } from "../../src/address-space.ts";
+import { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
+import { bitLayout } from "../../src/bits/level-bitset.ts";
+import { createAllocator } from "../../src/create-allocator.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
+
+const bitmap = (g: Geometry) => new BitmapAllocator(g, new AddressSpace(g));
+
+/** 64 KiB pools of 8-byte blocks: class 0 has 8191 blocks, three levels of bits. */
+const THREE_LEVELS = defineGeometry({ alignment: 8, smallThreshold: 2048, poolSize: 1 << 16, arenaSize: 1 << 17, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }, "three-levels");
+
+describe("pool bits: the lowest free block with one, two and three levels (spec/bitmap.md §1.2)", () => {
+  const cases: [Geometry, number][] = [
+    [geometries["cpython-3.12"], 31], // 512-byte class: 31 blocks, one level
+    [geometries["cpython-3.12"], 0], // 16-byte class: 1021 blocks, two levels
+    [THREE_LEVELS, 0], // 8-byte class: 8191 blocks, three levels
+    [THREE_LEVELS, 3], // 32-byte class: 2047 blocks, three levels
+  ];
+  for (const [g, c] of cases) {
+    const blocks = g.blocksPerPool[c]!;
+    const levels = bitLayout(blocks).words.length;
+    it(`${g.name}, class ${c} (${blocks} blocks, ${levels} level${levels > 1 ? "s" : ""})`, () => {
+      const a = bitmap(g);
+      const reference = createAllocator("reference", g);
+      const size = g.classSizes[c]!;
+      const got: number[] = [];
+      for (let k = 0; k < blocks; k++) {
+        const p = a.malloc(size)!;
+        expect(reference.malloc(size)).toBe(p);
+        got.push(p);
+      }
+      // Block k at pool + H + k·size (invariant 3), in one pool.
+      const pool = got[0]! - g.poolOverhead;
+      expect(got.every((p, k) => p === pool + g.poolOverhead + k * size)).toBe(true);
+      // Free every third block from the top down, then refill: lowest first.
+      const freed = got.filter((_, k) => k % 3 === 0).reverse();
+      for (const p of freed) {
+        a.free(p);
+        reference.free(p);
+      }
+      const again = freed.map(() => a.malloc(size)!);
+      expect(again).toEqual([...freed].reverse());
+      expect(freed.map(() => reference.malloc(size))).toEqual(again);
+      a.check();
+    });
+  }
+});
+
+describe("requested sizes (spec/bitmap.md §1.3)", () => {
+  /** The narrowest unsigned entry for the largest slack a live block can hold: max(A − 1, ⌈T/4⌉ − 1). */
+  const expectedBytes = (g: Geometry) => {
+    const most = Math.max(g.alignment - 1, Math.ceil(g.smallThreshold / 4) - 1);
+    return most <= 0xff ? 1 : most <= 0xffff ? 2 : 4;
+  };
+
+  it("one byte per block on every CPython preset, wider only where a slack needs it", () => {
+    for (const g of Object.values(geometries)) expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(1);
+    const wide = [
+      defineGeometry({ alignment: 8, smallThreshold: 1016, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // ⌈1016/4⌉ − 1 = 253
+      defineGeometry({ alignment: 8, smallThreshold: 1024, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 255
+      defineGeometry({ alignment: 8, smallThreshold: 1032, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 257
+      defineGeometry({ alignment: 512, smallThreshold: 512, poolSize: 4096, arenaSize: 8192, poolOverhead: 512, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // A − 1 = 511
+      defineGeometry({ alignment: 16, smallThreshold: 4096, poolSize: 1 << 14, arenaSize: 1 << 16, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 1023
+      defineGeometry({ alignment: 1 << 17, smallThreshold: 1 << 17, poolSize: 1 << 18, arenaSize: 1 << 19, poolOverhead: 0, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // A − 1 = 131071
+    ];
+    expect(wide.map(expectedBytes)).toEqual([1, 1, 2, 2, 2, 4]);
+    for (const g of wide) expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(expectedBytes(g));
+  });
+
+  it("a wide slack survives in its entry: a block kept in place by realloc reports its request", () => {
+    const g = defineGeometry({ alignment: 8, smallThreshold: 1032, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true });
+    const a = bitmap(g);
+    const p = a.malloc(1032)!;
+    expect(a.realloc(p, 775)).toBe(p); // 4 · 775 > 3 · 1032: in place, slack 257
+    expect(a.stats().requested.current).toBe(775);
+    a.check();
+  });
+
+  it("emptied pools give their regions back to the next pool of their class: churn does not grow the array", () => {
+    for (const g of [geometries["cpython-3.12"], geometries["cpython-3.8"], THREE_LEVELS]) {
+      const a = bitmap(g);
+      const cycle = () => {
+        // Two pools' worth of two classes, then all freed: the pools empty and take their class again.
+        const blocks: number[] = [];
+        for (const c of [0, 5]) for (let i = 0; i < 2 * g.blocksPerPool[c]!; i++) blocks.push(a.malloc(g.classSizes[c]!)!);
+        for (const p of blocks) a.free(p);
+      };
+      cycle();
+      const entries = a.requestedSizes.slack.length;
+      for (let i = 0; i < 50; i++) cycle();
+      expect(a.requestedSizes.slack.length, g.name).toBe(entries);
+      a.check();
+    }
+  });
+});
+
+it("the bitmap allocator names its kind", () => {
+  expect(createAllocator("bitmap", "cpython-3.12").kind).toBe("bitmap");
+  expect(createAllocator("reference", "cpython-3.12").kind).toBe("reference");
+});
