@@ -138,8 +138,12 @@ export function renderAudit(d: AuditData): string {
     const bm = bitmapOnly.reduce((s, f) => ({ d: s.d + f.killed + f.timeout, v: s.v + f.killed + f.timeout + f.survived + f.noCoverage }), { d: 0, v: 0 });
     const eq = m.survivors.filter((s) => s.explanation?.verdict === "equivalent").length;
     const open = m.survivors.length - eq;
+    const t = m.total;
+    const detected = t.killed + t.timeout;
+    const valid = detected + t.survived + t.noCoverage;
     line(
-      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(m.total.score)}** over ${m.files.length} files (${m.total.killed + m.total.timeout} of ${m.total.killed + m.total.timeout + m.total.survived + m.total.noCoverage} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${eq} equivalent, ${open} not (§3) |`,
+      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${eq} equivalent, ${open} not; ` +
+        `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3) |`,
     );
   }
   if (failed(d.reachability)) line(`| Reachability (bitmap, ci) | not measured: ${cell(d.reachability.error)} |`);
@@ -228,6 +232,16 @@ export function renderAudit(d: AuditData): string {
     line("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const f of [...m.files, m.total]) line(`| ${f.file === "total" ? "**total**" : f.file} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.noCoverage} | ${f.ignored} | ${f.errors} | ${pct(f.score)} |`);
     line();
+    if (m.markedEquivalent.length > 0) {
+      line(
+        `Marked equivalent in the source (${m.markedEquivalent.length}): each is a \`// Stryker disable next-line <mutator>: equivalent: <reason>\` comment on a line where every mutant of that mutator behaves as the original through the API (a fast path whose slow path gives the same answer, an idempotent update, a guard the next test repeats). Stryker reports them "Ignored" and leaves them out of the score; the headline also gives the score with them counted as survivors.`,
+      );
+      line();
+      line("| Where | Mutator | Original → mutant | Why it is equivalent |");
+      line("|---|---|---|---|");
+      for (const e of m.markedEquivalent) line(`| ${e.file}:${e.line} | ${e.mutator} | ${code(e.original.slice(0, 100))} → ${code(e.replacement.slice(0, 100))} | ${cell(e.reason)} |`);
+      line();
+    }
     if (m.survivors.length > 0) {
       line("Every survivor: the original code, the mutant, and why it survives.");
       line();

@@ -1,8 +1,10 @@
 /**
  * Reads Stryker's last JSON report (reports/mutation/mutation.json, from `npm run mutation`;
- * spec/audit.md §3): the mutation score per file and in total, and every surviving mutant with
- * the original code, the replacement and, from mutation-survivors.ts, why it survives (an
- * equivalent mutant) or what now kills it. The audit never runs Stryker itself.
+ * spec/audit.md §3): the mutation score per file and in total, every surviving mutant with the
+ * original code, the replacement and, from mutation-survivors.ts, why it survives (an equivalent
+ * mutant) or that it is not killed yet, and every mutant the source marks equivalent (a
+ * `// Stryker disable next-line <mutator>: <reason>` comment: Stryker reports it "Ignored" with
+ * the reason and leaves it out of the score). The audit never runs Stryker itself.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -51,12 +53,23 @@ export interface Survivor {
   readonly explanation?: SurvivorExplanation;
 }
 
+/** A mutant the source marks equivalent, with the reason its comment gives. */
+export interface MarkedEquivalent {
+  readonly file: string;
+  readonly line: number;
+  readonly mutator: string;
+  readonly original: string;
+  readonly replacement: string;
+  readonly reason: string;
+}
+
 export interface MutationSection {
   readonly report: string;
   readonly date: string;
   readonly files: readonly FileScore[];
   readonly total: FileScore;
   readonly survivors: readonly Survivor[];
+  readonly markedEquivalent: readonly MarkedEquivalent[];
 }
 
 const sum = (scores: readonly FileScore[], file: string): FileScore => {
@@ -82,10 +95,15 @@ export function readMutation(root: string, path = MUTATION_REPORT): MutationSect
   const report = JSON.parse(readFileSync(file, "utf8")) as StrykerReport;
   const files: FileScore[] = [];
   const survivors: Survivor[] = [];
+  const markedEquivalent: MarkedEquivalent[] = [];
   for (const [name, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
     const count = (...statuses: string[]) => mutants.filter((m) => statuses.includes(m.status)).length;
     files.push(sum([{ file: name, killed: count("Killed"), timeout: count("Timeout"), survived: count("Survived"), noCoverage: count("NoCoverage"), ignored: count("Ignored"), errors: count("CompileError", "RuntimeError"), score: 0 }], name));
     for (const m of mutants) {
+      if (m.status === "Ignored") {
+        const reason = (m.statusReason ?? "").replace(/^equivalent:\s*/, "");
+        markedEquivalent.push({ file: name, line: m.location.start.line, mutator: m.mutatorName, original: textAt(source, m.location.start, m.location.end), replacement: m.replacement ?? "", reason });
+      }
       if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
       const original = textAt(source, m.location.start, m.location.end);
       const lineText = source.split("\n")[m.location.start.line - 1]!.trim();
@@ -94,5 +112,5 @@ export function readMutation(root: string, path = MUTATION_REPORT): MutationSect
       survivors.push({ ...base, ...(explanation !== undefined ? { explanation } : {}) });
     }
   }
-  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors };
+  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors, markedEquivalent };
 }
