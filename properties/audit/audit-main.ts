@@ -10,7 +10,7 @@
  *
  * and reads Stryker's last report (reports/mutation/mutation.json) without running Stryker.
  *
- *   npm run audit                       everything (about 10 minutes on 2 cores)
+ *   npm run audit                       everything (about 4 minutes on 2 cores)
  *   npm run audit -- --matrix gate      the kill matrix as the test's gate (first kill per family)
  *   npm run audit -- --no-coverage      read the last coverage summary instead of measuring
  */

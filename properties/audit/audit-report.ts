@@ -136,13 +136,14 @@ export function renderAudit(d: AuditData): string {
     const m = d.mutation;
     const bitmapOnly = m.files.filter((f) => f.file.startsWith("src/bitmap/"));
     const bm = bitmapOnly.reduce((s, f) => ({ d: s.d + f.killed + f.timeout, v: s.v + f.killed + f.timeout + f.survived + f.noCoverage }), { d: 0, v: 0 });
-    const eq = m.survivors.filter((s) => s.explanation?.verdict === "equivalent").length;
-    const open = m.survivors.length - eq;
+    const kinds = ["equivalent", "same verdict", "killed by hand", "not killed"] as const;
+    const counted = kinds.map((k) => `${m.survivors.filter((s) => s.explanation?.verdict === k).length} ${k}`);
+    const unexplained = m.survivors.filter((s) => s.explanation === undefined).length;
     const t = m.total;
     const detected = t.killed + t.timeout;
     const valid = detected + t.survived + t.noCoverage;
     line(
-      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${eq} equivalent, ${open} not; ` +
+      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${counted.join(", ")}${unexplained > 0 ? `, **${unexplained} unexplained**` : ""} (what each verdict means: §3); ` +
         `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3) |`,
     );
   }
@@ -243,7 +244,9 @@ export function renderAudit(d: AuditData): string {
       line();
     }
     if (m.survivors.length > 0) {
-      line("Every survivor: the original code, the mutant, and why it survives.");
+      line(
+        "Every survivor: the original code, the mutant, and why it survives (properties/audit/mutation-survivors.ts). **equivalent**: no call through the API tells it from the original; **same verdict**: a mutant of check() that throws exactly when the original does, on corrupted heaps too, and changes only the messages; **killed by hand**: the named test fails against it when the mutant is applied by hand, though Stryker reported it survived; **not killed**: a test could tell it apart and none does yet.",
+      );
       line();
       line("| Where | Mutator | Original → mutant | Verdict: why |");
       line("|---|---|---|---|");

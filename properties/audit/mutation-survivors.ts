@@ -1,12 +1,21 @@
 /**
- * Why each mutant that survives `npm run mutation` survives (spec/audit.md §3): an equivalent
- * mutant (no test can tell it from the original, and the argument says why), or a mutant the
- * suite does not kill yet. Matched on file, mutator, the mutated code and the line it is on.
- * The audit lists every survivor; one without an entry here is shown as "unexplained".
+ * Why each mutant that survives `npm run mutation` survives (spec/audit.md §3), one of:
+ *
+ *   equivalent     no call through the API can tell it from the original (on any state the
+ *                  allocator can reach), and the argument says why;
+ *   same verdict   a mutant of check(): on every corrupted state too, check() throws exactly when
+ *                  the original throws; only the messages of a failing check() differ (a second
+ *                  check reports the same corruption, or the mutant is in a message's text);
+ *   killed by hand Stryker reports it survived, but the named test fails against it when run
+ *                  directly (npx vitest run <file> with the mutant applied by hand);
+ *   not killed     a test could tell it from the original and none does yet.
+ *
+ * Matched on file, mutator, the mutated code and the line it is on. The audit lists every
+ * survivor; one without an entry here is shown as "unexplained".
  */
 
 export interface SurvivorExplanation {
-  readonly verdict: "equivalent" | "not killed";
+  readonly verdict: "equivalent" | "same verdict" | "killed by hand" | "not killed";
   readonly why: string;
 }
 
@@ -28,7 +37,61 @@ interface Entry extends SurvivorExplanation {
   readonly replacement?: string;
 }
 
-const ENTRIES: readonly Entry[] = [];
+const BM = "src/bitmap/bitmap-allocator.ts";
+const CHECK = "src/bitmap/bitmap-check.ts";
+const POOLS = "src/bitmap/pool-bitmaps.ts";
+const SIZES = "src/bitmap/requested-sizes.ts";
+const BITS = "src/bits/level-bitset.ts";
+const NAN_LEVEL = "one level past the last: offsets[level] and words[level] are undefined, so the index is NaN; a typed array reads undefined there and ignores the write, and the loop ends (undefined !== 0 returns, undefined & x is 0, NaN bounds end the inner loop), so every result is the original's";
+const MESSAGE = "only the text of a failing check's message changes (the check itself is the same)";
+
+const ENTRIES: readonly Entry[] = [
+  // bitmap-allocator.ts
+  { file: BM, line: "slot < Math.max(this.arenaBytes.length, this.table.capacity)", mutator: "EqualityOperator", verdict: "equivalent", why: "one slot past both arrays: no cached view and not mapped (mapped[capacity] is undefined), so cached === mapped holds and nothing else runs" },
+  { file: BM, line: "if (slot >= this.table.capacity)", mutator: "ConditionalExpression", verdict: "equivalent", why: "regrowing when the tables already hold the slot: doubledCapacity returns the current capacity and the ensure calls copy the arrays into arrays of the same size; only the cost changes" },
+  { file: BM, line: "else if (live === 1) classes.addPartly", mutator: "ConditionalExpression", verdict: "equivalent", why: "addPartly for a pool that is already partly used: the set already holds it and the cached lowest is already <= it (invariant 12), so both are unchanged" },
+  { file: BM, line: "else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly", mutator: "ConditionalExpression", verdict: "equivalent", why: "as for malloc: re-adding a partly used pool to its set changes neither the set nor the cached lowest" },
+  { file: BM, line: "if (toSlot === -1) {", mutator: "ConditionalExpression", verdict: "equivalent", why: "the raw-path copy also copies between two small blocks correctly (AddressSpace.view works for every mapped address); the small-to-small path only avoids making two views" },
+  // bitmap-check.ts
+  { file: CHECK, line: "if (live === 0 || !(c >= 0 && c < g.sizeClasses)) continue;", verdict: "same verdict", why: "on a correct heap an empty pool has class −1 and the class test continues anyway; an empty pool with a class is already reported (class c with 0 live blocks), and the mutant only adds that pool's block checks' messages" },
+  { file: CHECK, line: "live but partly-used membership ${!partly}", verdict: "same verdict", why: MESSAGE },
+  { file: CHECK, line: "const fits = asked >= 0 && asked <= size", verdict: "same verdict", why: "asked = size − slack with an unsigned slack, so asked <= size always holds; a slack above the size (asked < 0) also fails the class test (sizeClassOf of a negative size is negative, and 4·asked > 3·size is false) and the requested-bytes total; asked = 0 is never stored for a small block (a request of 0 takes the raw path), so > 0 and >= 0 agree" },
+  { file: CHECK, line: "if (!mapped) continue;", mutator: "ConditionalExpression", verdict: "not killed", why: "the mutant also checks emptyPools[slot] = 0 for an unmapped slot. Every reachable heap has 0 there (unmap sets it), so only a corruption of that cell tells them apart, and there the mutant is the stricter check; the original ignores the cell because mapArena rewrites it. Removing the continue would make the original the stricter one" },
+  { file: CHECK, line: "which is not a partly used pool of that class", verdict: "same verdict", why: "a partly-used member that is empty has class −1 (else line 'class c with 0 live blocks' reports it), which fails the class test; a member that is full is reported by the per-pool membership test (live/bpp live but partly-used membership)" },
+  { file: CHECK, line: "empty-pool set holds pool ${gp}, which is not an empty pool", verdict: "same verdict", why: "a member of the empty-pool set with live blocks in a mapped arena is reported by the per-pool test (N live but empty-pool membership true)" },
+  { file: CHECK, line: "problems.expect(buckets.size(ppa) === whollyEmpty)", verdict: "same verdict", why: "bucket ppa's members are checked one by one (each must be mapped with ppa empty pools: ArenaBuckets.check), every wholly empty arena must be in it (arena s … is not in bucket), and its size against its members: a wrong size of bucket ppa is always reported by one of those" },
+  // arena-buckets.ts
+  { file: "src/bitmap/arena-buckets.ts", line: "problems.expect(count === 0 || this.counts.has(count) === members > 0)", verdict: "same verdict", why: "for count 0 the mutant also asks counts.has(0) === (bucket 0 has members): a bucket 0 is already reported (bucket 0 exists) and a 0 in counts too (counts holds 0), so only a second message is added" },
+  // bitmap-snapshot.ts
+  { file: "src/bitmap/bitmap-snapshot.ts", line: "for (let slot = 0; slot < table.capacity; slot++)", mutator: "EqualityOperator", verdict: "equivalent", why: "mapped[capacity] is undefined, not 1: the extra slot is skipped" },
+  // class-pools.ts
+  { file: "src/bitmap/class-pools.ts", line: "if (lowest === -1 || gp < lowest)", mutator: "EqualityOperator", verdict: "equivalent", why: "gp === lowest only when the pool is already the lowest member: the assignment writes the same value" },
+  { file: "src/bitmap/class-pools.ts", line: "if (this.lowest[sizeClass] === gp)", mutator: "ConditionalExpression", verdict: "equivalent", why: "recomputing the lowest after every delete: the set's first member is the cached lowest whenever gp was not it (invariant 12), so the value is the same; only the cost (one first(), O(levels)) changes" },
+  // pool-bitmaps.ts
+  { file: POOLS, line: "const valid = blocks - 32 * w >= 32", verdict: "killed by hand", why: "with the mutant, snapshot() lists phantom blocks past the last block of a pool whose last word is partial (1021 blocks); applied by hand, properties/tests/bitmap-differential.test.ts fails on every preset (snapshots differ). Stryker's run reported it survived: a Stryker artefact, not a gap in the tests" },
+  { file: POOLS, line: "if (levels === 1) {", mutator: "ConditionalExpression", replacement: "false", verdict: "equivalent", why: "skipping the one-level fast path: the generic path (firstSetBit / clearBit / setBit over the class's layout) gives the same block and the same bits" },
+  { file: POOLS, line: "if (levels === 2) {", mutator: "ConditionalExpression", replacement: "false", verdict: "equivalent", why: "skipping the two-level fast path: the generic path gives the same block and the same bits" },
+  { file: POOLS, line: "has bits set past block ${blocks - 1}", verdict: "same verdict", why: MESSAGE },
+  { file: POOLS, line: "for (let level = 1; level < layout.offsets.length; level++)", mutator: "EqualityOperator", verdict: "equivalent", why: NAN_LEVEL },
+  { file: POOLS, line: "for (let w = 0; w < 32 * layout.words[level]!; w++)", verdict: "not killed", why: "32 / words checks fewer summary bits; the same for every level of one word (all one- and two-level layouts), different only for the middle level of a three-level pool (over 1024 blocks), whose summary bits past the first 32/words no corruption test flips one at a time" },
+  { file: POOLS, line: "disagrees with level ${level - 1} word", verdict: "same verdict", why: MESSAGE },
+  // requested-sizes.ts
+  { file: SIZES, line: "return Math.max(geometry.alignment - 1", verdict: "equivalent", why: "a larger bound can only pick a wider entry type, which holds the same values: every stored slack, read and check is the same" },
+  { file: SIZES, line: "limit <= 0xffff ? new Uint16Array(0)", mutator: "EqualityOperator", verdict: "equivalent", why: "at a bound of exactly 0xffff the mutant picks Uint32 entries instead of Uint16: wider, the same values" },
+  { file: SIZES, line: "if (this.used + length > this.slack.length)", mutator: "EqualityOperator", verdict: "equivalent", why: "grows when the region would fill the array exactly: a longer array, the same entries" },
+  { file: SIZES, line: "let bad = Number(!(first >= 0 && end <= this.used));", verdict: "same verdict", why: "a region starting below 0 claims entries from 0, which overlap the region there (reported by one of the two claims), and its pool's real entries are then claimed by none (the tiling check reports the lost entries)" },
+  { file: SIZES, line: "bad += taken[i]++", mutator: "UpdateOperator", verdict: "equivalent", why: "taken only distinguishes 0 (unclaimed) from not 0: a decrement makes a claimed entry 255 instead of 1, a second claim adds that non-zero value, and the lost-entry search still looks for 0" },
+  { file: SIZES, line: "bad += taken[i]++", mutator: "AssignmentOperator", verdict: "not killed", why: "bad −= overlaps is still non-zero for any overlap, except when a region both sticks out of the cut entries and overlaps exactly one claimed entry (1 − 1 = 0); no corruption test makes that exact state" },
+  { file: SIZES, line: "for (let gp = 0; gp < this.start.length; gp++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one pool past the table: its class and start are undefined, so (undefined === −1) === (undefined === −1) holds and c >= 0 is false" },
+  { file: SIZES, line: "for (let c = 0; c < this.spare.length; c++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one class past the last: spareCount[c] is undefined, so the inner loop does not run" },
+  // typed-growth.ts
+  { file: "src/bitmap/typed-growth.ts", line: "while (capacity < needed) capacity *= 2;", mutator: "EqualityOperator", verdict: "equivalent", why: "doubles once more when the capacity already equals what is needed (capped at the limit): a larger table, the same contents" },
+  // level-bitset.ts
+  { file: BITS, line: "for (let level = 0; level < offsets.length; level++)", mutator: "EqualityOperator", verdict: "equivalent", why: NAN_LEVEL },
+  { file: BITS, line: "for (let level = 1; level < offsets.length; level++)", mutator: "EqualityOperator", verdict: "equivalent", why: NAN_LEVEL },
+  { file: BITS, line: "if (before !== 0) return;", mutator: "ConditionalExpression", verdict: "equivalent", why: "climbing on although the word was already non-zero: the summary bits above are already set (invariant 12), so setting them again changes nothing; only the cost changes" },
+  { file: BITS, line: "is ${!nonZero} but level ${level - 1} word", verdict: "same verdict", why: MESSAGE },
+];
 
 export function explainSurvivor(key: SurvivorKey): SurvivorExplanation | undefined {
   const entry = ENTRIES.find(
