@@ -59,6 +59,30 @@ describe("pool bits: the lowest free block with one, two and three levels (spec/
   }
 });
 
+describe("pool bits: check() reads every summary bit (invariant 12)", () => {
+  // A flipped summary bit of the middle level of a three-level pool leaves the level above it
+  // right (that word stays non-zero), so only the bit-by-bit summary check can find it.
+  it("three levels: each summary bit of a pool, flipped alone, is reported", () => {
+    const a = bitmap(THREE_LEVELS);
+    a.malloc(THREE_LEVELS.classSizes[0]!); // class 0 in pool 0 of arena 0
+    const { words, regionWords, layouts } = a.bitmaps;
+    const layout = layouts[0]!;
+    expect(layout.offsets.length).toBe(3);
+    let flipped = 0;
+    for (let level = 1; level < layout.offsets.length; level++) {
+      for (let bit = 0; bit < 32 * layout.words[level]!; bit++) {
+        const at = 0 * regionWords + layout.offsets[level]! + (bit >>> 5);
+        words[at] ^= 1 << (bit & 31);
+        expect(() => a.check(), `level ${level} bit ${bit}`).toThrow(`summary level ${level} bit ${bit} disagrees`);
+        words[at] ^= 1 << (bit & 31);
+        flipped++;
+      }
+    }
+    expect(flipped).toBe(32 * (layout.words[1]! + layout.words[2]!));
+    a.check();
+  });
+});
+
 describe("requested sizes (spec/bitmap.md §1.3)", () => {
   /** The narrowest unsigned entry for the largest slack a live block can hold: max(A − 1, ⌈T/4⌉ − 1). */
   const expectedBytes = (g: Geometry) => {
