@@ -184,6 +184,14 @@ export function reallocStaysInPlace(classSize: number, n: number): boolean {
 }
 
 /**
+ * Whether a live block of class c can hold a request of n bytes (invariant 4): n is in class c,
+ * or a shrinking realloc kept a block of class c in place.
+ */
+export function classHoldsRequest(geometry: Geometry, sizeClass: number, n: number): boolean {
+  return sizeClassOf(geometry, n) === sizeClass || reallocStaysInPlace(geometry.classSizes[sizeClass]!, n);
+}
+
+/**
  * The presets (spec/model.md §1, with the CPython sources). 64-bit unless named otherwise.
  * CPython has no arena limit by default; ours bounds the simulated address space.
  */

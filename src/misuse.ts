@@ -15,12 +15,8 @@ export function validateSize(geometry: Geometry, n: unknown): asserts n is numbe
   if (!(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= geometry.maxRequest)) throw invalidSize(geometry, n);
 }
 
-/**
- * The `invalid-size` error for a size that failed the test of `validateSize` (the bitmap
- * allocator inlines that test on its hot path and calls this only when it fails): the message
- * says what is wrong with it.
- */
-export function invalidSize(geometry: Geometry, n: unknown): AllocatorError {
+/** The `invalid-size` error for a size that failed `validateSize`: the message says what is wrong with it. */
+function invalidSize(geometry: Geometry, n: unknown): AllocatorError {
   const why =
     typeof n !== "number" ? `not a number (${typeof n})`
     : Number.isNaN(n) ? "NaN"

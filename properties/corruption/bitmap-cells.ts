@@ -34,7 +34,7 @@
  */
 import type { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
 import { LevelBitset, type BitLayout } from "../../src/bits/level-bitset.ts";
-import { sizeClassOf } from "../../src/geometry.ts";
+import { classHoldsRequest } from "../../src/geometry.ts";
 
 /** What a corruption changed, and the messages `check()` must report for it (each must match one). */
 export interface Corruption {
@@ -78,6 +78,16 @@ const nudge = (old: number, variant: number, min = 0) => {
 
 function kind(name: string, count: number, corrupt: (i: number, variant: number) => Corruption): CellKind {
   return { name, count, corrupt };
+}
+
+/** The entries `indices` of a counter array, each nudged (never below `min`); check() must say `message`. */
+function nudgedKind(name: string, array: Int32Array, indices: readonly number[], message: (at: number) => RegExp, min = 0): CellKind {
+  return kind(name, indices.length, (i, v) => {
+    const at = indices[i]!;
+    const old = array[at]!;
+    array[at] = nudge(old, v, min);
+    return { what: `${name}[${at}]: ${old} → ${array[at]}`, expect: [message(at)] };
+  });
 }
 
 /**
@@ -199,12 +209,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       return { what: `table.address[${gp}]: ${old} → ${table.address[gp]}`, expect: [/: address \d+ but the pool is at \d+$/] };
     }),
 
-    kind("table.emptyPools", mappedSlots.length, (i, v) => {
-      const s = mappedSlots[i]!;
-      const old = table.emptyPools[s]!;
-      table.emptyPools[s] = nudge(old, v);
-      return { what: `table.emptyPools[${s}]: ${old} → ${table.emptyPools[s]}`, expect: [/^arena \d+: emptyPools = \d+ but \d+ pools are empty$/] };
-    }),
+    nudgedKind("table.emptyPools", table.emptyPools, mappedSlots, () => /^arena \d+: emptyPools = \d+ but \d+ pools are empty$/),
 
     kind("bitmaps.words", bitsBefore.at(-1)!, (i) => {
       const [gp, bit] = locate(bitsBefore, i);
@@ -239,7 +244,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const size = g.classSizes[c]!;
       const asked = size - value;
       // The requests a block of class c can hold: its own class's, or (kept by realloc) more than 3/4 of it.
-      const fits = asked >= 0 && asked <= size && (sizeClassOf(g, asked) === c || 4 * asked > 3 * size);
+      const fits = classHoldsRequest(g, c, asked);
       return { what: `requestedSizes.slack[${at}] (pool ${gp}, class ${c}): ${old} → ${value}`, expect: [/^requested\.current = /, ...(fits ? [] : [/: block \d+ holds a request of -?\d+ bytes in class \d+$/])] };
     }),
 
@@ -273,21 +278,9 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       return { what: `requestedSizes.spareCount[${c}]: ${old} → ${old + 1}`, expect: [/^requested sizes: spare requested-size region/] };
     }),
 
-    kind("classes.lowest", C, (c, v) => {
-      const old = classes.lowest[c]!;
-      classes.lowest[c] = nudge(old, v, -1);
-      return { what: `classes.lowest[${c}]: ${old} → ${classes.lowest[c]}`, expect: [/^class \d+: lowest partly used pool cached as/] };
-    }),
-    kind("classes.pools", C, (c, v) => {
-      const old = classes.pools[c]!;
-      classes.pools[c] = nudge(old, v);
-      return { what: `classes.pools[${c}]: ${old} → ${classes.pools[c]}`, expect: [/^class \d+: pools = /] };
-    }),
-    kind("classes.blocks", C, (c, v) => {
-      const old = classes.blocks[c]!;
-      classes.blocks[c] = nudge(old, v);
-      return { what: `classes.blocks[${c}]: ${old} → ${classes.blocks[c]}`, expect: [/^class \d+: blocks = /] };
-    }),
+    nudgedKind("classes.lowest", classes.lowest, range(C), () => /^class \d+: lowest partly used pool cached as/, -1),
+    nudgedKind("classes.pools", classes.pools, range(C), () => /^class \d+: pools = /),
+    nudgedKind("classes.blocks", classes.blocks, range(C), () => /^class \d+: blocks = /),
 
     ...classes.partly.map((set, c) =>
       bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp) =>
@@ -316,11 +309,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       return { what: "a bucket for arenas with 0 empty pools created", expect: [/^bucket 0 exists/] };
     }),
     bitsetKind("buckets.counts", "counts", buckets.counts, (count) => [count === 0 ? /^counts holds 0$/ : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`)]),
-    kind("buckets.sizes", ppa + 1, (e, v) => {
-      const old = buckets.sizes[e]!;
-      buckets.sizes[e] = nudge(old, v);
-      return { what: `buckets.sizes[${e}]: ${old} → ${buckets.sizes[e]}`, expect: [new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`)] };
-    }),
+    nudgedKind("buckets.sizes", buckets.sizes, range(ppa + 1), (e) => new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`)),
 
     kind("emptyArenaCount", 1, (_, v) => {
       const old = internals.emptyArenaCount;

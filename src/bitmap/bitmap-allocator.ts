@@ -94,7 +94,7 @@ import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
 import { LevelBitset } from "../bits/level-bitset.ts";
 import { reallocStaysInPlace, type Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
-import { type PointerUse, classifyBadPointer, invalidSize } from "../misuse.ts";
+import { type PointerUse, classifyBadPointer, validateSize } from "../misuse.ts";
 import { RequestedBytes, buildStats } from "../stats.ts";
 import { ArenaBuckets } from "./arena-buckets.ts";
 import { checkBitmapHeap } from "./bitmap-check.ts";
@@ -129,7 +129,6 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   // Geometry numbers as plain fields, for the hot paths.
   protected readonly threshold: number;
   protected readonly alignmentShift: number;
-  protected readonly maxRequest: number;
   protected readonly poolSize: number;
   protected readonly poolOverhead: number;
   protected readonly poolsPerArena: number;
@@ -150,7 +149,6 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.addressSpace = space;
     this.threshold = geometry.smallThreshold;
     this.alignmentShift = geometry.alignmentShift;
-    this.maxRequest = geometry.maxRequest;
     this.poolSize = geometry.poolSize;
     this.poolOverhead = geometry.poolOverhead;
     this.poolsPerArena = geometry.poolsPerArena;
@@ -179,7 +177,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   // ── the interface ───────────────────────────────────────────────────────────────────────
 
   malloc(n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) throw invalidSize(this.geometry, n); // invariant 9
+    validateSize(this.geometry, n); // invariant 9
     const address = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
     if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
     this.requested.change(n);
@@ -202,7 +200,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   /** spec/policy.md §4, as the reference: in place, or allocate first, copy, free the old block. */
   realloc(p: number | null, n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) throw invalidSize(this.geometry, n);
+    validateSize(this.geometry, n);
     if (p === null) return this.malloc(n);
     const gp = this.locateSmall(p);
     if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);

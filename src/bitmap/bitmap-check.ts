@@ -6,7 +6,7 @@
  * Every comparison is a `problems.expect` (src/integrity.ts); the control flow below (`continue`,
  * `if`) goes both ways on correct heaps, so the properties reach all of it.
  */
-import { sizeClassOf } from "../geometry.ts";
+import { classHoldsRequest } from "../geometry.ts";
 import { Problems, sameNumbers } from "../integrity.ts";
 import type { BitmapHeap } from "./bitmap-heap.ts";
 
@@ -62,8 +62,7 @@ export function checkBitmapHeap(heap: BitmapHeap, problems: Problems): void {
         requested += asked;
         // Both alternatives happen on a correct heap: a malloc'd block is in its own class, one
         // kept in place by a shrinking realloc may be in a smaller one (invariant 4).
-        const fits = asked >= 0 && asked <= size && (sizeClassOf(g, asked) === c || 4 * asked > 3 * size);
-        problems.expect(fits)`arena ${slot} pool ${index}: block ${k} holds a request of ${asked} bytes in class ${c}`;
+        problems.expect(classHoldsRequest(g, c, asked))`arena ${slot} pool ${index}: block ${k} holds a request of ${asked} bytes in class ${c}`;
       }
     }
     if (!mapped) continue;

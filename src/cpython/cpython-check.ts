@@ -14,7 +14,7 @@
  * - at most one wholly free arena, and only with keepEmptyArena; it is the tail of usable_arenas.
  * - requested bytes: the live blocks add up to requested.current.
  */
-import { sizeClassOf } from "../geometry.ts";
+import { classHoldsRequest } from "../geometry.ts";
 import { Hex, Problems, sameNumbers } from "../integrity.ts";
 import type { ArenaObject } from "./arena-object.ts";
 import { NULL_BLOCK, type PoolHeader } from "./pool-header.ts";
@@ -101,8 +101,7 @@ function checkPool(pm: Pymalloc, pool: PoolHeader, problems: Problems, where: st
     requested.small += n;
     problems.expect(k < carved)`${where}: block ${k} is live but not carved (${carved} carved)`;
     // A malloc'd block is in its own class; one kept by a shrinking realloc may be smaller (invariant 4).
-    const fits = n <= size && (sizeClassOf(g, n) === c || 4 * n > 3 * size);
-    problems.expect(fits)`${where}: block ${k} holds a request of ${n} bytes in class ${c}`;
+    problems.expect(classHoldsRequest(g, c, n))`${where}: block ${k} holds a request of ${n} bytes in class ${c}`;
   });
   problems.expect(live === pool.count)`${where}: ref.count = ${pool.count} but ${live} blocks are live`;
   const free = new Set<number>();

@@ -159,7 +159,7 @@ export class ClassOffByOne extends BitmapAllocator {
 /** Raw/small mix-up: a request of exactly T bytes takes the raw path (>= where > was meant). */
 export class ThresholdGoesRaw extends BitmapAllocator {
   override malloc(n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n);
+    validateSize(this.geometry, n);
     const address = n === 0 || n >= this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n); // BUG: n > this.threshold
     if (address === -1) return null;
     this.requested.change(n);

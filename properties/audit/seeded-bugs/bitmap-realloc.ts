@@ -67,7 +67,7 @@ export class InPlaceReallocNotCounted extends BitmapAllocator {
 /** Raw/small mix-up: realloc of a raw block to a small size moves it into a pool (raw blocks stay raw). */
 export class RawBlockMovesIntoPool extends BitmapAllocator {
   override realloc(p: number | null, n: number): number | null {
-    if (!(Number.isInteger(n) && n >= 0 && n <= this.maxRequest)) validateSize(this.geometry, n);
+    validateSize(this.geometry, n);
     if (p === null) return this.malloc(n);
     const gp = this.locateSmall(p);
     if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);
