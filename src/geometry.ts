@@ -14,6 +14,7 @@
  * Every allocator takes one Geometry; every derived number (class sizes, blocks per pool, pools
  * per arena) is computed here once, so the allocators and the tests cannot disagree about it.
  */
+import { LEVEL_BITSET_MAX_CAPACITY } from "./bits/level-bitset.ts";
 
 /** The independent parameters. A preset spread into `defineGeometry` and overridden is valid. */
 export interface GeometryOptions {
@@ -125,6 +126,9 @@ export function defineGeometry(options: GeometryOptions, name?: string): Geometr
   demand(maxArenas >= 1, "maxArenas >= 1", `got ${maxArenas}`);
   const stride = arenaStride(R, P);
   demand(maxArenas * stride <= MAX_ARENA_REGION, "maxArenas * arena stride <= 2^46 (addresses stay exact in a double)", `${maxArenas} * ${stride}`);
+  const poolsPerArena = options.poolAlignedArenas ? R / P : R / P - 1;
+  // The bitmap allocator's sets over global pool indices are five-level bitsets (src/bits/).
+  demand(maxArenas * poolsPerArena <= LEVEL_BITSET_MAX_CAPACITY, "maxArenas * poolsPerArena <= 2^25 (a pool index fits the five-level sets)", `${maxArenas} * ${poolsPerArena}`);
   const maxRequest = options.maxRequest ?? Number.MAX_SAFE_INTEGER;
   requireInteger(maxRequest, "maxRequest");
   demand(maxRequest > T, "maxRequest > smallThreshold", `got ${maxRequest}`);
@@ -150,7 +154,7 @@ export function defineGeometry(options: GeometryOptions, name?: string): Geometr
     sizeClasses,
     classSizes: Object.freeze(classSizes),
     blocksPerPool: Object.freeze(blocksPerPool),
-    poolsPerArena: options.poolAlignedArenas ? R / P : R / P - 1,
+    poolsPerArena,
     arenaExcess: options.poolAlignedArenas ? 0 : Math.min(4096, P / 2),
     rawLimit: maxArenas * R,
   });

@@ -70,6 +70,8 @@ describe("defineGeometry", () => {
     expect(g.blocksPerPool).toEqual([7, 3, 2, 1]);
     expect(g.poolsPerArena).toBe(4);
     expect(g.name).toMatch(/^custom\(/);
+    // The most pools the bitmap allocator's five-level sets index: 2^23 arenas of 4 pools.
+    expect(defineGeometry({ ...tiny, maxArenas: 2 ** 23 }).maxArenas).toBe(2 ** 23);
   });
 
   it("accepts a preset spread into it and overridden, and names an unchanged one after the preset", () => {
@@ -95,6 +97,7 @@ describe("defineGeometry", () => {
     ["NaN field", { maxArenas: NaN }, /maxArenas is an integer/],
     ["non-boolean rule", { keepEmptyArena: 1 }, /keepEmptyArena is a boolean/],
     ["address space too large", { maxArenas: 2 ** 40 }, /addresses stay exact/],
+    ["more pools than the sets hold", { maxArenas: 2 ** 23 + 1 }, /maxArenas \* poolsPerArena <= 2\^25/],
     ["maxRequest not above T", { maxRequest: 64 }, /maxRequest > smallThreshold/],
   ];
   it.each(broken)("rejects %s, naming the constraint", (_, change, message) => {

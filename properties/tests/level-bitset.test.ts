@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  LEVEL_BITSET_MAX_CAPACITY,
   LevelBitset,
   bitLayout,
   clearBit,
   ctz32,
   fillFirst,
-  firstSetBit,
   nextSetBit,
   popcount32,
   setBit,
@@ -54,8 +54,7 @@ function verify(a: Uint32Array, base: number, layout: BitLayout, bits: boolean[]
       if (testBit(a, base + layout.offsets[level]!, w) !== nonZero) expect.fail(`summary level ${level} bit ${w}`);
     }
   }
-  if (firstSetBit(a, base, layout) !== oracleFirst(bits)) expect.fail(`first() = ${firstSetBit(a, base, layout)}, oracle ${oracleFirst(bits)} (capacity ${capacity})`);
-  for (const from of froms) {
+  for (const from of [0, ...froms]) {
     const got = nextSetBit(a, base, layout, from);
     if (got !== oracleFirst(bits, from)) expect.fail(`next(${from}) = ${got}, oracle ${oracleFirst(bits, from)} (capacity ${capacity})`);
   }
@@ -226,7 +225,7 @@ describe("region functions against a boolean array", () => {
         if (op % 20 === 0) verify(a, base, layout, bits, randomFroms(capacity, rng));
       }
       verify(a, base, layout, bits, randomFroms(capacity, rng));
-      // Clear all but the very last bit: first() walks down from the top to it.
+      // Clear all but the very last bit: next(0) climbs to the top and walks down to it.
       for (let i = 0; i < capacity; i++) if (bits[i]) clearBit(a, base, layout, i), (bits[i] = false);
       setBit(a, base, layout, capacity - 1);
       bits[capacity - 1] = true;
@@ -264,6 +263,54 @@ describe("LevelBitset", () => {
       }
       expect(set.capacity).toBeGreaterThanOrEqual(initial);
     }
+  });
+
+  it("five levels at every capacity: members at the edges of every level's words, up to the maximum", () => {
+    expect(bitLayout(1, 5).words).toEqual([1, 1, 1, 1, 1]);
+    expect(bitLayout(2 ** 20, 5).words).toEqual([32768, 1024, 32, 1, 1]);
+    expect(bitLayout(LEVEL_BITSET_MAX_CAPACITY, 5).words).toEqual([2 ** 20, 32768, 1024, 32, 1]);
+    const rng = mulberry32(0x5e75);
+    for (const capacity of [1, 33, 1025, 2 ** 15 + 1, 2 ** 20 + 1, LEVEL_BITSET_MAX_CAPACITY]) {
+      const set = new LevelBitset(capacity);
+      expect(set.capacity).toBe(capacity);
+      // Candidates: both ends, and both sides of every word boundary of every level (32^k).
+      const edges = [0, capacity - 1];
+      for (let span = 32; span < capacity; span *= 32) {
+        for (const m of [1, 2, Math.floor((capacity - 1) / span)]) edges.push(m * span - 1, m * span);
+      }
+      const candidates = [...new Set(edges.filter((i) => i >= 0 && i < capacity))];
+      const oracle = new Set<number>();
+      for (let op = 0; op < 400; op++) {
+        const i = rng() < 0.7 ? candidates[Math.floor(rng() * candidates.length)]! : Math.floor(rng() * capacity);
+        if (rng() < 0.55) {
+          set.add(i);
+          oracle.add(i);
+        } else {
+          set.delete(i);
+          oracle.delete(i);
+        }
+        const members = [...oracle].sort((x, y) => x - y);
+        expect(set.first()).toBe(members[0] ?? -1);
+        expect(set.has(i)).toBe(oracle.has(i));
+        if (op % 25 === 0) {
+          expect([...set]).toEqual(members);
+          expect(set.summaryProblems()).toEqual([]);
+        }
+      }
+      // Empty again, member by member from the top: every summary word clears with the last bit under it.
+      for (const i of [...oracle].sort((x, y) => y - x)) set.delete(i);
+      expect(set.first()).toBe(-1);
+      expect(set.summaryProblems()).toEqual([]);
+    }
+  });
+
+  it("refuses a capacity above the five levels, when made and when growing", () => {
+    expect(() => new LevelBitset(LEVEL_BITSET_MAX_CAPACITY + 1)).toThrow(RangeError);
+    const full = new LevelBitset(LEVEL_BITSET_MAX_CAPACITY / 2);
+    full.add(LEVEL_BITSET_MAX_CAPACITY - 1); // grows to the maximum
+    expect(full.capacity).toBe(LEVEL_BITSET_MAX_CAPACITY);
+    expect(() => full.add(LEVEL_BITSET_MAX_CAPACITY)).toThrow(/above 33554432 \(five levels\)/);
+    expect([...full]).toEqual([LEVEL_BITSET_MAX_CAPACITY - 1]);
   });
 
   it("a filled set holds exactly 0 … filled-1; delete beyond capacity and has() beyond are harmless", () => {

@@ -65,8 +65,7 @@
  *     bucket[n] = {3}                    the wholly empty arenas; whollyEmptyArenas counts them
  *
  * ── Costs ───────────────────────────────────────────────────────────────────────────────────────
- *   L = levels of a LevelBitset (log32 of its capacity: at most 4 for any preset, as 16384 arenas
- *   · 64 pools < 2^20); ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
+ *   L = levels of a LevelBitset (five, written out: src/bits/level-bitset.ts); ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
  *   every preset, written out by hand); W = words of a pool region; B = blocksPerPool[0];
  *   n = poolsPerArena; C = size classes.
  *

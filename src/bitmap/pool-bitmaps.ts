@@ -7,11 +7,11 @@
  *
  * The region stride is the layout of the class with the most blocks (class 0), so every class's
  * layout fits in it; a pool of another class uses a prefix of its region. Finding the lowest free
- * block is one ctz per level (`firstSetBit`), never a scan of the level-0 words: a 1021-block
+ * block is one ctz per level (`takeLowest`), never a scan of the level-0 words: a 1021-block
  * pool (3.12, class 0) is 32 level-0 words under one summary word (invariant 5's "lowest free
  * block" in O(levels)).
  */
-import { bitLayout, clearBit, ctz32, fillFirst, firstSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
+import { bitLayout, clearBit, ctz32, fillFirst, nextSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
 import type { Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
 import { resized } from "./typed-growth.ts";
@@ -80,7 +80,7 @@ export class PoolBitmaps {
       return (w << 5) | ctz32(word);
     }
     const layout = this.layouts[sizeClass]!;
-    const block = firstSetBit(words, base, layout);
+    const block = nextSetBit(words, base, layout, 0);
     clearBit(words, base, layout, block);
     return block;
   }

@@ -38,7 +38,12 @@ export interface BitLayout {
   readonly totalWords: number;
 }
 
-export function bitLayout(capacity: number): BitLayout {
+/**
+ * The levels for `capacity` bits: each level one bit per word of the level below, up to a single
+ * word, and at least `minLevels` levels (the extra ones one word each, bit 0 ⇔ the word below is
+ * non-zero: still a valid summary, so every function here works on either layout).
+ */
+export function bitLayout(capacity: number, minLevels = 1): BitLayout {
   const offsets: number[] = [];
   const words: number[] = [];
   let total = 0;
@@ -47,7 +52,7 @@ export function bitLayout(capacity: number): BitLayout {
     offsets.push(total);
     words.push(n);
     total += n;
-    if (n === 1) break;
+    if (n === 1 && offsets.length >= minLevels) break;
     n = Math.ceil(n / 32);
   }
   return { capacity, offsets, words, totalWords: total };
@@ -79,21 +84,6 @@ export function clearBit(a: Uint32Array, base: number, layout: BitLayout, i: num
     if (after !== 0) return;
     i >>>= 5;
   }
-}
-
-/** The lowest set bit, or -1: one ctz per level from the top down. */
-export function firstSetBit(a: Uint32Array, base: number, layout: BitLayout): number {
-  const { offsets } = layout;
-  let level = offsets.length - 1;
-  let word = a[base + offsets[level]!]!;
-  if (word === 0) return -1;
-  let i = ctz32(word);
-  while (level > 0) {
-    level--;
-    word = a[base + offsets[level]! + i]!;
-    i = (i << 5) | ctz32(word);
-  }
-  return i;
 }
 
 /** The lowest set bit >= from, or -1: up until a level has a later bit, then down. */
@@ -136,37 +126,105 @@ export function fillFirst(a: Uint32Array, base: number, layout: BitLayout, count
 /** How `summaryProblems` names a word: ZERO_NESS[Number(word !== 0)]. */
 const ZERO_NESS = ["zero", "non-zero"] as const;
 
-/** A growable LevelBitset over 0..capacity-1 (sparse sets of pools or arenas). */
+/** The most members a LevelBitset holds: 32^5, its five levels (geometry.ts keeps pool indices below it). */
+export const LEVEL_BITSET_MAX_CAPACITY = 2 ** 25;
+const LEVELS = 5;
+
+/**
+ * A growable LevelBitset over 0..capacity-1 (sparse sets of pools or arenas), always with five
+ * levels (bitLayout(capacity, 5)), so that the hot operations are written out level by level
+ * with no loop over a layout, as the benchmarks' slot loop is (src/bench/slot-allocator.ts):
+ *
+ *   bits  │ level 0 │ level 1         │ level 2          │ level 3          │ top      │
+ *   bit     i         i >>> 5           i >>> 10           i >>> 15           i >>> 20
+ *   word    i >>> 5   o1 + (i >>> 10)   o2 + (i >>> 15)    o3 + (i >>> 20)    o4
+ *
+ * add sets the bit and, when its word was zero, the four summary bits above it unconditionally
+ * (a summary bit already set stays set); delete clears upwards while a word becomes zero; first
+ * is five ctz from the top. A small set still has five levels (the upper ones one word each): a
+ * word per level is what a smaller layout would read too, less the loop over it. next, iteration
+ * and the summary check use the generic functions above, on the same words.
+ */
 export class LevelBitset {
-  private layout: BitLayout;
-  private bits: Uint32Array;
+  private layout!: BitLayout;
+  private bits!: Uint32Array;
+  /** Word offsets of levels 1 … 4 (the top) in `bits`. */
+  private o1 = 0;
+  private o2 = 0;
+  private o3 = 0;
+  private o4 = 0;
+  /** layout.capacity, as a field of its own for the hot paths. */
+  private limit = 0;
 
   /** An empty set, or with `filled` the set {0, …, filled - 1}. */
   constructor(capacity = 1024, filled = 0) {
-    this.layout = bitLayout(Math.max(capacity, filled));
-    this.bits = new Uint32Array(this.layout.totalWords);
+    this.empty(Math.max(capacity, filled));
     fillFirst(this.bits, 0, this.layout, filled);
   }
 
+  /** Makes this the empty set over 0..capacity-1 (a new five-level layout and words). */
+  private empty(capacity: number): void {
+    // Five written-out levels hold no more (a sixth would be silently ignored): refuse.
+    /* v8 ignore next -- @preserve unreachable through the allocators: defineGeometry keeps every pool index and arena slot below the maximum; covered by properties/tests/level-bitset.test.ts */
+    if (!(capacity <= LEVEL_BITSET_MAX_CAPACITY)) throw new RangeError(`LevelBitset: capacity ${capacity} is above ${LEVEL_BITSET_MAX_CAPACITY} (five levels)`);
+    this.layout = bitLayout(capacity, LEVELS);
+    this.bits = new Uint32Array(this.layout.totalWords);
+    [, this.o1, this.o2, this.o3, this.o4] = this.layout.offsets as [number, number, number, number, number];
+    this.limit = capacity;
+  }
+
   get capacity(): number {
-    return this.layout.capacity;
+    return this.limit;
   }
 
   has(i: number): boolean {
-    return i < this.layout.capacity && testBit(this.bits, 0, i);
+    return i < this.limit && testBit(this.bits, 0, i);
   }
 
   add(i: number): void {
-    if (i >= this.layout.capacity) this.grow(i + 1);
-    setBit(this.bits, 0, this.layout, i);
+    if (i >= this.limit) this.grow(i + 1);
+    const bits = this.bits;
+    // Shift counts are taken mod 32: 1 << (i >>> 5) is bit (i >>> 5) & 31 of its level-1 word.
+    const before = bits[i >>> 5]!;
+    bits[i >>> 5] = before | (1 << i);
+    if (before !== 0) return; // the summaries above already say this word is non-zero
+    bits[this.o1 + (i >>> 10)] |= 1 << (i >>> 5);
+    bits[this.o2 + (i >>> 15)] |= 1 << (i >>> 10);
+    bits[this.o3 + (i >>> 20)] |= 1 << (i >>> 15);
+    bits[this.o4] |= 1 << (i >>> 20);
   }
 
   delete(i: number): void {
-    if (i < this.layout.capacity) clearBit(this.bits, 0, this.layout, i);
+    if (i >= this.limit) return;
+    const bits = this.bits;
+    const w0 = i >>> 5;
+    const word0 = bits[w0]! & ~(1 << i);
+    bits[w0] = word0;
+    if (word0 !== 0) return;
+    const w1 = this.o1 + (i >>> 10);
+    const word1 = bits[w1]! & ~(1 << (i >>> 5));
+    bits[w1] = word1;
+    if (word1 !== 0) return;
+    // Above level 1 a bit goes only with the last member under it: shifts of 0 or 1, not
+    // branches (a set spanning fewer than 1024 words of level 0 would never take them).
+    const w2 = this.o2 + (i >>> 15);
+    const word2 = bits[w2]! & ~(1 << (i >>> 10));
+    bits[w2] = word2;
+    const w3 = this.o3 + (i >>> 20);
+    const word3 = bits[w3]! & ~(Number(word2 === 0) << (i >>> 15));
+    bits[w3] = word3;
+    bits[this.o4] &= ~(Number(word3 === 0) << (i >>> 20));
   }
 
   first(): number {
-    return firstSetBit(this.bits, 0, this.layout);
+    const bits = this.bits;
+    const top = bits[this.o4]!;
+    if (top === 0) return -1;
+    const i3 = ctz32(top);
+    const i2 = (i3 << 5) | ctz32(bits[this.o3 + i3]!);
+    const i1 = (i2 << 5) | ctz32(bits[this.o2 + i2]!);
+    const i0 = (i1 << 5) | ctz32(bits[this.o1 + i1]!);
+    return (i0 << 5) | ctz32(bits[i0]!);
   }
 
   /** The lowest member >= from, or -1 (also for from >= capacity: no bit is set past it). */
@@ -202,8 +260,8 @@ export class LevelBitset {
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
     const members = [...this];
-    this.layout = bitLayout(capacity);
-    this.bits = new Uint32Array(this.layout.totalWords);
+    // At most the maximum, unless `needed` is above it (and then `empty` throws).
+    this.empty(Math.max(needed, Math.min(capacity, LEVEL_BITSET_MAX_CAPACITY)));
     // The bitmap allocator's sets never grow while they hold a member (spec/coverage.md §3).
     /* v8 ignore next -- @preserve unreachable through the bitmap allocator: its sets grow only empty; covered by properties/tests/level-bitset.test.ts */
     for (const i of members) setBit(this.bits, 0, this.layout, i);
