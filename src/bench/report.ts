@@ -55,14 +55,22 @@ export interface ChurnProfileRow {
   readonly top: readonly FunctionTime[];
 }
 
-/** src/bench/profile-history.json: the profile before the optimisation, and what changed. */
+/** One optimisation: what changed and churn (and optionally metadata) measured before and after. */
+export interface OptimisationStep {
+  readonly title: string;
+  /** "before → after" commits. */
+  readonly commits: string;
+  readonly changes: readonly string[];
+  /** How churnBeforeAfter was measured (npm run bench:ab: processes alternating on one machine). */
+  readonly method: string;
+  readonly churnBeforeAfter: readonly { readonly live: number; readonly before: number; readonly after: number; readonly note?: string }[];
+  readonly metadataBeforeAfter?: readonly { readonly live: number; readonly beforeMiB: number; readonly afterMiB: number }[];
+}
+
+/** src/bench/profile-history.json: the profile before the first optimisation, and each step since. */
 export interface ProfileHistory {
   readonly before: { readonly commit: string; readonly date: string; readonly profiles: readonly ChurnProfileRow[] };
-  /** Churn ns/op, before and after, measured side by side (processes alternating) on one machine. */
-  readonly churnBeforeAfter: readonly { readonly live: number; readonly before: number; readonly after: number; readonly note?: string }[];
-  readonly metadataBeforeAfter: readonly { readonly live: number; readonly beforeMiB: number; readonly afterMiB: number }[];
-  readonly changes: readonly string[];
-  readonly method: string;
+  readonly steps: readonly OptimisationStep[];
 }
 
 export interface BenchReport {
@@ -264,17 +272,20 @@ export function benchMarkdown(report: BenchReport): string {
   out.push(...profileTable(history.before.profiles, 6), ``);
   out.push(`### Now (this run)`, ``);
   out.push(...profileTable(now, 6), ``);
-  out.push(`### What changed`, ``);
-  for (const change of history.changes) out.push(`- ${change}`);
-  out.push(``);
-  out.push(`Churn ns/op before and after (${history.method}):`, ``);
-  out.push(`| live | before | after | after ÷ before |`, `|---:|---:|---:|---:|`);
-  for (const row of history.churnBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${f1(row.before)} | ${f1(row.after)} | ${f2(row.after / row.before)}${row.note === undefined ? "" : ` (${row.note})`} |`);
-  out.push(``);
-  out.push(`Typed-array metadata of the bitmap allocator at the end of the churn warm-up:`, ``);
-  out.push(`| live | before | after |`, `|---:|---:|---:|`);
-  for (const row of history.metadataBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${row.beforeMiB.toFixed(2)} MiB | ${row.afterMiB.toFixed(2)} MiB |`);
-  out.push(``);
+  history.steps.forEach((step, i) => {
+    out.push(`### Step ${i + 1}: ${step.title} (${step.commits})`, ``);
+    for (const change of step.changes) out.push(`- ${change}`);
+    out.push(``);
+    out.push(`Churn ns/op before and after (${step.method}):`, ``);
+    out.push(`| live | before | after | after ÷ before |`, `|---:|---:|---:|---:|`);
+    for (const row of step.churnBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${f1(row.before)} | ${f1(row.after)} | ${f2(row.after / row.before)}${row.note === undefined ? "" : ` (${row.note})`} |`);
+    out.push(``);
+    if (step.metadataBeforeAfter === undefined) return;
+    out.push(`Typed-array metadata of the bitmap allocator at the end of the churn warm-up:`, ``);
+    out.push(`| live | before | after |`, `|---:|---:|---:|`);
+    for (const row of step.metadataBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${row.beforeMiB.toFixed(2)} MiB | ${row.afterMiB.toFixed(2)} MiB |`);
+    out.push(``);
+  });
 
   out.push(`## Left out`, ``);
   for (const cell of report.cells) for (const s of cell.skipped) out.push(`- ${cell.title}: ${CONTENDER_LABELS[s.contender]}: ${s.reason}.`);
