@@ -18,7 +18,7 @@
  *   requestedSizes.slack     a live block's entry    the requested total; a request its class
  *                                                    cannot hold
  *   requestedSizes.start, .spare, .spareCount        regions: class vs region, outside or
- *                                                    overlapping, lost
+ *   bitmaps.start, .spare, .spareCount               overlapping, lost
  *   classes.lowest/pools/blocks[c]                   the set's first member; the recounts
  *   classes.partly[c], emptyPools, buckets, counts   one bit: membership, past the capacity,
  *                                                    summary bits
@@ -33,6 +33,7 @@
  * check() and the tests, and keeps the buckets', bitsets' and regions' bookkeeping private.
  */
 import type { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
+import type { ClassRegions } from "../../src/bitmap/class-regions.ts";
 import { LevelBitset, type BitLayout } from "../../src/bits/level-bitset.ts";
 import { classHoldsRequest } from "../../src/geometry.ts";
 
@@ -110,6 +111,49 @@ function bitsetKind(name: string, prefix: string, set: LevelBitset, member: (m: 
   });
 }
 
+/**
+ * The class-sized regions of `owner` (src/bitmap/class-regions.ts: the requested sizes' or the
+ * pool bits'): each pool's start, each spare region, each class's spare count. check() names
+ * them under `prefix`, the regions as "<noun> region".
+ */
+function regionKinds(name: string, prefix: string, noun: string, owner: ClassRegions, sizeClass: Int16Array): CellKind[] {
+  const regions = owner as unknown as RegionInternals;
+  const C = regions.spareCount.length;
+  const spareCells = range(C).flatMap((c) => range(regions.spareCount[c]!).map((i) => [c, i] as const));
+  const said = (what: string) => new RegExp(`^${prefix}: ${what}`);
+  return [
+    kind(`${name}.start`, owner.start.length, (gp, v) => {
+      const old = owner.start[gp]!;
+      const c = sizeClass[gp]!;
+      const set = (value: number, expect: RegExp) => {
+        owner.start[gp] = value;
+        return { what: `${name}.start[${gp}] (class ${c}): ${old} → ${value}`, expect: [expect] };
+      };
+      if (c === -1) return set(v % Math.max(regions.used, 1), said(`pool \\d+ of class -1 has ${noun} region \\d+$`));
+      if (v % 2 === 0) return set(-1, said(`pool \\d+ of class \\d+ has ${noun} region -1$`));
+      // The region now overlaps one claimed before or after it: the later of the two is reported.
+      return set(nudge(old, v >> 1), said(`(pool \\d+: |spare )${noun} region -?\\d+ \\(class \\d+\\) lies outside the \\d+ entries cut or overlaps another$`));
+    }),
+
+    kind(`${name}.spare`, spareCells.length, (i, v) => {
+      const [c, j] = spareCells[i]!;
+      const old = regions.spare[c]![j]!;
+      regions.spare[c]![j] = nudge(old, v);
+      return { what: `${name}.spare[${c}][${j}]: ${old} → ${regions.spare[c]![j]}`, expect: [said(`spare ${noun} region \\d+ \\(class \\d+\\) lies outside`)] };
+    }),
+
+    kind(`${name}.spareCount`, regions.used > 0 ? C : 0, (c, v) => {
+      const old = regions.spareCount[c]!;
+      if (old > 0 && v % 2 === 0) {
+        regions.spareCount[c] = old - 1;
+        return { what: `${name}.spareCount[${c}]: ${old} → ${old - 1}`, expect: [said(`${noun} entry \\d+ of the \\d+ cut belongs to no region in use or spare \\(lost\\)$`)] };
+      }
+      regions.spareCount[c] = old + 1;
+      return { what: `${name}.spareCount[${c}]: ${old} → ${old + 1}`, expect: [said(`spare ${noun} region`)] };
+    }),
+  ];
+}
+
 /** Every cell kind of this heap, in its current state, in a fixed order. Kinds may have no cells. */
 export function bitmapCells(a: BitmapAllocator): CellKind[] {
   const g = a.geometry;
@@ -146,14 +190,12 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
   const tails = usedPools.filter((gp) => {
     const c = table.sizeClass[gp]!;
     const bpp = g.blocksPerPool[c]!;
-    const last = bitmaps.words[gp * bitmaps.regionWords + ((bpp - 1) >>> 5)]!;
+    const last = bitmaps.words[bitmaps.start[gp]! + ((bpp - 1) >>> 5)]!;
     return bpp % 32 !== 0 && last !== 0;
   });
 
   const slack = requestedSizes.slack;
   const slackMax = 2 ** (8 * slack.BYTES_PER_ELEMENT) - 1;
-  const regions = requestedSizes as unknown as RegionInternals;
-  const spareCells = range(C).flatMap((c) => range(regions.spareCount[c]!).map((i) => [c, i] as const));
   const buckets = a.buckets as unknown as BucketInternals;
   const internals = a as unknown as AllocatorInternals;
   const arenaSlots = range(table.capacity + 1);
@@ -215,7 +257,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const [gp, bit] = locate(bitsBefore, i);
       const c = table.sizeClass[gp]!;
       const layout = bitmaps.layouts[c]!;
-      const at = gp * bitmaps.regionWords + (bit >>> 5);
+      const at = bitmaps.start[gp]! + (bit >>> 5);
       bitmaps.words[at] = bitmaps.words[at]! ^ (1 << (bit & 31));
       const what = `bitmaps.words[${at}] (pool ${gp}, word ${bit >>> 5}) bit ${bit & 31} flipped`;
       const prefix = "^arena \\d+ pool \\d+: ";
@@ -227,7 +269,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
     kind("bitmaps.tail", tails.length, (i, v) => {
       const gp = tails[i]!;
       const bpp = g.blocksPerPool[table.sizeClass[gp]!]!;
-      const at = gp * bitmaps.regionWords + ((bpp - 1) >>> 5);
+      const at = bitmaps.start[gp]! + ((bpp - 1) >>> 5);
       const word = bitmaps.words[at]!;
       const beyond = (bpp % 32) + (v % (32 - (bpp % 32))); // a bit past the last block
       bitmaps.words[at] = (word & (word - 1)) | (1 << beyond); // the lowest free bit moved there
@@ -248,35 +290,8 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       return { what: `requestedSizes.slack[${at}] (pool ${gp}, class ${c}): ${old} → ${value}`, expect: [/^requested\.current = /, ...(fits ? [] : [/: block \d+ holds a request of -?\d+ bytes in class \d+$/])] };
     }),
 
-    kind("requestedSizes.start", requestedSizes.start.length, (gp, v) => {
-      const old = requestedSizes.start[gp]!;
-      const c = table.sizeClass[gp]!;
-      const set = (value: number, expect: RegExp) => {
-        requestedSizes.start[gp] = value;
-        return { what: `requestedSizes.start[${gp}] (class ${c}): ${old} → ${value}`, expect: [expect] };
-      };
-      if (c === -1) return set(v % Math.max(regions.used, 1), /^requested sizes: pool \d+ of class -1 has requested-size region \d+$/);
-      if (v % 2 === 0) return set(-1, /^requested sizes: pool \d+ of class \d+ has requested-size region -1$/);
-      // The region now overlaps one claimed before or after it: the later of the two is reported.
-      return set(nudge(old, v >> 1), /^requested sizes: (pool \d+: |spare )requested-size region -?\d+ \(class \d+\) lies outside the \d+ entries cut or overlaps another$/);
-    }),
-
-    kind("requestedSizes.spare", spareCells.length, (i, v) => {
-      const [c, j] = spareCells[i]!;
-      const old = regions.spare[c]![j]!;
-      regions.spare[c]![j] = nudge(old, v);
-      return { what: `requestedSizes.spare[${c}][${j}]: ${old} → ${regions.spare[c]![j]}`, expect: [/^requested sizes: spare requested-size region \d+ \(class \d+\) lies outside/] };
-    }),
-
-    kind("requestedSizes.spareCount", regions.used > 0 ? C : 0, (c, v) => {
-      const old = regions.spareCount[c]!;
-      if (old > 0 && v % 2 === 0) {
-        regions.spareCount[c] = old - 1;
-        return { what: `requestedSizes.spareCount[${c}]: ${old} → ${old - 1}`, expect: [/^requested sizes: requested-size entry \d+ of the \d+ cut belongs to no region in use or spare \(lost\)$/] };
-      }
-      regions.spareCount[c] = old + 1;
-      return { what: `requestedSizes.spareCount[${c}]: ${old} → ${old + 1}`, expect: [/^requested sizes: spare requested-size region/] };
-    }),
+    ...regionKinds("requestedSizes", "requested sizes", "requested-size", requestedSizes, table.sizeClass),
+    ...regionKinds("bitmaps", "pool bits", "free-bit", bitmaps, table.sizeClass),
 
     nudgedKind("classes.lowest", classes.lowest, range(C), () => /^class \d+: lowest partly used pool cached as/, -1),
     nudgedKind("classes.pools", classes.pools, range(C), () => /^class \d+: pools = /),

@@ -60,7 +60,7 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
       it("a free bit cleared (a block that looks live) breaks the bit count", () => {
         const { a } = heap(geometry);
         const { gp } = usedPool(a, true);
-        const base = gp * a.bitmaps.regionWords;
+        const base = a.bitmaps.start[gp]!;
         // Clear the lowest set bit of the first non-zero level-0 word.
         let w = 0;
         while (a.bitmaps.words[base + w] === 0) w++;
@@ -74,7 +74,7 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
         const { gp, c } = usedPool(a, true);
         const layout = a.bitmaps.layouts[c]!;
         if (layout.offsets.length < 2) return; // one-level layout: no summary to break
-        const at = gp * a.bitmaps.regionWords + layout.offsets[1]!;
+        const at = a.bitmaps.start[gp]! + layout.offsets[1]!;
         a.bitmaps.words[at] = a.bitmaps.words[at]! ^ (1 << (layout.words[0]! - 1));
         expect(problemsOf(a).join("\n")).toMatch(/summary level 1/);
       });

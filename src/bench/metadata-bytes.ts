@@ -8,6 +8,6 @@ export function bitmapMetadataBytes(a: BitmapAllocator): number {
   const t = a.table;
   return (
     t.sizeClass.byteLength + t.live.byteLength + t.address.byteLength + t.emptyPools.byteLength + t.mapped.byteLength +
-    a.bitmaps.words.byteLength + a.requestedSizes.slack.byteLength + a.requestedSizes.start.byteLength
+    a.bitmaps.words.byteLength + a.bitmaps.start.byteLength + a.requestedSizes.slack.byteLength + a.requestedSizes.start.byteLength
   );
 }

@@ -26,8 +26,8 @@
  *     live       Int32Array    live blocks          mapped      Uint8Array  1 while mapped
  *     address    Float64Array  first byte of gp
  *
- *   bitmaps.words (PoolBitmaps): one Uint32Array, a region of W words per pool, W = the words of
- *   class 0's layout (the most blocks), so every class's layout fits:
+ *   bitmaps.words (PoolBitmaps): one Uint32Array; a used pool of class c has the words of
+ *   bitLayout(blocksPerPool[c]) at bitmaps.start[gp] (class-sized regions, as the requested sizes):
  *
  *     region gp ┌──────────────────────────────────────────────┬──────────────────────┬───┐
  *               │ level 0: bit k = 1 ⇔ block k is free         │ level 1: bit w = 1 ⇔ │top│
@@ -35,8 +35,8 @@
  *               │ 0 … 31  │ 32 … 63 │        │ (partial: zero  │                      │   │
  *               │         │         │        │  past the last) │                      │   │
  *               └──────────────────────────────────────────────┴──────────────────────┴───┘
- *     a class-c pool uses bitLayout(blocksPerPool[c]) at the start of its region. 3.12, class 0:
- *     1021 blocks = 32 level-0 words under 1 summary word: the lowest free block is two ctz.
+ *     3.12, class 0: 1021 blocks = 32 level-0 words under 1 summary word: the lowest free block
+ *     is two ctz; class 31: 31 blocks, one word.
  *
  *   requestedSizes (RequestedSizes): what each live block asked for, in class-sized regions
  *     slack  Uint8Array  │ region of gp (class 3) │ region (class 0) … │ …   one entry per block
@@ -44,6 +44,7 @@
  *     start  Int32Array  per pool: its region, −1 without a class. A pool taking class c gets a
  *                        region of blocksPerPool[c] entries (reused from class c's stack of
  *                        given-back regions, or cut from the end); it gives it back on emptying.
+ *                        (ClassRegions, the same for the bits: their own start and stacks.)
  *     (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array or Uint32Array only
  *     when that exceeds a byte)
  *
@@ -304,7 +305,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.buckets.move(slot, empty, empty - 1);
     if (empty === this.poolsPerArena) this.emptyArenaCount--;
     table.sizeClass[gp] = c;
-    this.bitmaps.fill(gp, c);
+    this.bitmaps.assign(gp, c);
     this.requestedSizes.assign(gp, c);
     this.classes.pools[c]!++;
     return gp;
@@ -340,7 +341,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   protected freeSmall(gp: number, c: number, k: number): number {
     const table = this.table;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
-    this.bitmaps.release(gp, c, k);
+    this.bitmaps.freeBlock(gp, c, k);
     const live = table.live[gp]! - 1;
     table.live[gp] = live;
     this.classes.blocks[c]!--;
@@ -355,6 +356,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.classes.removePartly(c, gp); // a pool of one block was never in the set: no change then
     table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
+    this.bitmaps.release(gp, c);
     this.classes.pools[c]!--;
     this.emptyPools.add(gp);
     const slot = Math.floor(gp / this.poolsPerArena);

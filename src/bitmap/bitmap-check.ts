@@ -87,7 +87,8 @@ export function checkBitmapHeap(heap: BitmapHeap, problems: Problems): void {
     problems.expect(table.isMapped(Math.floor(gp / ppa)) && table.live[gp] === 0)`empty-pool set holds pool ${gp}, which is not an empty pool of a mapped arena`;
   }
   problems.include(emptyPools.summaryProblems())`empty-pool set: `;
-  problems.include(requestedSizes.check(table.sizeClass))`requested sizes: `;
+  problems.include(requestedSizes.regionProblems(table.sizeClass))`requested sizes: `;
+  problems.include(bitmaps.regionProblems(table.sizeClass))`pool bits: `;
   buckets.check(problems, table);
 
   problems.expect(heap.whollyEmptyArenas === whollyEmpty)`whollyEmptyArenas = ${heap.whollyEmptyArenas} but ${whollyEmpty} arenas are wholly empty`;

@@ -1,24 +1,27 @@
 /**
- * The free-block bits of every pool, in one Uint32Array (spec/bitmap.md §1.2).
+ * The free-block bits of every used pool, in one Uint32Array (spec/bitmap.md §1.2), each pool's
+ * in a region the length of its class's bit layout (class-regions.ts):
  *
- *   words: │ region gp=0 │ region gp=1 │ region gp=2 │ …      one region of `regionWords` per pool
+ *   words: │ region (class 3) │ region (class 0) ............ │ region (class 31) │ …
+ *            ▲ start[gp]          totalWords of bitLayout(blocksPerPool[c]) words
  *   region of a class-c pool, laid out by bitLayout(blocksPerPool[c]):
  *          │ level 0: bit k = 1 ⇔ block k is free │ level 1: bit w ⇔ level-0 word w ≠ 0 │ … │ top │
  *
- * The region stride is the layout of the class with the most blocks (class 0), so every class's
- * layout fits in it; a pool of another class uses a prefix of its region. Finding the lowest free
- * block is one ctz per level (`takeLowest`), never a scan of the level-0 words: a 1021-block
- * pool (3.12, class 0) is 32 level-0 words under one summary word (invariant 5's "lowest free
- * block" in O(levels)).
+ * A pool gets its region when it takes a class (`assign`: every block free) and gives it back
+ * when it empties (`release`). 3.12: a class-0 pool (1021 blocks) has 33 words, a class-31 pool
+ * (31 blocks) one; with one stride for every pool (the longest layout), most of the words were
+ * never used and a free's bit was rarely in the cache at 10^6 live blocks (reports/bench.md).
+ * Finding the lowest free block is one ctz per level (`takeLowest`), never a scan of the level-0
+ * words: a 1021-block pool is 32 level-0 words under one summary word (invariant 5's "lowest
+ * free block" in O(levels)).
  */
 import { bitLayout, clearBit, ctz32, fillFirst, nextSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
 import type { Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
+import { ClassRegions } from "./class-regions.ts";
 import { resized } from "./typed-growth.ts";
 
-export class PoolBitmaps {
-  /** Words per pool region: the total words of the largest class layout. */
-  readonly regionWords: number;
+export class PoolBitmaps extends ClassRegions {
   /** layouts[c] = bitLayout(blocksPerPool[c]). */
   readonly layouts: readonly BitLayout[];
   protected readonly blocksPerPool: Int32Array;
@@ -26,31 +29,30 @@ export class PoolBitmaps {
   protected readonly levels: Int32Array;
   /** summaryOffset[c]: the word offset of level 1 in a class-c region (two-level fast path). */
   protected readonly summaryOffset: Int32Array;
-  /** The regions, `regionWords` per global pool index; grown with the arena capacity. */
+  /** The regions; doubled when a new region does not fit. */
   words: Uint32Array;
 
-  /** No regions yet: `ensurePools` makes them as arenas are mapped. */
+  /** No regions yet: `ensurePools` (ClassRegions) makes room as arenas are mapped. */
   constructor(geometry: Geometry) {
+    const layouts = geometry.blocksPerPool.map((blocks) => bitLayout(blocks));
+    super(layouts.map((layout) => layout.totalWords), "free-bit");
+    this.layouts = layouts;
     this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
-    this.layouts = geometry.blocksPerPool.map((blocks) => bitLayout(blocks));
-    this.regionWords = Math.max(...this.layouts.map((layout) => layout.totalWords));
     // Stryker disable next-line ArrowFunction: equivalent: without level counts every pool takes the generic path, which finds the same blocks (the written-out paths are for speed)
-    this.levels = Int32Array.from(this.layouts, (layout) => layout.offsets.length);
-    this.summaryOffset = Int32Array.from(this.layouts, (layout) => layout.offsets[1] ?? 0);
+    this.levels = Int32Array.from(layouts, (layout) => layout.offsets.length);
+    this.summaryOffset = Int32Array.from(layouts, (layout) => layout.offsets[1] ?? 0);
     this.words = new Uint32Array(0);
   }
 
-  /**
-   * Makes room for at least `pools` regions (amortised: called with doubled capacities). Called
-   * only to grow (see `PoolTable.ensureArenas`), so it copies without asking whether it must.
-   */
-  ensurePools(pools: number): void {
-    this.words = resized(this.words, Math.max(pools * this.regionWords, this.words.length));
-  }
-
-  /** A pool becomes class c: every block free. O(words of class c's layout). */
-  fill(pool: number, sizeClass: number): void {
-    fillFirst(this.words, pool * this.regionWords, this.layouts[sizeClass]!, this.blocksPerPool[sizeClass]!);
+  /** A pool becomes class c: a region with every block free. O(words of class c's layout). */
+  override assign(pool: number, sizeClass: number): number {
+    const first = super.assign(pool, sizeClass);
+    if (this.used > this.words.length) {
+      // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= used is correct; doubling only makes growth amortised O(1)
+      this.words = resized(this.words, Math.max(2 * this.words.length, this.used));
+    }
+    fillFirst(this.words, first, this.layouts[sizeClass]!, this.blocksPerPool[sizeClass]!);
+    return first;
   }
 
   /**
@@ -60,7 +62,7 @@ export class PoolBitmaps {
    */
   takeLowest(pool: number, sizeClass: number): number {
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
     // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
     if (levels === 1) {
@@ -86,9 +88,9 @@ export class PoolBitmaps {
   }
 
   /** Block k becomes free again. O(levels), written out for one and two levels. */
-  release(pool: number, sizeClass: number, block: number): void {
+  freeBlock(pool: number, sizeClass: number, block: number): void {
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
     // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
     if (levels === 1) {
@@ -105,16 +107,16 @@ export class PoolBitmaps {
     setBit(words, base, this.layouts[sizeClass]!, block);
   }
 
-  /** Whether block k of the pool is free (only meaningful for k < blocksPerPool of its class). */
+  /** Whether block k of the pool is free (the pool must have a class; k < blocksPerPool of it). */
   isFree(pool: number, block: number): boolean {
-    return testBit(this.words, pool * this.regionWords, block);
+    return testBit(this.words, this.start[pool]!, block);
   }
 
   /** The live blocks among bits 32w … 32w+31 of a class-c pool, as a word (1 = live). */
   liveWord(pool: number, sizeClass: number, w: number): number {
     const blocks = this.blocksPerPool[sizeClass]!;
     const valid = blocks - 32 * w >= 32 ? -1 : (1 << (blocks - 32 * w)) - 1;
-    return ~this.words[pool * this.regionWords + w]! & valid;
+    return ~this.words[this.start[pool]! + w]! & valid;
   }
 
   /**
@@ -125,7 +127,7 @@ export class PoolBitmaps {
   poolProblems(pool: number, sizeClass: number, live: number): string[] {
     const problems = new Problems();
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const layout = this.layouts[sizeClass]!;
     const blocks = this.blocksPerPool[sizeClass]!;
     let free = 0;

@@ -15,6 +15,7 @@ export class EmptyAtOnePoolLess extends BitmapAllocator {
     if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
     table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
+    this.bitmaps.release(gp, c);
     this.classes.pools[c]!--;
     this.emptyPools.add(gp);
     const slot = Math.floor(gp / this.poolsPerArena);
@@ -38,6 +39,7 @@ export class EmptyAtAllPoolsOfAnAlignedArena extends BitmapAllocator {
     if (this.blocksPerPool[c]! > 1) this.classes.removePartly(c, gp);
     table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
+    this.bitmaps.release(gp, c);
     this.classes.pools[c]!--;
     this.emptyPools.add(gp);
     const slot = Math.floor(gp / this.poolsPerArena);
@@ -78,7 +80,7 @@ export class EmptyArenaCountNotLowered extends BitmapAllocator {
     this.buckets.move(slot, empty, empty - 1);
     // BUG: `if (empty === this.poolsPerArena) this.emptyArenaCount--;` is missing
     table.sizeClass[gp] = c;
-    this.bitmaps.fill(gp, c);
+    this.bitmaps.assign(gp, c);
     this.requestedSizes.assign(gp, c);
     this.classes.pools[c]!++;
     return gp;

@@ -62,11 +62,11 @@ export class ClassFromRequestedSize extends BitmapAllocator {
   }
 }
 
-/** Pool bits whose two-level release forgets the summary bit of a word that was full. */
+/** Pool bits whose two-level freeBlock forgets the summary bit of a word that was full. */
 class NoSummaryOnReleaseBitmaps extends PoolBitmaps {
-  override release(pool: number, sizeClass: number, block: number): void {
+  override freeBlock(pool: number, sizeClass: number, block: number): void {
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
     if (levels === 1) {
       words[base] |= 1 << block;
@@ -94,7 +94,7 @@ export class FullPoolNotReturned extends BitmapAllocator {
   protected override freeSmall(gp: number, c: number, k: number): number {
     const table = this.table;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
-    this.bitmaps.release(gp, c, k);
+    this.bitmaps.freeBlock(gp, c, k);
     const live = table.live[gp]! - 1;
     table.live[gp] = live;
     this.classes.blocks[c]!--;
@@ -109,7 +109,7 @@ export class EmptiedPoolStaysPartly extends BitmapAllocator {
   protected override freeSmall(gp: number, c: number, k: number): number {
     const table = this.table;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
-    this.bitmaps.release(gp, c, k);
+    this.bitmaps.freeBlock(gp, c, k);
     const live = table.live[gp]! - 1;
     table.live[gp] = live;
     this.classes.blocks[c]!--;

@@ -28,7 +28,7 @@ export class TakenPoolStaysEmpty extends BitmapAllocator {
     this.buckets.move(slot, empty, empty - 1);
     if (empty === this.poolsPerArena) this.emptyArenaCount--;
     table.sizeClass[gp] = c;
-    this.bitmaps.fill(gp, c);
+    this.bitmaps.assign(gp, c);
     this.requestedSizes.assign(gp, c);
     this.classes.pools[c]!++;
     return gp;
@@ -42,7 +42,7 @@ export class TakenPoolStaysEmpty extends BitmapAllocator {
 class ClzForCtzBitmaps extends PoolBitmaps {
   override takeLowest(pool: number, sizeClass: number): number {
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
     if (levels === 1) {
       const word = words[base]!;
@@ -65,7 +65,7 @@ export class ClzForCtz extends BitmapAllocator {
 class HighestBlockBitmaps extends PoolBitmaps {
   override takeLowest(pool: number, sizeClass: number): number {
     const words = this.words;
-    const base = pool * this.regionWords;
+    const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
     if (levels === 1) {
       const word = words[base]!;
