@@ -41,6 +41,7 @@ const BM = "src/bitmap/bitmap-allocator.ts";
 const CHECK = "src/bitmap/bitmap-check.ts";
 const POOLS = "src/bitmap/pool-bitmaps.ts";
 const SIZES = "src/bitmap/requested-sizes.ts";
+const REGIONS = "src/bitmap/class-regions.ts";
 const BITS = "src/bits/level-bitset.ts";
 const NAN_LEVEL = "one level past the last: offsets[level] and words[level] are undefined, so the index is NaN; a typed array reads undefined there and ignores the write, and the loop ends (undefined !== 0 returns, undefined & x is 0, NaN bounds end the inner loop), so every result is the original's";
 const MESSAGE = "only the text of a failing check's message changes (the check itself is the same)";
@@ -78,12 +79,13 @@ const ENTRIES: readonly Entry[] = [
   // requested-sizes.ts
   { file: SIZES, line: "return Math.max(geometry.alignment - 1", verdict: "equivalent", why: "a larger bound can only pick a wider entry type, which holds the same values: every stored slack, read and check is the same" },
   { file: SIZES, line: "limit <= 0xffff ? new Uint16Array(0)", mutator: "EqualityOperator", verdict: "equivalent", why: "at a bound of exactly 0xffff the mutant picks Uint32 entries instead of Uint16: wider, the same values" },
-  { file: SIZES, line: "if (this.used + length > this.slack.length)", mutator: "EqualityOperator", verdict: "equivalent", why: "grows when the region would fill the array exactly: a longer array, the same entries" },
-  { file: SIZES, line: "let bad = Number(!(first >= 0 && end <= this.used));", verdict: "same verdict", why: "a region starting below 0 claims entries from 0, which overlap the region there (reported by one of the two claims), and its pool's real entries are then claimed by none (the tiling check reports the lost entries)" },
-  { file: SIZES, line: "bad += taken[i]++", mutator: "UpdateOperator", verdict: "equivalent", why: "taken only distinguishes 0 (unclaimed) from not 0: a decrement makes a claimed entry 255 instead of 1, a second claim adds that non-zero value, and the lost-entry search still looks for 0" },
-  { file: SIZES, line: "bad += taken[i]++", mutator: "AssignmentOperator", verdict: "not killed", why: "bad −= overlaps is still non-zero for any overlap, except when a region both sticks out of the cut entries and overlaps exactly one claimed entry (1 − 1 = 0); no corruption test makes that exact state" },
-  { file: SIZES, line: "for (let gp = 0; gp < this.start.length; gp++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one pool past the table: its class and start are undefined, so (undefined === −1) === (undefined === −1) holds and c >= 0 is false" },
-  { file: SIZES, line: "for (let c = 0; c < this.spare.length; c++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one class past the last: spareCount[c] is undefined, so the inner loop does not run" },
+  { file: SIZES, line: "if (this.used > this.slack.length)", mutator: "EqualityOperator", verdict: "equivalent", why: "grows when the region would fill the array exactly: a longer array, the same entries" },
+  { file: POOLS, line: "if (this.used > this.words.length)", mutator: "EqualityOperator", verdict: "equivalent", why: "grows when the region would fill the array exactly: a longer array, the same words" },
+  { file: REGIONS, line: "let bad = Number(!(first >= 0 && end <= this.used));", verdict: "same verdict", why: "a region starting below 0 claims entries from 0, which overlap the region there (reported by one of the two claims), and its pool's real entries are then claimed by none (the tiling check reports the lost entries)" },
+  { file: REGIONS, line: "bad += taken[i]++", mutator: "UpdateOperator", verdict: "equivalent", why: "taken only distinguishes 0 (unclaimed) from not 0: a decrement makes a claimed entry 255 instead of 1, a second claim adds that non-zero value, and the lost-entry search still looks for 0" },
+  { file: REGIONS, line: "bad += taken[i]++", mutator: "AssignmentOperator", verdict: "not killed", why: "bad −= overlaps is still non-zero for any overlap, except when a region both sticks out of the cut entries and overlaps exactly one claimed entry (1 − 1 = 0); no corruption test makes that exact state" },
+  { file: REGIONS, line: "for (let gp = 0; gp < this.start.length; gp++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one pool past the table: its class and start are undefined, so (undefined === −1) === (undefined === −1) holds and c >= 0 is false" },
+  { file: REGIONS, line: "for (let c = 0; c < this.spare.length; c++)", mutator: "EqualityOperator", verdict: "equivalent", why: "one class past the last: spareCount[c] is undefined, so the inner loop does not run" },
   // typed-growth.ts
   { file: "src/bitmap/typed-growth.ts", line: "while (capacity < needed) capacity *= 2;", mutator: "EqualityOperator", verdict: "equivalent", why: "doubles once more when the capacity already equals what is needed (capped at the limit): a larger table, the same contents" },
   // level-bitset.ts

@@ -4,9 +4,9 @@
  * measured. Make the other checkout with `git worktree add /tmp/before <commit>` (it needs no
  * node_modules: ab-child.ts, of this checkout, imports only its allocator).
  *
- * For each live-set size (default 10^3, 10^5, 10^6): ROUNDS rounds, each one process per side in
- * alternating order (before first in odd rounds), SAMPLES samples of STEPS churn steps per process
- * after the warm-up of timing.ts, CPU time. Per side: the median of all samples and the fastest
+ * For each live-set size (default 10^3, 10^5, 10^6): ROUNDS rounds (6, or --rounds N), each one
+ * process per side in alternating order (before first in odd rounds), SAMPLES samples of STEPS
+ * churn steps per process after the warm-up of timing.ts, CPU time. Per side: the median of all samples and the fastest
  * and slowest; the ratio after ÷ before of the medians. Alternating processes spread a noisy
  * neighbour over both sides instead of one. Prints a table; writes reports/bench-ab.json.
  */
@@ -17,13 +17,15 @@ import { fileURLToPath } from "node:url";
 import { machineDescription } from "../cli/machine.ts";
 import { summarize, type Summary } from "./timing.ts";
 
-const ROUNDS = 6;
 const SAMPLES = 5;
 const STEPS = 300_000;
 
-const [before, after, ...sizes] = process.argv.slice(2);
-if (before === undefined || after === undefined) {
-  console.error("usage: npm run bench:ab -- <before checkout> <after checkout> [live …]");
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf("--rounds");
+const ROUNDS = roundsAt === -1 ? 6 : Number(args.splice(roundsAt, 2)[1]);
+const [before, after, ...sizes] = args;
+if (before === undefined || after === undefined || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
+  console.error("usage: npm run bench:ab -- <before checkout> <after checkout> [live …] [--rounds N (6)]");
   process.exit(2);
 }
 const lives = sizes.length > 0 ? sizes.map(Number) : [1e3, 1e5, 1e6];
