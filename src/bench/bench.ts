@@ -118,9 +118,10 @@ async function main(): Promise<void> {
     options: { only: { type: "string" }, repetitions: { type: "string" }, "skip-oracle": { type: "boolean" }, "skip-profile": { type: "boolean" }, render: { type: "boolean" } },
   });
   if (values.render) {
-    // Only re-render bench.md and the chart from reports/bench.json (and the current profile history).
+    // Only re-render bench.md and the chart from reports/bench.json (the targets judged again, the current profile history).
     const saved = JSON.parse(readFileSync(path.join("reports", "bench.json"), "utf8")) as BenchReport;
-    writeReports({ ...saved, profile: { ...saved.profile, history: JSON.parse(readFileSync(HISTORY, "utf8")) as ProfileHistory } });
+    const history = JSON.parse(readFileSync(HISTORY, "utf8")) as ProfileHistory;
+    writeReports({ ...saved, targets: evaluateTargets(saved.cells, saved.oracle), profile: { ...saved.profile, history } });
     console.log("re-rendered reports/bench.md and reports/bench-churn.svg from reports/bench.json");
     return;
   }
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
 
   writeReports(finished, true);
   console.log(`\n${mediansTable(cells, false).join("\n")}\n`);
-  for (const t of finished.targets) console.log(`${t.met ? "met   " : "MISSED"}  ${t.target}: ${t.measured}`);
+  for (const t of finished.targets) console.log(`${{ met: "met         ", missed: "MISSED      ", "not measured": "not measured" }[t.status]}  ${t.target}: ${t.measured}`);
   console.log(`\nwrote reports/bench.json, reports/bench.md, reports/bench-churn.svg in ${finished.seconds.toFixed(0)} s`);
 }
 

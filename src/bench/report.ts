@@ -45,7 +45,13 @@ export interface CellResult extends Omit<Cell, "contenders" | "slotSize" | "memP
 export interface Target {
   readonly target: string;
   readonly measured: string;
-  readonly met: boolean;
+  /** "not measured" when a figure it needs was not run (--only, --skip-oracle). */
+  readonly status: "met" | "missed" | "not measured";
+}
+
+/** A target's status from the figures it compares and whether they meet it. */
+function judged(figures: readonly number[], met: boolean): Target["status"] {
+  return !figures.every(Number.isFinite) ? "not measured" : met ? "met" : "missed";
 }
 
 export interface ChurnProfileRow {
@@ -124,29 +130,29 @@ export function evaluateTargets(cells: readonly CellResult[], oracle: readonly O
     {
       target: "bitmap ≥ 50% of the slot loop's throughput, churn at 10^5 live",
       measured: `${f1((100 * slot5) / bitmap5)}% (bitmap ${f1(bitmap5)} ns/op, slot loop ${f1(slot5)})`,
-      met: slot5 / bitmap5 >= 0.5,
+      status: judged([slot5, bitmap5], slot5 / bitmap5 >= 0.5),
     },
     {
       target: "bitmap ns/op at 10^6 live ≤ 1.5 × at 10^3 live",
       measured:
         `${f2(bitmap6 / bitmap3)}× (${f1(bitmap6)} against ${f1(bitmap3)} ns/op); the control (10^6 live, 10^3 churned) ${f2(control / bitmap3)}×; ` +
         `the slot loop's own growth ${f2(slot6 / slot3)}× (${f1(slot6)} against ${f1(slot3)})`,
-      met: bitmap6 / bitmap3 <= 1.5,
+      status: judged([bitmap6, bitmap3], bitmap6 / bitmap3 <= 1.5),
     },
     {
       target: "bitmap ≥ 10 × plain new Uint8Array(n) churn at 10^5 live",
       measured: `${f1(plain5 / bitmap5)}× (${f1(plain5)} against ${f1(bitmap5)} ns/op)`,
-      met: plain5 / bitmap5 >= 10,
+      status: judged([plain5, bitmap5], plain5 / bitmap5 >= 10),
     },
     {
       target: "bitmap ≥ 100 × the reference, churn at 10^5 live",
-      measured: `${f1(reference5 / bitmap5)}× (${f1(reference5)} against ${f1(bitmap5)} ns/op)`,
-      met: reference5 / bitmap5 >= 100,
+      measured: `${f1(reference5 / bitmap5)}× (${f1(reference5)} against ${f1(bitmap5)} ns/op); the slot loop, the floor for this design, ${f1(reference5 / slot5)}× the reference`,
+      status: judged([reference5, bitmap5], reference5 / bitmap5 >= 100),
     },
     {
       target: "the oracle ≥ 200,000 checked operations per second, ci profile",
       measured: ci === undefined ? "not measured" : `${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per second (${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second)`,
-      met: ci !== undefined && ci.operationsPerSecond >= 200_000,
+      status: judged([ci?.operationsPerSecond ?? NaN], (ci?.operationsPerSecond ?? 0) >= 200_000),
     },
   ];
 }
@@ -233,7 +239,7 @@ export function benchMarkdown(report: BenchReport): string {
 
   out.push(`## Targets (issue 6)`, ``);
   out.push(`| target | measured | |`, `|---|---|---|`);
-  for (const t of report.targets) out.push(`| ${t.target} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`);
+  for (const t of report.targets) out.push(`| ${t.target} | ${t.measured} | ${t.status === "missed" ? "**missed**" : t.status} |`);
   out.push(``);
 
   out.push(`## Churn against the live-set size`, ``);
