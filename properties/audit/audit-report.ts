@@ -40,6 +40,15 @@ const failed = (x: object): x is Failed => "error" in x;
 const FAMILY_LETTER: Record<GeometryFamily, string> = { tiny: "t", presets: "p", wide: "w" };
 
 /** The first kill in the gate's order: the bug's families (tiny, wide, presets), its suspects first. */
+/** What the mutation report does not cover of the current code, or "" when it is current. */
+function staleness(m: MutationSection): string {
+  const parts = [
+    ...(m.changedSince.length > 0 ? [`changed since the run: ${m.changedSince.join(", ")}`] : []),
+    ...(m.missing.length > 0 ? [`not in the report: ${m.missing.join(", ")}`] : []),
+  ];
+  return parts.join("; ");
+}
+
 export function firstKill(bug: Omit<SeededBug, "make">, result: BugResult): KillCell | undefined {
   const order = propertyOrder(bug as SeededBug).map((p) => p.id);
   const families: GeometryFamily[] = (["tiny", "wide", "presets"] as const).filter((f) => bug.families.includes(f));
@@ -144,7 +153,7 @@ export function renderAudit(d: AuditData): string {
     const valid = detected + t.survived + t.noCoverage;
     line(
       `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${counted.join(", ")}${unexplained > 0 ? `, **${unexplained} unexplained**` : ""} (what each verdict means: §3); ` +
-        `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3) |`,
+        `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3)${staleness(m) === "" ? "" : `; **${staleness(m)}**`} |`,
     );
   }
   if (failed(d.reachability)) line(`| Reachability (bitmap, ci) | not measured: ${cell(d.reachability.error)} |`);
@@ -229,6 +238,10 @@ export function renderAudit(d: AuditData): string {
     const m = d.mutation;
     line(`\`npm run mutation\` (stryker.config.json, vitest.mutation.config.ts), last report ${m.report} of ${m.date}. Score = (killed + timed out) / (killed + timed out + survived + no coverage).`);
     line();
+    if (staleness(m) !== "") {
+      line(`**The report is older than the code: ${staleness(m)}.** Its figures for those files are of the code it ran on; \`npm run mutation\` brings them up to date.`);
+      line();
+    }
     line("| File | Killed | Timeout | Survived | No coverage | Ignored | Errors | Score |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const f of [...m.files, m.total]) line(`| ${f.file === "total" ? "**total**" : f.file} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.noCoverage} | ${f.ignored} | ${f.errors} | ${pct(f.score)} |`);

@@ -6,8 +6,8 @@
  * `// Stryker disable next-line <mutator>: <reason>` comment: Stryker reports it "Ignored" with
  * the reason and leaves it out of the score). The audit never runs Stryker itself.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { explainSurvivor, type SurvivorExplanation } from "./mutation-survivors.ts";
 
 export const MUTATION_REPORT = "reports/mutation/mutation.json";
@@ -70,6 +70,23 @@ export interface MutationSection {
   readonly total: FileScore;
   readonly survivors: readonly Survivor[];
   readonly markedEquivalent: readonly MarkedEquivalent[];
+  /**
+   * Where the report is older than the code: files whose source has changed since the run
+   * (their figures are of the old code), and files Stryker mutates now that the report lacks.
+   */
+  readonly changedSince: readonly string[];
+  readonly missing: readonly string[];
+}
+
+/** The files stryker.config.json mutates: its `mutate` entries, a `dir/**\/*.ts` one walked. */
+function mutatedFiles(root: string): string[] {
+  const { mutate } = JSON.parse(readFileSync(resolve(root, "stryker.config.json"), "utf8")) as { mutate: string[] };
+  return mutate.flatMap((pattern) => {
+    const glob = pattern.match(/^(.*)\/\*\*\/\*\.ts$/);
+    if (glob === null) return [pattern];
+    const dir = resolve(root, glob[1]!);
+    return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => relative(root, join(dir, f)));
+  });
 }
 
 const sum = (scores: readonly FileScore[], file: string): FileScore => {
@@ -112,5 +129,9 @@ export function readMutation(root: string, path = MUTATION_REPORT): MutationSect
       survivors.push({ ...base, ...(explanation !== undefined ? { explanation } : {}) });
     }
   }
-  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors, markedEquivalent };
+  const changedSince = Object.entries(report.files).filter(([name, { source }]) => !existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source).map(([name]) => name).sort();
+  // Stryker lists only files with mutants: a file of types alone (bitmap-heap.ts) is never in it.
+  const declaresCode = (name: string) => /^\s*(export\s+)?(abstract\s+)?(class|function|const|let)\b/m.test(readFileSync(resolve(root, name), "utf8"));
+  const missing = mutatedFiles(root).filter((name) => !(name in report.files) && declaresCode(name)).sort();
+  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors, markedEquivalent, changedSince, missing };
 }
