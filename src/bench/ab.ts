@@ -6,8 +6,8 @@
  *
  * For each live-set size (default 10^3, 10^5, 10^6): ROUNDS rounds (6, or --rounds N), each one
  * process per side in alternating order (before first in odd rounds), SAMPLES samples of STEPS
- * churn steps per process after the warm-up of timing.ts, CPU time. Per side: the median of all samples and the fastest
- * and slowest; the ratio after ÷ before of the medians. Alternating processes spread a noisy
+ * churn steps per process after the warm-up of timing.ts, CPU time. Per side: the median of all
+ * samples and the fastest and slowest; the ratio after ÷ before of the medians. Alternating processes spread a noisy
  * neighbour over both sides instead of one. Prints a table; writes reports/bench-ab.json.
  */
 import { execFileSync } from "node:child_process";

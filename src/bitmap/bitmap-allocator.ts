@@ -66,7 +66,8 @@
  *     bucket[n] = {3}                    the wholly empty arenas; whollyEmptyArenas counts them
  *
  * ── Costs ───────────────────────────────────────────────────────────────────────────────────────
- *   L = levels of a LevelBitset (five, written out: src/bits/level-bitset.ts); ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
+ *   L = levels of a LevelBitset (five, written out: src/bits/level-bitset.ts);
+ *   ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
  *   every preset, written out by hand); W = words of a pool region; B = blocksPerPool[0];
  *   n = poolsPerArena; C = size classes.
  *

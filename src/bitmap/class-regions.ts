@@ -13,12 +13,12 @@
  *
  * A pool gets a region when it takes class c (`assign`) and gives it back when it empties
  * (`release`); a given-back region is reused by the next pool of the same class (a stack per
- * class), a new one is cut at `used`. The owner keeps the array and doubles it when `used` passes
- * its length. Both O(1), amortised; `regionProblems` is the check of invariant 12. The two
+ * class), a new one is cut at `used`. The owner keeps the array and makes room for `used` entries
+ * (`withRoomFor`). Both O(1), amortised; `regionProblems` is the check of invariant 12. The two
  * owners extend this class (their hot paths read `start` as their own field).
  */
 import { Problems } from "../integrity.ts";
-import { resized } from "./typed-growth.ts";
+import { resized, withRoomFor } from "./typed-growth.ts";
 
 export class ClassRegions {
   /** The first entry of each pool's region, −1 while the pool has no class. */
@@ -62,8 +62,8 @@ export class ClassRegions {
   /** The pool (of class c) emptied: its region goes back to class c's stack. O(1), amortised. */
   release(pool: number, sizeClass: number): void {
     const count = this.spareCount[sizeClass]!;
-    if (count === this.spare[sizeClass]!.length) this.spare[sizeClass] = resized(this.spare[sizeClass]!, 2 * count);
-    this.spare[sizeClass]![count] = this.start[pool]!;
+    const spare = (this.spare[sizeClass] = withRoomFor(this.spare[sizeClass]!, count + 1));
+    spare[count] = this.start[pool]!;
     this.spareCount[sizeClass] = count + 1;
     this.start[pool] = -1;
   }

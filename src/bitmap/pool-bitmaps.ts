@@ -19,7 +19,7 @@ import { bitLayout, clearBit, ctz32, fillFirst, nextSetBit, popcount32, setBit, 
 import type { Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
 import { ClassRegions } from "./class-regions.ts";
-import { resized } from "./typed-growth.ts";
+import { withRoomFor } from "./typed-growth.ts";
 
 export class PoolBitmaps extends ClassRegions {
   /** layouts[c] = bitLayout(blocksPerPool[c]). */
@@ -47,10 +47,7 @@ export class PoolBitmaps extends ClassRegions {
   /** A pool becomes class c: a region with every block free. O(words of class c's layout). */
   override assign(pool: number, sizeClass: number): number {
     const first = super.assign(pool, sizeClass);
-    if (this.used > this.words.length) {
-      // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= used is correct; doubling only makes growth amortised O(1)
-      this.words = resized(this.words, Math.max(2 * this.words.length, this.used));
-    }
+    this.words = withRoomFor(this.words, this.used);
     fillFirst(this.words, first, this.layouts[sizeClass]!, this.blocksPerPool[sizeClass]!);
     return first;
   }

@@ -17,7 +17,7 @@
  */
 import type { Geometry } from "../geometry.ts";
 import { ClassRegions } from "./class-regions.ts";
-import { resized } from "./typed-growth.ts";
+import { withRoomFor } from "./typed-growth.ts";
 
 /** The largest `classSize − requested` a live block can hold (see above). */
 export function maxSlack(geometry: Geometry): number {
@@ -39,10 +39,7 @@ export class RequestedSizes extends ClassRegions {
   /** The pool takes class c: a region of blocksPerPool[c] entries. O(1), amortised. */
   override assign(pool: number, sizeClass: number): number {
     const first = super.assign(pool, sizeClass);
-    if (this.used > this.slack.length) {
-      // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= used is correct; doubling only makes growth amortised O(1)
-      this.slack = resized(this.slack, Math.max(2 * this.slack.length, this.used));
-    }
+    this.slack = withRoomFor(this.slack, this.used);
     return first;
   }
 

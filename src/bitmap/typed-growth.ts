@@ -15,6 +15,15 @@ export function resized<T extends TypedArray>(array: T, length: number, fill = 0
   return bigger;
 }
 
+/**
+ * `array` itself while it has `length` elements, else a copy at least twice as long: appending
+ * one region or stack entry after another costs amortised O(1).
+ */
+export function withRoomFor<T extends TypedArray>(array: T, length: number): T {
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= `length` is correct; doubling only makes growth amortised O(1)
+  return length <= array.length ? array : resized(array, Math.max(2 * array.length, length));
+}
+
 /** The arena capacity after doubling `current` until it holds `needed` slots, capped at `limit`. */
 export function doubledCapacity(current: number, needed: number, limit: number): number {
   let capacity = Math.max(1, current);
