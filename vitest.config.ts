@@ -38,7 +38,14 @@ export default defineConfig({
       include: ["src/**/*.ts"],
       // The cross-check, the policy comparison and the introspection helper drive or describe the
       // CPython model from outside; they are tools, not allocator behaviour (spec/coverage.md §1).
-      exclude: ["src/cli/**", "src/bench/**", "src/cpython/crosscheck/**", "src/cpython/policy-comparison.ts", "src/cpython/generations-scenario.ts", "src/cpython/internals.ts"],
+      exclude: [
+        "src/cli/**",
+        "src/bench/**",
+        "src/cpython/crosscheck/**",
+        "src/cpython/policy-comparison.ts",
+        "src/cpython/generations-scenario.ts",
+        "src/cpython/internals.ts",
+      ],
       reportsDirectory: "reports/coverage",
       reporter: ["text", "json-summary", "html"],
       thresholds: PROPERTY_COVERAGE,

@@ -8,7 +8,14 @@ import type { Geometry } from "../src/geometry.ts";
 import { runExhaustive, type ExhaustiveResult } from "./exhaustive/bounded.ts";
 import { GEOMETRY_FAMILIES, TINY_GEOMETRIES, type GeometryFamily } from "./generators/geometry.ts";
 import type { Subject, SubjectFactory } from "./model/subject.ts";
-import { baseSeedFromEnv, profileFromEnv, PROFILES, seedFor, type Profile, type ProfileName } from "./profiles.ts";
+import {
+  baseSeedFromEnv,
+  profileFromEnv,
+  PROFILES,
+  seedFor,
+  type Profile,
+  type ProfileName,
+} from "./profiles.ts";
 import { PROPERTIES, type PropertyDefinition } from "./properties.ts";
 import { runProperty, type PropertyResult } from "./run/run-property.ts";
 
@@ -31,8 +38,20 @@ export interface VerifyOptions {
 }
 
 export type VerifyProgress =
-  | { readonly kind: "property-start"; readonly property: string; readonly family: GeometryFamily; readonly index: number; readonly total: number }
-  | { readonly kind: "run"; readonly property: string; readonly family: GeometryFamily; readonly runs: number; readonly of: number }
+  | {
+      readonly kind: "property-start";
+      readonly property: string;
+      readonly family: GeometryFamily;
+      readonly index: number;
+      readonly total: number;
+    }
+  | {
+      readonly kind: "run";
+      readonly property: string;
+      readonly family: GeometryFamily;
+      readonly runs: number;
+      readonly of: number;
+    }
   | { readonly kind: "property-end"; readonly result: PropertyResult }
   | { readonly kind: "exhaustive-end"; readonly result: ExhaustiveResult };
 
@@ -50,16 +69,29 @@ export interface VerifyReport {
 }
 
 /** Which properties apply, judged on a subject made for a tiny geometry. */
-function applicable(factory: SubjectFactory, options: VerifyOptions): { run: PropertyDefinition[]; skipped: { property: string; reason: string }[] } {
+function applicable(
+  factory: SubjectFactory,
+  options: VerifyOptions,
+): { run: PropertyDefinition[]; skipped: { property: string; reason: string }[] } {
   const sample: Subject = factory(TINY_GEOMETRIES[0]!);
   const run: PropertyDefinition[] = [];
   const skipped: { property: string; reason: string }[] = [];
   for (const definition of PROPERTIES) {
-    if (options.properties !== undefined && !options.properties.some((id) => definition.id.toLowerCase().startsWith(id.toLowerCase()))) continue;
+    if (
+      options.properties !== undefined &&
+      !options.properties.some((id) => definition.id.toLowerCase().startsWith(id.toLowerCase()))
+    )
+      continue;
     if (definition.invariant.number === 11 && options.addressOrdered === false) {
-      skipped.push({ property: definition.id, reason: "the allocator does not claim the address-ordered policy" });
+      skipped.push({
+        property: definition.id,
+        reason: "the allocator does not claim the address-ordered policy",
+      });
     } else if (!definition.invariant.applies(sample, sample.geometry)) {
-      skipped.push({ property: definition.id, reason: `${sample.kind} lacks what invariant ${definition.invariant.number} needs (see properties/invariants/)` });
+      skipped.push({
+        property: definition.id,
+        reason: `${sample.kind} lacks what invariant ${definition.invariant.number} needs (see properties/invariants/)`,
+      });
     } else run.push(definition);
   }
   return { run, skipped };
@@ -67,7 +99,10 @@ function applicable(factory: SubjectFactory, options: VerifyOptions): { run: Pro
 
 export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions): VerifyReport {
   const started = performance.now();
-  const profile = typeof options.profile === "string" ? PROFILES[options.profile] : (options.profile ?? profileFromEnv());
+  const profile =
+    typeof options.profile === "string"
+      ? PROFILES[options.profile]
+      : (options.profile ?? profileFromEnv());
   const baseSeed = options.seed ?? baseSeedFromEnv();
   const families = options.families ?? GEOMETRY_FAMILIES;
   const { run, skipped } = applicable(factory, options);
@@ -75,14 +110,29 @@ export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions)
   const total = run.length * families.length;
   for (const definition of run) {
     for (const family of families) {
-      options.onProgress?.({ kind: "property-start", property: definition.id, family, index: results.length, total });
+      options.onProgress?.({
+        kind: "property-start",
+        property: definition.id,
+        family,
+        index: results.length,
+        total,
+      });
       const result = runProperty(definition, factory, {
         implementation: options.name,
         profile,
         family,
         seed: seedFor(baseSeed, `${definition.id}/${options.name}/${family}`),
-        ...(options.counterexampleDir !== undefined ? { counterexampleDir: options.counterexampleDir } : {}),
-        onRun: (runs) => options.onProgress?.({ kind: "run", property: definition.id, family, runs, of: profile.numRuns }),
+        ...(options.counterexampleDir !== undefined
+          ? { counterexampleDir: options.counterexampleDir }
+          : {}),
+        onRun: (runs) =>
+          options.onProgress?.({
+            kind: "run",
+            property: definition.id,
+            family,
+            runs,
+            of: profile.numRuns,
+          }),
       });
       results.push(result);
       options.onProgress?.({ kind: "property-end", result });
@@ -90,7 +140,8 @@ export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions)
   }
   let exhaustive: ExhaustiveResult | undefined;
   if (options.exhaustive !== false) {
-    const checks = (subject: Subject, g: Geometry) => run.filter((d) => d.invariant.applies(subject, g)).map((d) => d.invariant.check);
+    const checks = (subject: Subject, g: Geometry) =>
+      run.filter((d) => d.invariant.applies(subject, g)).map((d) => d.invariant.check);
     exhaustive = runExhaustive(factory, TINY_GEOMETRIES, profile.exhaustiveLength, checks);
     options.onProgress?.({ kind: "exhaustive-end", result: exhaustive });
   }

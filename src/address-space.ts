@@ -19,7 +19,12 @@ import { arenaStride, type Geometry } from "./geometry.ts";
 import { LevelBitset } from "./bits/level-bitset.ts";
 
 export type AddressSpaceEventKind = "map-arena" | "unmap-arena" | "map-raw" | "unmap-raw";
-const EVENT_KINDS: readonly AddressSpaceEventKind[] = ["map-arena", "unmap-arena", "map-raw", "unmap-raw"];
+const EVENT_KINDS: readonly AddressSpaceEventKind[] = [
+  "map-arena",
+  "unmap-arena",
+  "map-raw",
+  "unmap-raw",
+];
 
 export interface AddressSpaceEvent {
   readonly kind: AddressSpaceEventKind;
@@ -45,7 +50,10 @@ export class AddressSpace {
 
   private readonly freeSlots: LevelBitset;
   private readonly arenaMemory: (Uint8Array | undefined)[] = [];
-  private readonly raw = new Map<number, { readonly memory: Uint8Array; readonly requested: number }>();
+  private readonly raw = new Map<
+    number,
+    { readonly memory: Uint8Array; readonly requested: number }
+  >();
   private readonly rawFreed = new Set<number>();
   private rawNext: number;
   private rawBytes = 0;
@@ -107,7 +115,12 @@ export class AddressSpace {
 
   /** Address of usable pool `index` (0 … poolsPerArena-1) of the arena in `slot`. */
   poolAddress(slot: number, index: number): number {
-    return this.arenaRegionBase + slot * this.stride + this.firstPoolOffset + index * this.geometry.poolSize;
+    return (
+      this.arenaRegionBase +
+      slot * this.stride +
+      this.firstPoolOffset +
+      index * this.geometry.poolSize
+    );
   }
 
   /**
@@ -124,16 +137,28 @@ export class AddressSpace {
 
   /** The usable-pool index of `address` within `slot` (call after slotOf(address) === slot). */
   poolIndexIn(slot: number, address: number): number {
-    return Math.floor((address - this.arenaRegionBase - slot * this.stride - this.firstPoolOffset) / this.geometry.poolSize);
+    return Math.floor(
+      (address - this.arenaRegionBase - slot * this.stride - this.firstPoolOffset) /
+        this.geometry.poolSize,
+    );
   }
 
-  get arenas(): { readonly current: number; readonly allocatedTotal: number; readonly highwater: number } {
-    return { current: this.arenasMappedNow, allocatedTotal: this.arenasMappedTotal, highwater: this.arenasHighwater };
+  get arenas(): {
+    readonly current: number;
+    readonly allocatedTotal: number;
+    readonly highwater: number;
+  } {
+    return {
+      current: this.arenasMappedNow,
+      allocatedTotal: this.arenasMappedTotal,
+      highwater: this.arenasHighwater,
+    };
   }
 
   /** Mapped arena slots in ascending (= address) order. */
   *mappedSlots(): IterableIterator<number> {
-    for (let slot = 0; slot < this.arenaMemory.length; slot++) if (this.arenaMemory[slot] !== undefined) yield slot;
+    for (let slot = 0; slot < this.arenaMemory.length; slot++)
+      if (this.arenaMemory[slot] !== undefined) yield slot;
   }
 
   // ── the raw region ──────────────────────────────────────────────────────────────────────
@@ -184,7 +209,9 @@ export class AddressSpace {
 
   /** Live raw blocks in address order (they are created in address order). */
   rawBlocks(): { address: number; size: number; requested: number }[] {
-    return [...this.raw].map(([address, { memory, requested }]) => ({ address, size: memory.length, requested })).sort((a, b) => a.address - b.address);
+    return [...this.raw]
+      .map(([address, { memory, requested }]) => ({ address, size: memory.length, requested }))
+      .sort((a, b) => a.address - b.address);
   }
 
   get liveRawBlocks(): number {
@@ -201,7 +228,8 @@ export class AddressSpace {
     const memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well
     const offset = address - this.arenaStart(slot);
     /* v8 ignore next -- @preserve unreachable through the public API: bytes() and realloc's copy view only a block they found live; covered by properties/tests/foundation-address-space.test.ts */
-    if (memory === undefined || offset < 0 || offset + length > memory.length) throw new RangeError(`view: ${hex(address)}+${length} is not inside one mapping`);
+    if (memory === undefined || offset < 0 || offset + length > memory.length)
+      throw new RangeError(`view: ${hex(address)}+${length} is not inside one mapping`);
     return memory.subarray(offset, offset + length);
   }
 
@@ -219,7 +247,11 @@ export class AddressSpace {
   events(from = 0): AddressSpaceEvent[] {
     const out: AddressSpaceEvent[] = [];
     for (let i = from; i < this.eventCount; i++) {
-      out.push({ kind: EVENT_KINDS[this.eventData[3 * i]!]!, address: this.eventData[3 * i + 1]!, size: this.eventData[3 * i + 2]! });
+      out.push({
+        kind: EVENT_KINDS[this.eventData[3 * i]!]!,
+        address: this.eventData[3 * i + 1]!,
+        size: this.eventData[3 * i + 2]!,
+      });
     }
     return out;
   }

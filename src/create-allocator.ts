@@ -29,6 +29,8 @@ export function createAllocator(kind: AllocatorKind, geometry: GeometryInput): A
     case "cpython":
       return new CPythonAllocator(g, space);
     default:
-      throw new TypeError(`createAllocator: unknown kind "${String(kind)}"; kinds: ${ALLOCATOR_KINDS.join(", ")}`);
+      throw new TypeError(
+        `createAllocator: unknown kind "${String(kind)}"; kinds: ${ALLOCATOR_KINDS.join(", ")}`,
+      );
   }
 }

@@ -42,5 +42,7 @@ export class IntegrityError extends Error {
 
 /** Formats an address the way every message and picture in allocheck does. */
 export function hex(address: number): string {
-  return Number.isSafeInteger(address) && address >= 0 ? `0x${address.toString(16)}` : String(address);
+  return Number.isSafeInteger(address) && address >= 0
+    ? `0x${address.toString(16)}`
+    : String(address);
 }

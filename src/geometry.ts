@@ -73,14 +73,19 @@ const MAX_SIZE_CLASSES = 4096;
 /** Keeps every simulated address, raw ones included, far below 2^53 (spec/model.md §2). */
 const MAX_ARENA_REGION = 2 ** 46;
 
-const isPowerOfTwo = (n: number): boolean => Number.isSafeInteger(n) && n > 0 && (n & (n - 1)) === 0 && n <= 2 ** 30;
+const isPowerOfTwo = (n: number): boolean =>
+  Number.isSafeInteger(n) && n > 0 && (n & (n - 1)) === 0 && n <= 2 ** 30;
 
 function demand(ok: boolean, constraint: string, detail: string): void {
   if (!ok) throw new GeometryError(constraint, detail);
 }
 
 function requireInteger(value: unknown, field: string): asserts value is number {
-  demand(typeof value === "number" && Number.isSafeInteger(value), `${field} is an integer`, `got ${String(value)}`);
+  demand(
+    typeof value === "number" && Number.isSafeInteger(value),
+    `${field} is an integer`,
+    `got ${String(value)}`,
+  );
 }
 
 /** The smallest power of two >= n. */
@@ -96,7 +101,14 @@ export function nextPowerOfTwo(n: number): number {
  * recomputed, so `defineGeometry({ ...geometries["cpython-3.12"], maxArenas: 4 })` is valid.
  */
 export function defineGeometry(options: GeometryOptions, name?: string): Geometry {
-  const { alignment: A, smallThreshold: T, poolSize: P, arenaSize: R, poolOverhead: H, maxArenas } = options;
+  const {
+    alignment: A,
+    smallThreshold: T,
+    poolSize: P,
+    arenaSize: R,
+    poolOverhead: H,
+    maxArenas,
+  } = options;
   for (const [field, value] of Object.entries({
     alignment: A,
     smallThreshold: T,
@@ -107,28 +119,76 @@ export function defineGeometry(options: GeometryOptions, name?: string): Geometr
   })) {
     requireInteger(value, field);
   }
-  demand(typeof options.poolAlignedArenas === "boolean", "poolAlignedArenas is a boolean", `got ${String(options.poolAlignedArenas)}`);
-  demand(typeof options.keepEmptyArena === "boolean", "keepEmptyArena is a boolean", `got ${String(options.keepEmptyArena)}`);
+  demand(
+    typeof options.poolAlignedArenas === "boolean",
+    "poolAlignedArenas is a boolean",
+    `got ${String(options.poolAlignedArenas)}`,
+  );
+  demand(
+    typeof options.keepEmptyArena === "boolean",
+    "keepEmptyArena is a boolean",
+    `got ${String(options.keepEmptyArena)}`,
+  );
 
   demand(isPowerOfTwo(A) && A >= 4, "alignment is a power of two >= 4", `got ${A}`);
-  demand(T > 0 && T % A === 0, "smallThreshold is a positive multiple of alignment", `got ${T} with alignment ${A}`);
-  demand(T / A <= MAX_SIZE_CLASSES, `smallThreshold / alignment <= ${MAX_SIZE_CLASSES} size classes`, `got ${T / A}`);
-  demand(isPowerOfTwo(P), "poolSize is a power of two (a block finds its pool by rounding down)", `got ${P}`);
+  demand(
+    T > 0 && T % A === 0,
+    "smallThreshold is a positive multiple of alignment",
+    `got ${T} with alignment ${A}`,
+  );
+  demand(
+    T / A <= MAX_SIZE_CLASSES,
+    `smallThreshold / alignment <= ${MAX_SIZE_CLASSES} size classes`,
+    `got ${T / A}`,
+  );
+  demand(
+    isPowerOfTwo(P),
+    "poolSize is a power of two (a block finds its pool by rounding down)",
+    `got ${P}`,
+  );
   demand(P <= MAX_POOL_SIZE, `poolSize <= ${MAX_POOL_SIZE}`, `got ${P}`);
-  demand(H >= 0 && H % A === 0, "poolOverhead is a non-negative multiple of alignment", `got ${H} with alignment ${A}`);
-  demand(P - H >= T, "poolSize - poolOverhead >= smallThreshold (the largest class needs one block per pool)", `${P} - ${H} < ${T}`);
-  demand(R > 0 && R % P === 0, "arenaSize is a positive multiple of poolSize", `got ${R} with poolSize ${P}`);
+  demand(
+    H >= 0 && H % A === 0,
+    "poolOverhead is a non-negative multiple of alignment",
+    `got ${H} with alignment ${A}`,
+  );
+  demand(
+    P - H >= T,
+    "poolSize - poolOverhead >= smallThreshold (the largest class needs one block per pool)",
+    `${P} - ${H} < ${T}`,
+  );
+  demand(
+    R > 0 && R % P === 0,
+    "arenaSize is a positive multiple of poolSize",
+    `got ${R} with poolSize ${P}`,
+  );
   demand(R <= MAX_ARENA_SIZE, `arenaSize <= ${MAX_ARENA_SIZE}`, `got ${R}`);
   if (!options.poolAlignedArenas) {
-    demand(R / P >= 2, "an arena that is not pool-aligned holds at least two pools (it loses one)", `arenaSize / poolSize = ${R / P}`);
-    demand(P >= 2 * A, "an arena that is not pool-aligned needs poolSize >= 2 * alignment", `poolSize ${P}, alignment ${A}`);
+    demand(
+      R / P >= 2,
+      "an arena that is not pool-aligned holds at least two pools (it loses one)",
+      `arenaSize / poolSize = ${R / P}`,
+    );
+    demand(
+      P >= 2 * A,
+      "an arena that is not pool-aligned needs poolSize >= 2 * alignment",
+      `poolSize ${P}, alignment ${A}`,
+    );
   }
   demand(maxArenas >= 1, "maxArenas >= 1", `got ${maxArenas}`);
   const stride = arenaStride(R, P);
-  demand(maxArenas * stride <= MAX_ARENA_REGION, "maxArenas * arena stride <= 2^46 (addresses stay exact in a double)", `${maxArenas} * ${stride}`);
+  demand(
+    maxArenas * stride <= MAX_ARENA_REGION,
+    "maxArenas * arena stride <= 2^46 (addresses stay exact in a double)",
+    `${maxArenas} * ${stride}`,
+  );
   const poolsPerArena = options.poolAlignedArenas ? R / P : R / P - 1;
   // The bitmap allocator's sets over global pool indices are five-level bitsets (src/bits/).
-  demand(maxArenas * poolsPerArena <= LEVEL_BITSET_MAX_CAPACITY, "maxArenas * poolsPerArena <= 2^25 (a pool index fits the five-level sets)", `${maxArenas} * ${poolsPerArena}`);
+  demand(
+    maxArenas * poolsPerArena <= LEVEL_BITSET_MAX_CAPACITY,
+    "maxArenas * poolsPerArena <= 2^25 (a pool index fits the five-level sets)",
+    `${maxArenas} * ${poolsPerArena}`,
+  );
   const maxRequest = options.maxRequest ?? Number.MAX_SAFE_INTEGER;
   requireInteger(maxRequest, "maxRequest");
   demand(maxRequest > T, "maxRequest > smallThreshold", `got ${maxRequest}`);
@@ -148,7 +208,8 @@ export function defineGeometry(options: GeometryOptions, name?: string): Geometr
     maxRequest,
   };
   return Object.freeze({
-    name: name ?? presetNameOf(canonical, (options as { name?: unknown }).name) ?? describe(canonical),
+    name:
+      name ?? presetNameOf(canonical, (options as { name?: unknown }).name) ?? describe(canonical),
     ...canonical,
     alignmentShift: Math.log2(A),
     sizeClasses,
@@ -192,15 +253,34 @@ export function reallocStaysInPlace(classSize: number, n: number): boolean {
  * or a shrinking realloc kept a block of class c in place.
  */
 export function classHoldsRequest(geometry: Geometry, sizeClass: number, n: number): boolean {
-  return sizeClassOf(geometry, n) === sizeClass || reallocStaysInPlace(geometry.classSizes[sizeClass]!, n);
+  return (
+    sizeClassOf(geometry, n) === sizeClass ||
+    reallocStaysInPlace(geometry.classSizes[sizeClass]!, n)
+  );
 }
 
 /**
  * The presets (spec/model.md §1, with the CPython sources). 64-bit unless named otherwise.
  * CPython has no arena limit by default; ours bounds the simulated address space.
  */
-const CPYTHON_38_39 = { alignment: 16, smallThreshold: 512, poolSize: 4096, arenaSize: 256 << 10, poolOverhead: 48, poolAlignedArenas: true, maxArenas: 16384 };
-const CPYTHON_310_313 = { alignment: 16, smallThreshold: 512, poolSize: 16384, arenaSize: 1 << 20, poolOverhead: 48, poolAlignedArenas: false, maxArenas: 16384 };
+const CPYTHON_38_39 = {
+  alignment: 16,
+  smallThreshold: 512,
+  poolSize: 4096,
+  arenaSize: 256 << 10,
+  poolOverhead: 48,
+  poolAlignedArenas: true,
+  maxArenas: 16384,
+};
+const CPYTHON_310_313 = {
+  alignment: 16,
+  smallThreshold: 512,
+  poolSize: 16384,
+  arenaSize: 1 << 20,
+  poolOverhead: 48,
+  poolAlignedArenas: false,
+  maxArenas: 16384,
+};
 
 export const PRESET_OPTIONS = {
   /** 3.8: 4 KiB pools, 256 KiB arenas, every wholly empty arena released (no bpo-37257). */
@@ -214,8 +294,15 @@ export const PRESET_OPTIONS = {
   "cpython-3.13": { ...CPYTHON_310_313, keepEmptyArena: true },
   /** 32-bit builds, 3.9+: 8-byte classes, 32-byte header, 4 KiB pools, 256 KiB arenas. */
   "cpython-32bit": {
-    alignment: 8, smallThreshold: 512, poolSize: 4096, arenaSize: 256 << 10, poolOverhead: 32,
-    poolAlignedArenas: true, maxArenas: 4096, keepEmptyArena: true, maxRequest: 2 ** 31 - 1,
+    alignment: 8,
+    smallThreshold: 512,
+    poolSize: 4096,
+    arenaSize: 256 << 10,
+    poolOverhead: 32,
+    poolAlignedArenas: true,
+    maxArenas: 4096,
+    keepEmptyArena: true,
+    maxRequest: 2 ** 31 - 1,
   },
 } as const satisfies Record<string, GeometryOptions>;
 
@@ -227,7 +314,8 @@ function presetNameOf(g: Required<GeometryOptions>, spreadName: unknown): Preset
   entries.sort(([a], [b]) => Number(b === spreadName) - Number(a === spreadName));
   for (const [name, preset] of entries) {
     const full = { maxRequest: Number.MAX_SAFE_INTEGER, ...preset };
-    if ((Object.keys(full) as (keyof GeometryOptions)[]).every((k) => full[k] === g[k])) return name;
+    if ((Object.keys(full) as (keyof GeometryOptions)[]).every((k) => full[k] === g[k]))
+      return name;
   }
   return undefined;
 }
@@ -235,7 +323,10 @@ function presetNameOf(g: Required<GeometryOptions>, spreadName: unknown): Preset
 /** Every preset, validated, by name. */
 export const geometries: Readonly<Record<PresetName, Geometry>> = Object.freeze(
   Object.fromEntries(
-    (Object.entries(PRESET_OPTIONS) as [PresetName, GeometryOptions][]).map(([name, options]) => [name, defineGeometry(options, name)]),
+    (Object.entries(PRESET_OPTIONS) as [PresetName, GeometryOptions][]).map(([name, options]) => [
+      name,
+      defineGeometry(options, name),
+    ]),
   ) as Record<PresetName, Geometry>,
 );
 
@@ -246,7 +337,10 @@ export function resolveGeometry(input: GeometryInput): Geometry {
   if (typeof input === "string") {
     const preset = (geometries as Record<string, Geometry>)[input];
     if (preset === undefined) {
-      throw new GeometryError("geometry is a preset name or a defineGeometry value", `unknown preset "${input}"; presets: ${Object.keys(geometries).join(", ")}`);
+      throw new GeometryError(
+        "geometry is a preset name or a defineGeometry value",
+        `unknown preset "${input}"; presets: ${Object.keys(geometries).join(", ")}`,
+      );
     }
     return preset;
   }

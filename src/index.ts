@@ -15,7 +15,12 @@ export {
   type GeometryInput,
   type PresetName,
 } from "./geometry.ts";
-export { AllocatorError, IntegrityError, ALLOCATOR_ERROR_CODES, type AllocatorErrorCode } from "./errors.ts";
+export {
+  AllocatorError,
+  IntegrityError,
+  ALLOCATOR_ERROR_CODES,
+  type AllocatorErrorCode,
+} from "./errors.ts";
 export { formatDebugMallocStats } from "./debug-malloc-stats.ts";
 export type { AddressSpaceEvent, AddressSpaceEventKind, MappedBytes } from "./address-space.ts";
 export type {
@@ -31,7 +36,12 @@ export type {
 } from "./allocator.ts";
 
 // The property library: put any allocator with this interface (or an adapter) through the suite.
-export { verifyAllocator, type VerifyOptions, type VerifyReport, type VerifyProgress } from "../properties/verify-allocator.ts";
+export {
+  verifyAllocator,
+  type VerifyOptions,
+  type VerifyReport,
+  type VerifyProgress,
+} from "../properties/verify-allocator.ts";
 export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
 

@@ -12,18 +12,24 @@ import type { Geometry } from "./geometry.ts";
 
 /** Throws `invalid-size` unless n is an integer in 0 … geometry.maxRequest. */
 export function validateSize(geometry: Geometry, n: unknown): asserts n is number {
-  if (!(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= geometry.maxRequest)) throw invalidSize(geometry, n);
+  if (!(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= geometry.maxRequest))
+    throw invalidSize(geometry, n);
 }
 
 /** The `invalid-size` error for a size that failed `validateSize`: the message says what is wrong with it. */
 function invalidSize(geometry: Geometry, n: unknown): AllocatorError {
   const why =
-    typeof n !== "number" ? `not a number (${typeof n})`
-    : Number.isNaN(n) ? "NaN"
-    : !Number.isFinite(n) ? "not finite"
-    : !Number.isInteger(n) ? "not an integer"
-    : n < 0 ? "negative"
-    : `above the limit ${geometry.maxRequest}`;
+    typeof n !== "number"
+      ? `not a number (${typeof n})`
+      : Number.isNaN(n)
+        ? "NaN"
+        : !Number.isFinite(n)
+          ? "not finite"
+          : !Number.isInteger(n)
+            ? "not an integer"
+            : n < 0
+              ? "negative"
+              : `above the limit ${geometry.maxRequest}`;
   return new AllocatorError("invalid-size", `size ${String(n)} is ${why}`);
 }
 
@@ -51,13 +57,21 @@ export type PointerUse = "free" | "realloc" | "usableSize" | "bytes";
  *   - anything else (header, interior, quantization tail, empty pool, unmapped arena, unknown):
  *     `invalid-pointer`.
  */
-export function classifyBadPointer(space: AddressSpace, heap: HeapQuery, p: unknown, use: PointerUse): never {
+export function classifyBadPointer(
+  space: AddressSpace,
+  heap: HeapQuery,
+  p: unknown,
+  use: PointerUse,
+): never {
   const freed = (what: string): never => {
     if (use === "free") throw new AllocatorError("double-free", `${what} was already freed`);
     throw new AllocatorError("invalid-pointer", `${what} is free (use after free in ${use})`);
   };
   const invalid = (why: string): never => {
-    throw new AllocatorError("invalid-pointer", `${use}(${isAddressShaped(p) ? hex(p) : String(p)}): ${why}`);
+    throw new AllocatorError(
+      "invalid-pointer",
+      `${use}(${isAddressShaped(p) ? hex(p) : String(p)}): ${why}`,
+    );
   };
   if (!isAddressShaped(p)) return invalid("not an address (a non-negative integer)");
   const g = space.geometry;
@@ -65,21 +79,30 @@ export function classifyBadPointer(space: AddressSpace, heap: HeapQuery, p: unkn
   if (slot === -1) {
     if (space.wasRawFreed(p)) return freed(`raw block ${hex(p)}`);
     /* v8 ignore next -- @preserve unreachable through the public API: every caller looks p up as a live raw block first and calls this only when it is not one; an internal-error guard */
-    if (space.rawSize(p) !== -1) throw new Error(`classifyBadPointer: ${hex(p)} is a live raw block`);
+    if (space.rawSize(p) !== -1)
+      throw new Error(`classifyBadPointer: ${hex(p)} is a live raw block`);
     return invalid("not a block of this heap");
   }
-  if (!heap.isArenaMapped(slot)) return invalid(`inside arena slot ${slot}, which is not mapped (released or never mapped)`);
+  if (!heap.isArenaMapped(slot))
+    return invalid(`inside arena slot ${slot}, which is not mapped (released or never mapped)`);
   const pool = space.poolIndexIn(slot, p);
   const sizeClass = heap.poolClass(slot, pool);
-  if (sizeClass === -1) return invalid(`inside pool ${pool} of arena slot ${slot}, which holds no live block`);
+  if (sizeClass === -1)
+    return invalid(`inside pool ${pool} of arena slot ${slot}, which holds no live block`);
   const offset = p - space.poolAddress(slot, pool);
-  if (offset < g.poolOverhead) return invalid(`inside the header of pool ${pool} of arena slot ${slot}`);
+  if (offset < g.poolOverhead)
+    return invalid(`inside the header of pool ${pool} of arena slot ${slot}`);
   const size = g.classSizes[sizeClass]!;
   const block = Math.floor((offset - g.poolOverhead) / size);
-  if (block >= g.blocksPerPool[sizeClass]!) return invalid(`inside the unused tail of a pool of class ${sizeClass}`);
+  if (block >= g.blocksPerPool[sizeClass]!)
+    return invalid(`inside the unused tail of a pool of class ${sizeClass}`);
   const into = offset - g.poolOverhead - block * size;
-  if (into !== 0) return invalid(`${into} bytes into block ${block} (class ${sizeClass}, ${size} bytes): an interior pointer`);
+  if (into !== 0)
+    return invalid(
+      `${into} bytes into block ${block} (class ${sizeClass}, ${size} bytes): an interior pointer`,
+    );
   /* v8 ignore next -- @preserve unreachable through the public API: every caller looks p up as a live small block first and calls this only when it is not one; an internal-error guard */
-  if (heap.isBlockLive(slot, pool, block)) throw new Error(`classifyBadPointer: ${hex(p)} is a live block`);
+  if (heap.isBlockLive(slot, pool, block))
+    throw new Error(`classifyBadPointer: ${hex(p)} is a live block`);
   return freed(`block ${hex(p)}`);
 }

@@ -94,7 +94,12 @@ export interface PoolCount {
 }
 
 /** Stats by walking every pool (the readable allocators; the bitmap keeps counters instead). */
-export function statsFromPools(geometry: Geometry, space: AddressSpace, pools: Iterable<PoolCount>, requested: RequestedBytes): Stats {
+export function statsFromPools(
+  geometry: Geometry,
+  space: AddressSpace,
+  pools: Iterable<PoolCount>,
+  requested: RequestedBytes,
+): Stats {
   const poolsPerClass = new Array<number>(geometry.sizeClasses).fill(0);
   const blocksPerClass = new Array<number>(geometry.sizeClasses).fill(0);
   for (const pool of pools) {
@@ -102,5 +107,10 @@ export function statsFromPools(geometry: Geometry, space: AddressSpace, pools: I
     poolsPerClass[pool.sizeClass]!++;
     blocksPerClass[pool.sizeClass]! += pool.live;
   }
-  return buildStats(geometry, space, { poolsPerClass, blocksPerClass, requestedCurrent: requested.current, requestedPeak: requested.peak });
+  return buildStats(geometry, space, {
+    poolsPerClass,
+    blocksPerClass,
+    requestedCurrent: requested.current,
+    requestedPeak: requested.peak,
+  });
 }

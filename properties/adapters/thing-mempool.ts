@@ -41,9 +41,19 @@ export class MemPoolSubject implements Subject {
   private readonly internals: MemPoolInternals;
 
   constructor(options: MemPoolOptions) {
-    this.pool = new MemPool({ size: options.size, align: options.align, compact: options.compact, split: options.split });
+    this.pool = new MemPool({
+      size: options.size,
+      align: options.align,
+      compact: options.compact,
+      split: options.split,
+    });
     this.internals = this.pool as unknown as MemPoolInternals;
-    this.region = { start: this.internals.top, end: this.internals.end, alignment: options.align, blockOverhead: HEADER };
+    this.region = {
+      start: this.internals.top,
+      end: this.internals.end,
+      alignment: options.align,
+      blockOverhead: HEADER,
+    };
   }
 
   malloc(n: number): number | null {
@@ -53,7 +63,8 @@ export class MemPoolSubject implements Subject {
 
   free(p: number | null): void {
     if (p === null) return;
-    if (!this.pool.free(p)) throw new AllocatorError("invalid-pointer", `MemPool.free(${hex(p)}) returned false`);
+    if (!this.pool.free(p))
+      throw new AllocatorError("invalid-pointer", `MemPool.free(${hex(p)}) returned false`);
   }
 
   realloc(p: number | null, n: number): number | null {
@@ -69,4 +80,5 @@ export class MemPoolSubject implements Subject {
 }
 
 /** A factory for verifyAllocator: the generated geometry is ignored (MemPool has none). */
-export const memPoolFactory = (options: MemPoolOptions) => (): Subject => new MemPoolSubject(options);
+export const memPoolFactory = (options: MemPoolOptions) => (): Subject =>
+  new MemPoolSubject(options);

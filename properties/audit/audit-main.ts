@@ -34,7 +34,12 @@ const OUTSIDE_DEADLINE_MS = 30_000;
 const PARALLEL = 2;
 
 const args = process.argv.slice(2);
-const matrixMode: "gate" | "full" = args.includes("--matrix") && args[args.indexOf("--matrix") + 1] === "gate" ? "gate" : args.includes("--matrix=gate") ? "gate" : "full";
+const matrixMode: "gate" | "full" =
+  args.includes("--matrix") && args[args.indexOf("--matrix") + 1] === "gate"
+    ? "gate"
+    : args.includes("--matrix=gate")
+      ? "gate"
+      : "full";
 const measure = !args.includes("--no-coverage");
 const baseSeed = baseSeedFromEnv();
 const started = performance.now();
@@ -47,7 +52,11 @@ function runWorker(task: AuditTask, label: string): Promise<unknown> {
   return new Promise((done, fail) => {
     const t = performance.now();
     log(`  start ${label}`);
-    const child = spawn(process.execPath, ["--import", "tsx", WORKER, JSON.stringify(task), output], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", WORKER, JSON.stringify(task), output],
+      { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
+    );
     child.on("exit", (code) => {
       log(`  done  ${label} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
       if (code !== 0) return fail(new Error(`${label}: exit ${code}`));
@@ -74,23 +83,34 @@ async function runAll(tasks: readonly { task: AuditTask; label: string }[]): Pro
   return results;
 }
 
-log(`allocheck audit: ${machineDescription()}; ci profile, ALLOCHECK_SEED=${baseSeed}, kill matrix: ${matrixMode}`);
+log(
+  `allocheck audit: ${machineDescription()}; ci profile, ALLOCHECK_SEED=${baseSeed}, kill matrix: ${matrixMode}`,
+);
 
 log("coverage of src/ by the properties alone …");
 const coverage = measure ? measureCoverage(ROOT) : readCoverage(ROOT, null, 0);
 
 // Bugs in chunks of three, so the two lanes stay busy to the end.
 const chunks: string[][] = [];
-for (let i = 0; i < SEEDED_BUGS.length; i += 3) chunks.push(SEEDED_BUGS.slice(i, i + 3).map((b) => b.id));
+for (let i = 0; i < SEEDED_BUGS.length; i += 3)
+  chunks.push(SEEDED_BUGS.slice(i, i + 3).map((b) => b.id));
 const tasks: { task: AuditTask; label: string }[] = [
   { task: { kind: "verify", profile: "ci", baseSeed }, label: "verifyAllocator(bitmap), ci" },
-  { task: { kind: "outside", profile: "ci", baseSeed, deadlineMs: OUTSIDE_DEADLINE_MS }, label: "outside allocator, three rounds" },
-  ...chunks.map((bugs, i) => ({ task: { kind: "kill", bugs, mode: matrixMode, profile: "ci", baseSeed } as AuditTask, label: `kill matrix ${i + 1}/${chunks.length}` })),
+  {
+    task: { kind: "outside", profile: "ci", baseSeed, deadlineMs: OUTSIDE_DEADLINE_MS },
+    label: "outside allocator, three rounds",
+  },
+  ...chunks.map((bugs, i) => ({
+    task: { kind: "kill", bugs, mode: matrixMode, profile: "ci", baseSeed } as AuditTask,
+    label: `kill matrix ${i + 1}/${chunks.length}`,
+  })),
 ];
 log(`${tasks.length} tasks, ${PARALLEL} at a time …`);
 const [verify, outside, ...kills] = await runAll(tasks);
 const killResults = kills.flatMap((k) => (Array.isArray(k) ? (k as BugResult[]) : []));
-const killErrors = kills.flatMap((k) => (Array.isArray(k) ? [] : [String((k as { error: string }).error)]));
+const killErrors = kills.flatMap((k) =>
+  Array.isArray(k) ? [] : [String((k as { error: string }).error)],
+);
 
 const data: AuditData = {
   generated: new Date().toISOString(),

@@ -33,7 +33,8 @@ export interface AuditData {
 }
 
 const pct = (x: number) => `${x.toFixed(1)}%`;
-const ms = (seconds: number) => (seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(1)} s`);
+const ms = (seconds: number) =>
+  seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(1)} s`;
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 const failed = (x: object): x is Failed => "error" in x;
@@ -51,7 +52,9 @@ function staleness(m: MutationSection): string {
 
 export function firstKill(bug: Omit<SeededBug, "make">, result: BugResult): KillCell | undefined {
   const order = propertyOrder(bug as SeededBug).map((p) => p.id);
-  const families: GeometryFamily[] = (["tiny", "wide", "presets"] as const).filter((f) => bug.families.includes(f));
+  const families: GeometryFamily[] = (["tiny", "wide", "presets"] as const).filter((f) =>
+    bug.families.includes(f),
+  );
   for (const family of families) {
     for (const property of order) {
       const c = result.cells.find((x) => x.family === family && x.property === property);
@@ -91,7 +94,8 @@ function killFigures(k: AuditData["killMatrix"]): KillFigures {
   }
   const all = k.results.flatMap((r) => r.cells);
   const kills = all.filter((c) => c.killed);
-  const shrunk = (cells: readonly KillCell[]) => cells.flatMap((c) => (c.shrunkLength !== undefined ? [c.shrunkLength] : []));
+  const shrunk = (cells: readonly KillCell[]) =>
+    cells.flatMap((c) => (c.shrunkLength !== undefined ? [c.shrunkLength] : []));
   return {
     bugs: k.bugs.length,
     killed,
@@ -110,14 +114,27 @@ function killFigures(k: AuditData["killMatrix"]): KillFigures {
 function coverageLine(c: CoverageSection): string {
   return c.globs
     .filter((g) => g.files > 0)
-    .map((g) => `${g.glob}: branches ${pct(g.figures.branches.pct)}, lines ${pct(g.figures.lines.pct)}`)
+    .map(
+      (g) =>
+        `${g.glob}: branches ${pct(g.figures.branches.pct)}, lines ${pct(g.figures.lines.pct)}`,
+    )
     .join("; ");
 }
 
 function reachFigures(v: VerifyReport) {
-  const rows = v.results.flatMap((r) => r.reach.filter((x) => x.target !== undefined).map((x) => ({ r, x, margin: x.fraction - x.target! })));
+  const rows = v.results.flatMap((r) =>
+    r.reach
+      .filter((x) => x.target !== undefined)
+      .map((x) => ({ r, x, margin: x.fraction - x.target! })),
+  );
   const tightest = [...rows].sort((a, b) => a.margin - b.margin)[0];
-  return { results: v.results.length, passed: v.results.filter((r) => r.verdict === "pass").length, targets: rows.length, met: rows.filter((x) => x.margin >= 0).length, tightest };
+  return {
+    results: v.results.length,
+    passed: v.results.filter((r) => r.verdict === "pass").length,
+    targets: rows.length,
+    met: rows.filter((x) => x.margin >= 0).length,
+    tightest,
+  };
 }
 
 export function renderAudit(d: AuditData): string {
@@ -127,26 +144,41 @@ export function renderAudit(d: AuditData): string {
 
   line("# allocheck audit");
   line();
-  line(`Generated ${d.generated} by \`npm run audit\` in ${d.seconds.toFixed(0)} s on ${d.machine}; profile ${d.profile}, ALLOCHECK_SEED=${d.baseSeed}. What each number measures: [spec/audit.md](../spec/audit.md).`);
+  line(
+    `Generated ${d.generated} by \`npm run audit\` in ${d.seconds.toFixed(0)} s on ${d.machine}; profile ${d.profile}, ALLOCHECK_SEED=${d.baseSeed}. What each number measures: [spec/audit.md](../spec/audit.md).`,
+  );
   line();
   line("## Headline");
   line();
   line("| Measure | Result |");
   line("|---|---|");
-  line(`| Coverage of \`src/\` by the property suites alone (quick profile) | ${failed(d.coverage) ? cell(d.coverage.error) : cell(coverageLine(d.coverage))} |`);
+  line(
+    `| Coverage of \`src/\` by the property suites alone (quick profile) | ${failed(d.coverage) ? cell(d.coverage.error) : cell(coverageLine(d.coverage))} |`,
+  );
   line(
     `| Seeded bugs killed by the ci profile | **${k.killed}/${k.bugs}** (${k.byAllocator}); first kill per bug: median **${k.medianRuns} run(s)** and **${ms(k.medianSeconds)}** to the first failure, shrunk to a median of **${k.medianShrunk} step(s)** |`,
   );
   if (d.killMatrix.mode === "full") {
-    line(`| Full kill matrix (property × family × bug) | ${k.killingCells} of ${k.cells} cells kill; over every killing cell: median ${ms(k.allMedianSeconds)} to the first failure, shrunk to ${k.allMedianShrunk} step(s) |`);
+    line(
+      `| Full kill matrix (property × family × bug) | ${k.killingCells} of ${k.cells} cells kill; over every killing cell: median ${ms(k.allMedianSeconds)} to the first failure, shrunk to ${k.allMedianShrunk} step(s) |`,
+    );
   }
-  if (failed(d.mutation)) line(`| Mutation score, bitmap allocator | not measured: ${cell(d.mutation.error)} |`);
+  if (failed(d.mutation))
+    line(`| Mutation score, bitmap allocator | not measured: ${cell(d.mutation.error)} |`);
   else {
     const m = d.mutation;
     const bitmapOnly = m.files.filter((f) => f.file.startsWith("src/bitmap/"));
-    const bm = bitmapOnly.reduce((s, f) => ({ d: s.d + f.killed + f.timeout, v: s.v + f.killed + f.timeout + f.survived + f.noCoverage }), { d: 0, v: 0 });
+    const bm = bitmapOnly.reduce(
+      (s, f) => ({
+        d: s.d + f.killed + f.timeout,
+        v: s.v + f.killed + f.timeout + f.survived + f.noCoverage,
+      }),
+      { d: 0, v: 0 },
+    );
     const kinds = ["equivalent", "same verdict", "killed by hand", "not killed"] as const;
-    const counted = kinds.map((k) => `${m.survivors.filter((s) => s.explanation?.verdict === k).length} ${k}`);
+    const counted = kinds.map(
+      (k) => `${m.survivors.filter((s) => s.explanation?.verdict === k).length} ${k}`,
+    );
     const unexplained = m.survivors.filter((s) => s.explanation === undefined).length;
     const t = m.total;
     const detected = t.killed + t.timeout;
@@ -156,7 +188,8 @@ export function renderAudit(d: AuditData): string {
         `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3)${staleness(m) === "" ? "" : `; **${staleness(m)}**`} |`,
     );
   }
-  if (failed(d.reachability)) line(`| Reachability (bitmap, ci) | not measured: ${cell(d.reachability.error)} |`);
+  if (failed(d.reachability))
+    line(`| Reachability (bitmap, ci) | not measured: ${cell(d.reachability.error)} |`);
   else {
     const r = reachFigures(d.reachability);
     const t = r.tightest;
@@ -180,13 +213,22 @@ export function renderAudit(d: AuditData): string {
   if (failed(d.coverage)) line(d.coverage.error);
   else {
     const c = d.coverage;
-    line(`\`${c.command}\` (${c.date}${c.seconds > 0 ? `, ${c.seconds.toFixed(0)} s` : ", last summary read"}${c.exitCode !== null && c.exitCode !== 0 ? `, exit ${c.exitCode}: a threshold of vitest.config.ts was missed` : ""}). Unreachable code is excluded with reasons (spec/coverage.md §3).`);
+    line(
+      `\`${c.command}\` (${c.date}${c.seconds > 0 ? `, ${c.seconds.toFixed(0)} s` : ", last summary read"}${c.exitCode !== null && c.exitCode !== 0 ? `, exit ${c.exitCode}: a threshold of vitest.config.ts was missed` : ""}). Unreachable code is excluded with reasons (spec/coverage.md §3).`,
+    );
     line();
     line("| Glob / file | Branches | Functions | Lines | Statements |");
     line("|---|---:|---:|---:|---:|");
-    const f = (x: { covered: number; total: number; pct: number }) => `${x.covered}/${x.total} (${pct(x.pct)})`;
-    for (const g of c.globs.filter((g) => g.files > 0)) line(`| **${g.glob}** | ${f(g.figures.branches)} | ${f(g.figures.functions)} | ${f(g.figures.lines)} | ${f(g.figures.statements)} |`);
-    for (const file of c.files) line(`| ${file.file} | ${f(file.figures.branches)} | ${f(file.figures.functions)} | ${f(file.figures.lines)} | ${f(file.figures.statements)} |`);
+    const f = (x: { covered: number; total: number; pct: number }) =>
+      `${x.covered}/${x.total} (${pct(x.pct)})`;
+    for (const g of c.globs.filter((g) => g.files > 0))
+      line(
+        `| **${g.glob}** | ${f(g.figures.branches)} | ${f(g.figures.functions)} | ${f(g.figures.lines)} | ${f(g.figures.statements)} |`,
+      );
+    for (const file of c.files)
+      line(
+        `| ${file.file} | ${f(file.figures.branches)} | ${f(file.figures.functions)} | ${f(file.figures.lines)} | ${f(file.figures.statements)} |`,
+      );
   }
   line();
 
@@ -206,27 +248,36 @@ export function renderAudit(d: AuditData): string {
     const first = result ? firstKill(bug, result) : undefined;
     const kill = first
       ? `${first.property} (${first.family}, seed ${first.seed})${first.how === "violation" ? `: invariant ${first.invariant}` : ": target states too rare"}`
-      : result ? "**SURVIVED**" : "not run";
+      : result
+        ? "**SURVIVED**"
+        : "not run";
     line(
       `| ${code(bug.id)}: ${cell(bug.mistake)} | ${bug.bugClass} | ${kill} | ${first?.runs ?? ""} | ${first ? ms(first.secondsToFailure!) : ""} | ${first?.shrunkLength ?? ""} | ${first?.counterexample ? cell(first.counterexample.join(", ")) : ""} | ${cell(bug.imitates)} |`,
     );
   }
   line();
   if (d.killMatrix.mode === "full") {
-    line(`The full matrix: which families (t tiny, w wide, p presets) each property kills each bug in; · none. Every cell is the ci profile (${PROPERTIES.length} properties × ${GEOMETRY_FAMILIES.length} families × ${d.killMatrix.bugs.length} bugs).`);
+    line(
+      `The full matrix: which families (t tiny, w wide, p presets) each property kills each bug in; · none. Every cell is the ci profile (${PROPERTIES.length} properties × ${GEOMETRY_FAMILIES.length} families × ${d.killMatrix.bugs.length} bugs).`,
+    );
     line();
     line(`| Bug | ${PROPERTIES.map((p) => p.id.slice(0, 3)).join(" | ")} |`);
     line(`|---|${PROPERTIES.map(() => ":-:").join("|")}|`);
     for (const bug of d.killMatrix.bugs) {
       const result = d.killMatrix.results.find((r) => r.bug === bug.id);
       const row = PROPERTIES.map((p) => {
-        const letters = GEOMETRY_FAMILIES.filter((f) => result?.cells.some((c) => c.property === p.id && c.family === f && c.killed)).map((f) => FAMILY_LETTER[f]);
+        const letters = GEOMETRY_FAMILIES.filter((f) =>
+          result?.cells.some((c) => c.property === p.id && c.family === f && c.killed),
+        ).map((f) => FAMILY_LETTER[f]);
         return letters.length > 0 ? letters.sort().join("") : "·";
       });
       line(`| ${code(bug.id)} | ${row.join(" | ")} |`);
     }
     line();
-  } else line("(Gate mode: only the first killing property per family ran; `npm run audit` without `--matrix gate` runs every cell.)");
+  } else
+    line(
+      "(Gate mode: only the first killing property per family ran; `npm run audit` without `--matrix gate` runs every cell.)",
+    );
   for (const e of d.killMatrix.errors ?? []) line(`Error: ${e}`);
   line();
 
@@ -236,15 +287,22 @@ export function renderAudit(d: AuditData): string {
   if (failed(d.mutation)) line(d.mutation.error);
   else {
     const m = d.mutation;
-    line(`\`npm run mutation\` (stryker.config.json, vitest.mutation.config.ts), last report ${m.report} of ${m.date}. Score = (killed + timed out) / (killed + timed out + survived + no coverage).`);
+    line(
+      `\`npm run mutation\` (stryker.config.json, vitest.mutation.config.ts), last report ${m.report} of ${m.date}. Score = (killed + timed out) / (killed + timed out + survived + no coverage).`,
+    );
     line();
     if (staleness(m) !== "") {
-      line(`**The report is older than the code: ${staleness(m)}.** Its figures for those files are of the code it ran on; \`npm run mutation\` brings them up to date.`);
+      line(
+        `**The report is older than the code: ${staleness(m)}.** Its figures for those files are of the code it ran on; \`npm run mutation\` brings them up to date.`,
+      );
       line();
     }
     line("| File | Killed | Timeout | Survived | No coverage | Ignored | Errors | Score |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for (const f of [...m.files, m.total]) line(`| ${f.file === "total" ? "**total**" : f.file} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.noCoverage} | ${f.ignored} | ${f.errors} | ${pct(f.score)} |`);
+    for (const f of [...m.files, m.total])
+      line(
+        `| ${f.file === "total" ? "**total**" : f.file} | ${f.killed} | ${f.timeout} | ${f.survived} | ${f.noCoverage} | ${f.ignored} | ${f.errors} | ${pct(f.score)} |`,
+      );
     line();
     if (m.markedEquivalent.length > 0) {
       line(
@@ -253,7 +311,10 @@ export function renderAudit(d: AuditData): string {
       line();
       line("| Where | Mutator | Original → mutant | Why it is equivalent |");
       line("|---|---|---|---|");
-      for (const e of m.markedEquivalent) line(`| ${e.file}:${e.line} | ${e.mutator} | ${code(e.original.slice(0, 100))} → ${code(e.replacement.slice(0, 100))} | ${cell(e.reason)} |`);
+      for (const e of m.markedEquivalent)
+        line(
+          `| ${e.file}:${e.line} | ${e.mutator} | ${code(e.original.slice(0, 100))} → ${code(e.replacement.slice(0, 100))} | ${cell(e.reason)} |`,
+        );
       line();
     }
     if (m.survivors.length > 0) {
@@ -264,8 +325,12 @@ export function renderAudit(d: AuditData): string {
       line("| Where | Mutator | Original → mutant | Verdict: why |");
       line("|---|---|---|---|");
       for (const s of m.survivors) {
-        const why = s.explanation ? `${s.explanation.verdict}: ${s.explanation.why}` : "**unexplained**";
-        line(`| ${s.file}:${s.line}${s.status === "NoCoverage" ? " (no coverage)" : ""} | ${s.mutator} | ${code(s.original.slice(0, 100))} → ${code(s.replacement.slice(0, 100))} | ${cell(why)} |`);
+        const why = s.explanation
+          ? `${s.explanation.verdict}: ${s.explanation.why}`
+          : "**unexplained**";
+        line(
+          `| ${s.file}:${s.line}${s.status === "NoCoverage" ? " (no coverage)" : ""} | ${s.mutator} | ${code(s.original.slice(0, 100))} → ${code(s.replacement.slice(0, 100))} | ${cell(why)} |`,
+        );
       }
       line();
     }
@@ -277,15 +342,25 @@ export function renderAudit(d: AuditData): string {
   if (failed(d.reachability)) line(d.reachability.error);
   else {
     const v = d.reachability;
-    line(`Share of runs that reached each state (target in brackets; a property fails below its target). ${v.results.length} property × family runs, ${v.operations.toLocaleString("en-US")} operations checked in ${v.seconds.toFixed(0)} s.`);
+    line(
+      `Share of runs that reached each state (target in brackets; a property fails below its target). ${v.results.length} property × family runs, ${v.operations.toLocaleString("en-US")} operations checked in ${v.seconds.toFixed(0)} s.`,
+    );
     line();
     line("| Property | Family | Runs | Verdict | States reached (share of runs [target]) |");
     line("|---|---|---:|---|---|");
     for (const r of v.results) {
-      const states = r.reach.map((x) => `${x.state} ${(100 * x.fraction).toFixed(0)}%${x.target !== undefined ? ` [${(100 * x.target).toFixed(0)}%]` : ""}`).join(", ");
+      const states = r.reach
+        .map(
+          (x) =>
+            `${x.state} ${(100 * x.fraction).toFixed(0)}%${x.target !== undefined ? ` [${(100 * x.target).toFixed(0)}%]` : ""}`,
+        )
+        .join(", ");
       line(`| ${r.property} | ${r.family} | ${r.runs} | ${r.verdict} | ${cell(states)} |`);
     }
-    if (v.exhaustive) line(`\nBounded-exhaustive: ${v.exhaustive.sequences.toLocaleString("en-US")} sequences of up to ${v.exhaustive.length} operations on ${v.exhaustive.geometries} tiny geometries, ${v.exhaustive.failure ? "FAILED" : "every invariant held"}.`);
+    if (v.exhaustive)
+      line(
+        `\nBounded-exhaustive: ${v.exhaustive.sequences.toLocaleString("en-US")} sequences of up to ${v.exhaustive.length} operations on ${v.exhaustive.geometries} tiny geometries, ${v.exhaustive.failure ? "FAILED" : "every invariant held"}.`,
+      );
   }
   line();
 
@@ -295,7 +370,9 @@ export function renderAudit(d: AuditData): string {
   if (failed(d.outside)) line(d.outside.error);
   else {
     const o = d.outside;
-    line(`${o.allocator} (${JSON.stringify(o.options)}) through the properties that apply to a general allocator, each in a child process with a deadline (a hang is a finding), ci profile, tiny family. Rounds narrow the generators to look past the previous round's findings (properties/audit/outside-allocator.ts).`);
+    line(
+      `${o.allocator} (${JSON.stringify(o.options)}) through the properties that apply to a general allocator, each in a child process with a deadline (a hang is a finding), ci profile, tiny family. Rounds narrow the generators to look past the previous round's findings (properties/audit/outside-allocator.ts).`,
+    );
     line();
     for (const { round, findings } of o.rounds) {
       line(`**Round "${round.name}"**: ${round.description}.`);
@@ -303,7 +380,9 @@ export function renderAudit(d: AuditData): string {
       line("| Property | Verdict | Runs | Shrunk counterexample | Finding |");
       line("|---|---|---:|---|---|");
       for (const f of findings) {
-        line(`| ${f.property} | ${f.verdict} | ${f.runs ?? ""} | ${f.operations ? cell(f.operations.map(formatOp).join(", ")) : ""} | ${f.message ? cell(f.message.slice(0, 400)) : ""} |`);
+        line(
+          `| ${f.property} | ${f.verdict} | ${f.runs ?? ""} | ${f.operations ? cell(f.operations.map(formatOp).join(", ")) : ""} | ${f.message ? cell(f.message.slice(0, 400)) : ""} |`,
+        );
       }
       line();
     }
@@ -317,9 +396,15 @@ export function renderAudit(d: AuditData): string {
   line("## Reproduce");
   line();
   line("```sh");
-  line("npm run audit                                  # this report (reads the last mutation report)");
-  line("npx vitest run properties/tests/kill-matrix.test.ts   # the kill-matrix gate (part of npm test)");
-  line("npm run mutation                               # Stryker, incremental: reports/mutation/mutation.json");
+  line(
+    "npm run audit                                  # this report (reads the last mutation report)",
+  );
+  line(
+    "npx vitest run properties/tests/kill-matrix.test.ts   # the kill-matrix gate (part of npm test)",
+  );
+  line(
+    "npm run mutation                               # Stryker, incremental: reports/mutation/mutation.json",
+  );
   line("```");
   line();
   return out.join("\n");

@@ -14,33 +14,63 @@ import { auditMemPool } from "./outside-allocator.ts";
 import { SEEDED_BUGS } from "./seeded-bugs/catalogue.ts";
 
 export type AuditTask =
-  | { readonly kind: "kill"; readonly bugs: readonly string[]; readonly mode: "gate" | "full"; readonly profile: ProfileName; readonly baseSeed: number }
+  | {
+      readonly kind: "kill";
+      readonly bugs: readonly string[];
+      readonly mode: "gate" | "full";
+      readonly profile: ProfileName;
+      readonly baseSeed: number;
+    }
   | { readonly kind: "verify"; readonly profile: ProfileName; readonly baseSeed: number }
-  | { readonly kind: "outside"; readonly profile: ProfileName; readonly baseSeed: number; readonly deadlineMs: number };
+  | {
+      readonly kind: "outside";
+      readonly profile: ProfileName;
+      readonly baseSeed: number;
+      readonly deadlineMs: number;
+    };
 
 const task = JSON.parse(process.argv[2]!) as AuditTask;
 const output = process.argv[3]!;
-const json = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+const json = (value: unknown) =>
+  JSON.stringify(value, (_, v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+  );
 
 switch (task.kind) {
   case "kill": {
     const results = task.bugs.map((id) => {
       const bug = SEEDED_BUGS.find((b) => b.id === id)!;
-      const result = killBug(bug, { mode: task.mode, profile: PROFILES[task.profile], baseSeed: task.baseSeed });
-      process.stderr.write(`  ${id}: ${result.killed ? "killed" : "SURVIVED"} (${result.cells.filter((c) => c.killed).length}/${result.cells.length} cells, ${result.seconds.toFixed(1)} s)\n`);
+      const result = killBug(bug, {
+        mode: task.mode,
+        profile: PROFILES[task.profile],
+        baseSeed: task.baseSeed,
+      });
+      process.stderr.write(
+        `  ${id}: ${result.killed ? "killed" : "SURVIVED"} (${result.cells.filter((c) => c.killed).length}/${result.cells.length} cells, ${result.seconds.toFixed(1)} s)\n`,
+      );
       return result;
     });
     writeFileSync(output, json(results));
     break;
   }
   case "verify": {
-    const report = verifyAllocator((g) => createAllocator("bitmap", g), { name: "bitmap", profile: task.profile, seed: task.baseSeed });
+    const report = verifyAllocator((g) => createAllocator("bitmap", g), {
+      name: "bitmap",
+      profile: task.profile,
+      seed: task.baseSeed,
+    });
     // The failures' counterexamples carry geometries and steps; the figures are what the audit needs.
-    const results = report.results.map(({ failure, ...rest }) => ({ ...rest, ...(failure ? { failure: { message: failure.message, invariant: failure.invariant } } : {}) }));
+    const results = report.results.map(({ failure, ...rest }) => ({
+      ...rest,
+      ...(failure ? { failure: { message: failure.message, invariant: failure.invariant } } : {}),
+    }));
     writeFileSync(output, json({ ...report, results }));
     break;
   }
   case "outside":
-    writeFileSync(output, json(auditMemPool(PROFILES[task.profile], task.baseSeed, task.deadlineMs)));
+    writeFileSync(
+      output,
+      json(auditMemPool(PROFILES[task.profile], task.baseSeed, task.deadlineMs)),
+    );
     break;
 }

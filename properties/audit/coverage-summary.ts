@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 
-export const COVERAGE_COMMAND = "ALLOCHECK_PROFILE=quick npx vitest run --coverage properties/tests/invariants properties/tests/exhaustive.test.ts";
+export const COVERAGE_COMMAND =
+  "ALLOCHECK_PROFILE=quick npx vitest run --coverage properties/tests/invariants properties/tests/exhaustive.test.ts";
 export const COVERAGE_SUMMARY = "reports/coverage/coverage-summary.json";
 
 /** The globs of spec/coverage.md §2 (each glob's files counted together), then everything else. */
@@ -15,7 +16,11 @@ export const COVERAGE_GLOBS = [
   { glob: "src/reference/**", test: (f: string) => f.startsWith("src/reference/") },
   { glob: "src/bitmap/**", test: (f: string) => f.startsWith("src/bitmap/") },
   { glob: "src/bits/**", test: (f: string) => f.startsWith("src/bits/") },
-  { glob: "src/misuse.ts, src/address-space.ts, src/stats.ts, src/integrity.ts", test: (f: string) => ["src/misuse.ts", "src/address-space.ts", "src/stats.ts", "src/integrity.ts"].includes(f) },
+  {
+    glob: "src/misuse.ts, src/address-space.ts, src/stats.ts, src/integrity.ts",
+    test: (f: string) =>
+      ["src/misuse.ts", "src/address-space.ts", "src/stats.ts", "src/integrity.ts"].includes(f),
+  },
   { glob: "the rest of src/ (cpython/, geometry, …)", test: (_: string) => true },
 ] as const;
 
@@ -37,29 +42,54 @@ export interface CoverageSection {
   readonly exitCode: number | null;
   readonly seconds: number;
   readonly total: Figures;
-  readonly globs: readonly { readonly glob: string; readonly files: number; readonly figures: Figures }[];
+  readonly globs: readonly {
+    readonly glob: string;
+    readonly files: number;
+    readonly figures: Figures;
+  }[];
   readonly files: readonly { readonly file: string; readonly figures: Figures }[];
 }
 
 /** Runs the properties-only coverage command, then reads its summary. */
 export function measureCoverage(root: string): CoverageSection | { readonly error: string } {
   const started = performance.now();
-  const run = spawnSync("npx", ["vitest", "run", "--coverage", "properties/tests/invariants", "properties/tests/exhaustive.test.ts"], {
-    cwd: root,
-    env: { ...process.env, ALLOCHECK_PROFILE: "quick" },
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
+  const run = spawnSync(
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--coverage",
+      "properties/tests/invariants",
+      "properties/tests/exhaustive.test.ts",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, ALLOCHECK_PROFILE: "quick" },
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const section = readCoverage(root, run.status, seconds);
-  if ("error" in section) return { error: `${section.error}\n${(run.stderr || run.stdout).split("\n").slice(-8).join("\n")}` };
+  if ("error" in section)
+    return {
+      error: `${section.error}\n${(run.stderr || run.stdout).split("\n").slice(-8).join("\n")}`,
+    };
   return section;
 }
 
-export function readCoverage(root: string, exitCode: number | null, seconds: number): CoverageSection | { readonly error: string } {
+export function readCoverage(
+  root: string,
+  exitCode: number | null,
+  seconds: number,
+): CoverageSection | { readonly error: string } {
   const path = resolve(root, COVERAGE_SUMMARY);
-  if (!existsSync(path)) return { error: `${COVERAGE_SUMMARY} is missing; run: ${COVERAGE_COMMAND}` };
-  const raw = JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<Metric, { covered: number; total: number; pct: number }>>;
+  if (!existsSync(path))
+    return { error: `${COVERAGE_SUMMARY} is missing; run: ${COVERAGE_COMMAND}` };
+  const raw = JSON.parse(readFileSync(path, "utf8")) as Record<
+    string,
+    Record<Metric, { covered: number; total: number; pct: number }>
+  >;
   const files = Object.entries(raw)
     .filter(([key]) => key !== "total")
     .map(([key, value]) => ({ file: relative(root, key), figures: figuresOf([value]) }))
@@ -70,7 +100,15 @@ export function readCoverage(root: string, exitCode: number | null, seconds: num
     for (const f of mine) claimed.add(f.file);
     return { glob, files: mine.length, figures: figuresOf(mine.map((f) => toRaw(f.figures))) };
   });
-  return { command: COVERAGE_COMMAND, date: statSync(path).mtime.toISOString(), exitCode, seconds, total: figuresOf([raw.total!]), globs, files };
+  return {
+    command: COVERAGE_COMMAND,
+    date: statSync(path).mtime.toISOString(),
+    exitCode,
+    seconds,
+    total: figuresOf([raw.total!]),
+    globs,
+    files,
+  };
 }
 
 function toRaw(f: Figures): Record<Metric, { covered: number; total: number }> {

@@ -62,23 +62,50 @@ export function propertyOrder(bug: SeededBug): PropertyDefinition[] {
   return [...suspects, ...PROPERTIES.filter((p) => !bug.suspects.includes(p.id))];
 }
 
-export function killSeed(baseSeed: number, bug: SeededBug, property: string, family: GeometryFamily): number {
+export function killSeed(
+  baseSeed: number,
+  bug: SeededBug,
+  property: string,
+  family: GeometryFamily,
+): number {
   return seedFor(baseSeed, `kill/${bug.id}/${property}/${family}`);
 }
 
-export function runCell(bug: SeededBug, definition: PropertyDefinition, family: GeometryFamily, profile: Profile, baseSeed: number): KillCell {
+export function runCell(
+  bug: SeededBug,
+  definition: PropertyDefinition,
+  family: GeometryFamily,
+  profile: Profile,
+  baseSeed: number,
+): KillCell {
   const seed = killSeed(baseSeed, bug, definition.id, family);
   // The factory runs first in every execution: the start of execution runs + 1 (the first shrink)
   // is the moment the first failure was seen.
   const started = performance.now();
   const calls: number[] = [];
-  const result = runProperty(definition, (g) => (calls.push(performance.now()), bug.make(g)), { implementation: bug.id, profile, family, seed });
+  const result = runProperty(definition, (g) => (calls.push(performance.now()), bug.make(g)), {
+    implementation: bug.id,
+    profile,
+    family,
+    seed,
+  });
   const failed = result.verdict === "fail";
   const f = result.failure;
   const seconds = (performance.now() - started) / 1000;
-  if (!failed) return { property: definition.id, family, seed, killed: false, runs: result.runs, seconds };
+  if (!failed)
+    return { property: definition.id, family, seed, killed: false, runs: result.runs, seconds };
   if (f === undefined) {
-    return { property: definition.id, family, seed, killed: true, how: "reach", runs: result.runs, secondsToFailure: seconds, seconds, message: result.unreached.join("; ") };
+    return {
+      property: definition.id,
+      family,
+      seed,
+      killed: true,
+      how: "reach",
+      runs: result.runs,
+      secondsToFailure: seconds,
+      seconds,
+      message: result.unreached.join("; "),
+    };
   }
   const atFailure = calls[result.runs] ?? performance.now();
   return {
@@ -102,7 +129,11 @@ export function runCell(bug: SeededBug, definition: PropertyDefinition, family: 
 export function killBug(bug: SeededBug, options: KillOptions): BugResult {
   const started = performance.now();
   const profile = options.profile ?? PROFILES.ci;
-  const families = options.families ?? (options.mode === "gate" ? GEOMETRY_FAMILIES.filter((f) => bug.families.includes(f)) : GEOMETRY_FAMILIES);
+  const families =
+    options.families ??
+    (options.mode === "gate"
+      ? GEOMETRY_FAMILIES.filter((f) => bug.families.includes(f))
+      : GEOMETRY_FAMILIES);
   const order = options.mode === "gate" ? propertyOrder(bug) : [...PROPERTIES];
   const cells: KillCell[] = [];
   for (const family of families) {
@@ -114,7 +145,13 @@ export function killBug(bug: SeededBug, options: KillOptions): BugResult {
     }
   }
   const kills = cells.filter((c) => c.killed);
-  return { bug: bug.id, cells, killed: kills.length > 0, ...(kills[0] !== undefined ? { first: kills[0] } : {}), seconds: (performance.now() - started) / 1000 };
+  return {
+    bug: bug.id,
+    cells,
+    killed: kills.length > 0,
+    ...(kills[0] !== undefined ? { first: kills[0] } : {}),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 export function median(values: readonly number[]): number {

@@ -27,7 +27,10 @@ interface StrykerMutant {
 }
 
 interface StrykerReport {
-  readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
+  readonly files: Record<
+    string,
+    { readonly source: string; readonly mutants: readonly StrykerMutant[] }
+  >;
 }
 
 export interface FileScore {
@@ -80,12 +83,16 @@ export interface MutationSection {
 
 /** The files stryker.config.json mutates: its `mutate` entries, a `dir/**\/*.ts` one walked. */
 function mutatedFiles(root: string): string[] {
-  const { mutate } = JSON.parse(readFileSync(resolve(root, "stryker.config.json"), "utf8")) as { mutate: string[] };
+  const { mutate } = JSON.parse(readFileSync(resolve(root, "stryker.config.json"), "utf8")) as {
+    mutate: string[];
+  };
   return mutate.flatMap((pattern) => {
     const glob = pattern.match(/^(.*)\/\*\*\/\*\.ts$/);
     if (glob === null) return [pattern];
     const dir = resolve(root, glob[1]!);
-    return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => relative(root, join(dir, f)));
+    return (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => relative(root, join(dir, f)));
   });
 }
 
@@ -96,42 +103,112 @@ const sum = (scores: readonly FileScore[], file: string): FileScore => {
   const survived = add("survived");
   const noCoverage = add("noCoverage");
   const valid = killed + timeout + survived + noCoverage;
-  return { file, killed, timeout, survived, noCoverage, ignored: add("ignored"), errors: add("errors"), score: valid === 0 ? 100 : (100 * (killed + timeout)) / valid };
+  return {
+    file,
+    killed,
+    timeout,
+    survived,
+    noCoverage,
+    ignored: add("ignored"),
+    errors: add("errors"),
+    score: valid === 0 ? 100 : (100 * (killed + timeout)) / valid,
+  };
 };
 
 /** The text between two 1-based line / column positions (Stryker's locations). */
 function textAt(source: string, start: Position, end: Position): string {
   const lines = source.split("\n");
-  const offset = (p: Position) => lines.slice(0, p.line - 1).reduce((s, l) => s + l.length + 1, 0) + p.column - 1;
+  const offset = (p: Position) =>
+    lines.slice(0, p.line - 1).reduce((s, l) => s + l.length + 1, 0) + p.column - 1;
   return source.slice(offset(start), offset(end));
 }
 
-export function readMutation(root: string, path = MUTATION_REPORT): MutationSection | { readonly error: string } {
+export function readMutation(
+  root: string,
+  path = MUTATION_REPORT,
+): MutationSection | { readonly error: string } {
   const file = resolve(root, path);
-  if (!existsSync(file)) return { error: `${path} is missing: run \`npm run mutation\` (30–90 minutes on 2 cores; \`--incremental\` reruns only what changed)` };
+  if (!existsSync(file))
+    return {
+      error: `${path} is missing: run \`npm run mutation\` (30–90 minutes on 2 cores; \`--incremental\` reruns only what changed)`,
+    };
   const report = JSON.parse(readFileSync(file, "utf8")) as StrykerReport;
   const files: FileScore[] = [];
   const survivors: Survivor[] = [];
   const markedEquivalent: MarkedEquivalent[] = [];
-  for (const [name, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-    const count = (...statuses: string[]) => mutants.filter((m) => statuses.includes(m.status)).length;
-    files.push(sum([{ file: name, killed: count("Killed"), timeout: count("Timeout"), survived: count("Survived"), noCoverage: count("NoCoverage"), ignored: count("Ignored"), errors: count("CompileError", "RuntimeError"), score: 0 }], name));
+  for (const [name, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const count = (...statuses: string[]) =>
+      mutants.filter((m) => statuses.includes(m.status)).length;
+    files.push(
+      sum(
+        [
+          {
+            file: name,
+            killed: count("Killed"),
+            timeout: count("Timeout"),
+            survived: count("Survived"),
+            noCoverage: count("NoCoverage"),
+            ignored: count("Ignored"),
+            errors: count("CompileError", "RuntimeError"),
+            score: 0,
+          },
+        ],
+        name,
+      ),
+    );
     for (const m of mutants) {
       if (m.status === "Ignored") {
         const reason = (m.statusReason ?? "").replace(/^equivalent:\s*/, "");
-        markedEquivalent.push({ file: name, line: m.location.start.line, mutator: m.mutatorName, original: textAt(source, m.location.start, m.location.end), replacement: m.replacement ?? "", reason });
+        markedEquivalent.push({
+          file: name,
+          line: m.location.start.line,
+          mutator: m.mutatorName,
+          original: textAt(source, m.location.start, m.location.end),
+          replacement: m.replacement ?? "",
+          reason,
+        });
       }
       if (m.status !== "Survived" && m.status !== "NoCoverage") continue;
       const original = textAt(source, m.location.start, m.location.end);
       const lineText = source.split("\n")[m.location.start.line - 1]!.trim();
-      const base = { id: m.id, file: name, line: m.location.start.line, status: m.status, mutator: m.mutatorName, original, replacement: m.replacement ?? "" } as const;
+      const base = {
+        id: m.id,
+        file: name,
+        line: m.location.start.line,
+        status: m.status,
+        mutator: m.mutatorName,
+        original,
+        replacement: m.replacement ?? "",
+      } as const;
       const explanation = explainSurvivor({ ...base, lineText });
       survivors.push({ ...base, ...(explanation !== undefined ? { explanation } : {}) });
     }
   }
-  const changedSince = Object.entries(report.files).filter(([name, { source }]) => !existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source).map(([name]) => name).sort();
+  const changedSince = Object.entries(report.files)
+    .filter(
+      ([name, { source }]) =>
+        !existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source,
+    )
+    .map(([name]) => name)
+    .sort();
   // Stryker lists only files with mutants: a file of types alone (bitmap-heap.ts) is never in it.
-  const declaresCode = (name: string) => /^\s*(export\s+)?(abstract\s+)?(class|function|const|let)\b/m.test(readFileSync(resolve(root, name), "utf8"));
-  const missing = mutatedFiles(root).filter((name) => !(name in report.files) && declaresCode(name)).sort();
-  return { report: path, date: statSync(file).mtime.toISOString(), files, total: sum(files, "total"), survivors, markedEquivalent, changedSince, missing };
+  const declaresCode = (name: string) =>
+    /^\s*(export\s+)?(abstract\s+)?(class|function|const|let)\b/m.test(
+      readFileSync(resolve(root, name), "utf8"),
+    );
+  const missing = mutatedFiles(root)
+    .filter((name) => !(name in report.files) && declaresCode(name))
+    .sort();
+  return {
+    report: path,
+    date: statSync(file).mtime.toISOString(),
+    files,
+    total: sum(files, "total"),
+    survivors,
+    markedEquivalent,
+    changedSince,
+    missing,
+  };
 }

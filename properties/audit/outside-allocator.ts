@@ -18,7 +18,14 @@ import { describeHang, runIsolated, type IsolatedTarget } from "../run/isolated.
 import type { MemPoolOptions } from "../adapters/thing-mempool.ts";
 
 /** The invariants a general allocator without usableSize, stats or check() can be held to. */
-export const GENERAL_PROPERTIES = ["I01-disjoint", "I02-contained", "I03-aligned", "I08-payload-integrity", "I09-misuse-rejected", "I10-no-spurious-oom"] as const;
+export const GENERAL_PROPERTIES = [
+  "I01-disjoint",
+  "I02-contained",
+  "I03-aligned",
+  "I08-payload-integrity",
+  "I09-misuse-rejected",
+  "I10-no-spurious-oom",
+] as const;
 
 export interface AuditRound {
   readonly name: string;
@@ -28,9 +35,22 @@ export interface AuditRound {
 }
 
 export const ROUNDS: readonly AuditRound[] = [
-  { name: "as it comes", description: "every size the generators make (up to 2^40) and every kind of misuse" },
-  { name: "30-bit sizes", description: "sizes up to 2^30, no invalid sizes (NaN, ±Infinity, fractions, negatives)", sizeLimit: 2 ** 30, misuseKinds: MISUSE_KINDS.filter((k) => k !== "bad-size") },
-  { name: "documented use", description: "sizes up to 2^30 and no misuse at all", sizeLimit: 2 ** 30, misuseKinds: [] },
+  {
+    name: "as it comes",
+    description: "every size the generators make (up to 2^40) and every kind of misuse",
+  },
+  {
+    name: "30-bit sizes",
+    description: "sizes up to 2^30, no invalid sizes (NaN, ±Infinity, fractions, negatives)",
+    sizeLimit: 2 ** 30,
+    misuseKinds: MISUSE_KINDS.filter((k) => k !== "bad-size"),
+  },
+  {
+    name: "documented use",
+    description: "sizes up to 2^30 and no misuse at all",
+    sizeLimit: 2 ** 30,
+    misuseKinds: [],
+  },
 ];
 
 export interface OutsideFinding {
@@ -47,17 +67,39 @@ export interface OutsideFinding {
 export interface OutsideAudit {
   readonly allocator: string;
   readonly options: MemPoolOptions;
-  readonly rounds: readonly { readonly round: AuditRound; readonly findings: readonly OutsideFinding[] }[];
+  readonly rounds: readonly {
+    readonly round: AuditRound;
+    readonly findings: readonly OutsideFinding[];
+  }[];
 }
 
-export const MEMPOOL_OPTIONS: MemPoolOptions = { size: 1 << 16, align: 8, compact: true, split: true };
+export const MEMPOOL_OPTIONS: MemPoolOptions = {
+  size: 1 << 16,
+  align: 8,
+  compact: true,
+  split: true,
+};
 
-export function auditMemPool(profile: Profile, baseSeed: number, deadlineMs: number, options: MemPoolOptions = MEMPOOL_OPTIONS): OutsideAudit {
-  const target: IsolatedTarget = { module: "../adapters/thing-mempool.ts", factory: "memPoolFactory", options, name: "thi.ng-mempool" };
+export function auditMemPool(
+  profile: Profile,
+  baseSeed: number,
+  deadlineMs: number,
+  options: MemPoolOptions = MEMPOOL_OPTIONS,
+): OutsideAudit {
+  const target: IsolatedTarget = {
+    module: "../adapters/thing-mempool.ts",
+    factory: "memPoolFactory",
+    options,
+    name: "thi.ng-mempool",
+  };
   const rounds = ROUNDS.map((round) => ({
     round,
     // Misuse rejection needs misuse steps: not in a round without them.
-    findings: GENERAL_PROPERTIES.filter((id) => PROPERTIES.some((p) => p.id === id) && !(id === "I09-misuse-rejected" && round.misuseKinds?.length === 0)).map((property): OutsideFinding => {
+    findings: GENERAL_PROPERTIES.filter(
+      (id) =>
+        PROPERTIES.some((p) => p.id === id) &&
+        !(id === "I09-misuse-rejected" && round.misuseKinds?.length === 0),
+    ).map((property): OutsideFinding => {
       const started = performance.now();
       const outcome = runIsolated(
         {
@@ -72,8 +114,16 @@ export function auditMemPool(profile: Profile, baseSeed: number, deadlineMs: num
         deadlineMs,
       );
       const seconds = (performance.now() - started) / 1000;
-      if (outcome.kind === "hang") return { property, verdict: "hang", message: describeHang(outcome), operations: outcome.operations, seconds };
-      if (outcome.kind === "crash") return { property, verdict: "crash", message: outcome.message, seconds };
+      if (outcome.kind === "hang")
+        return {
+          property,
+          verdict: "hang",
+          message: describeHang(outcome),
+          operations: outcome.operations,
+          seconds,
+        };
+      if (outcome.kind === "crash")
+        return { property, verdict: "crash", message: outcome.message, seconds };
       const r = outcome.result;
       const failure = r.failure;
       return {
@@ -82,7 +132,15 @@ export function auditMemPool(profile: Profile, baseSeed: number, deadlineMs: num
         runs: r.runs,
         checked: r.operations,
         seconds,
-        ...(failure !== undefined ? { invariant: failure.invariant, message: failure.message, operations: failure.operations } : r.unreached.length > 0 ? { message: `target states too rare: ${r.unreached.join("; ")}` } : {}),
+        ...(failure !== undefined
+          ? {
+              invariant: failure.invariant,
+              message: failure.message,
+              operations: failure.operations,
+            }
+          : r.unreached.length > 0
+            ? { message: `target states too rare: ${r.unreached.join("; ")}` }
+            : {}),
       };
     }),
   }));

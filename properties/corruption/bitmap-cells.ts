@@ -77,12 +77,22 @@ const nudge = (old: number, variant: number, min = 0) => {
   return variant % 2 === 0 || old - step < min ? old + step : old - step;
 };
 
-function kind(name: string, count: number, corrupt: (i: number, variant: number) => Corruption): CellKind {
+function kind(
+  name: string,
+  count: number,
+  corrupt: (i: number, variant: number) => Corruption,
+): CellKind {
   return { name, count, corrupt };
 }
 
 /** The entries `indices` of a counter array, each nudged (never below `min`); check() must say `message`. */
-function nudgedKind(name: string, array: Int32Array, indices: readonly number[], message: (at: number) => RegExp, min = 0): CellKind {
+function nudgedKind(
+  name: string,
+  array: Int32Array,
+  indices: readonly number[],
+  message: (at: number) => RegExp,
+  min = 0,
+): CellKind {
   return kind(name, indices.length, (i, v) => {
     const at = indices[i]!;
     const old = array[at]!;
@@ -97,7 +107,12 @@ function nudgedKind(name: string, array: Int32Array, indices: readonly number[],
  * past the capacity, summary bits, and a level-0 flip that turns a word zero or non-zero under a
  * summary (the set's iteration follows the summary, so only that check can see such a member).
  */
-function bitsetKind(name: string, prefix: string, set: LevelBitset, member: (m: number) => readonly RegExp[]): CellKind {
+function bitsetKind(
+  name: string,
+  prefix: string,
+  set: LevelBitset,
+  member: (m: number) => readonly RegExp[],
+): CellKind {
   const { layout, bits } = set as unknown as BitsetInternals;
   return kind(name, bits.length * 32, (i) => {
     const before = bits[i >>> 5]!;
@@ -105,7 +120,8 @@ function bitsetKind(name: string, prefix: string, set: LevelBitset, member: (m: 
     const what = `${name}: word ${i >>> 5} bit ${i & 31} flipped`;
     const summary = [new RegExp(`^${prefix}: summary level \\d+ bit`)];
     if (i >= 32 * layout.words[0]!) return { what, expect: summary };
-    if (i >= layout.capacity) return { what, expect: [new RegExp(`^${prefix}: bit ${i} is set past the capacity`)] };
+    if (i >= layout.capacity)
+      return { what, expect: [new RegExp(`^${prefix}: bit ${i} is set past the capacity`)] };
     const zeroNessChanged = (before === 0) !== (bits[i >>> 5] === 0);
     return { what, expect: zeroNessChanged && layout.words.length > 1 ? summary : member(i) };
   });
@@ -116,10 +132,18 @@ function bitsetKind(name: string, prefix: string, set: LevelBitset, member: (m: 
  * pool bits'): each pool's start, each spare region, each class's spare count. check() names
  * them under `prefix`, the regions as "<noun> region".
  */
-function regionKinds(name: string, prefix: string, noun: string, owner: ClassRegions, sizeClass: Int16Array): CellKind[] {
+function regionKinds(
+  name: string,
+  prefix: string,
+  noun: string,
+  owner: ClassRegions,
+  sizeClass: Int16Array,
+): CellKind[] {
   const regions = owner as unknown as RegionInternals;
   const C = regions.spareCount.length;
-  const spareCells = range(C).flatMap((c) => range(regions.spareCount[c]!).map((i) => [c, i] as const));
+  const spareCells = range(C).flatMap((c) =>
+    range(regions.spareCount[c]!).map((i) => [c, i] as const),
+  );
   const said = (what: string) => new RegExp(`^${prefix}: ${what}`);
   return [
     kind(`${name}.start`, owner.start.length, (gp, v) => {
@@ -129,27 +153,49 @@ function regionKinds(name: string, prefix: string, noun: string, owner: ClassReg
         owner.start[gp] = value;
         return { what: `${name}.start[${gp}] (class ${c}): ${old} → ${value}`, expect: [expect] };
       };
-      if (c === -1) return set(v % Math.max(regions.used, 1), said(`pool \\d+ of class -1 has ${noun} region \\d+$`));
+      if (c === -1)
+        return set(
+          v % Math.max(regions.used, 1),
+          said(`pool \\d+ of class -1 has ${noun} region \\d+$`),
+        );
       if (v % 2 === 0) return set(-1, said(`pool \\d+ of class \\d+ has ${noun} region -1$`));
       // The region now overlaps one claimed before or after it: the later of the two is reported.
-      return set(nudge(old, v >> 1), said(`(pool \\d+: |spare )${noun} region -?\\d+ \\(class \\d+\\) lies outside the \\d+ entries cut or overlaps another$`));
+      return set(
+        nudge(old, v >> 1),
+        said(
+          `(pool \\d+: |spare )${noun} region -?\\d+ \\(class \\d+\\) lies outside the \\d+ entries cut or overlaps another$`,
+        ),
+      );
     }),
 
     kind(`${name}.spare`, spareCells.length, (i, v) => {
       const [c, j] = spareCells[i]!;
       const old = regions.spare[c]![j]!;
       regions.spare[c]![j] = nudge(old, v);
-      return { what: `${name}.spare[${c}][${j}]: ${old} → ${regions.spare[c]![j]}`, expect: [said(`spare ${noun} region \\d+ \\(class \\d+\\) lies outside`)] };
+      return {
+        what: `${name}.spare[${c}][${j}]: ${old} → ${regions.spare[c]![j]}`,
+        expect: [said(`spare ${noun} region \\d+ \\(class \\d+\\) lies outside`)],
+      };
     }),
 
     kind(`${name}.spareCount`, regions.used > 0 ? C : 0, (c, v) => {
       const old = regions.spareCount[c]!;
       if (old > 0 && v % 2 === 0) {
         regions.spareCount[c] = old - 1;
-        return { what: `${name}.spareCount[${c}]: ${old} → ${old - 1}`, expect: [said(`${noun} entry \\d+ of the \\d+ cut belongs to no region in use or spare \\(lost\\)$`)] };
+        return {
+          what: `${name}.spareCount[${c}]: ${old} → ${old - 1}`,
+          expect: [
+            said(
+              `${noun} entry \\d+ of the \\d+ cut belongs to no region in use or spare \\(lost\\)$`,
+            ),
+          ],
+        };
       }
       regions.spareCount[c] = old + 1;
-      return { what: `${name}.spareCount[${c}]: ${old} → ${old + 1}`, expect: [said(`spare ${noun} region`)] };
+      return {
+        what: `${name}.spareCount[${c}]: ${old} → ${old + 1}`,
+        expect: [said(`spare ${noun} region`)],
+      };
     }),
   ];
 }
@@ -183,7 +229,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
   /** The block index of the n-th live block of pool gp. */
   const nthLive = (gp: number, n: number): number => {
     let k = -1;
-    for (let seen = -1; seen < n; ) if (!bitmaps.isFree(gp, ++k)) seen++;
+    for (let seen = -1; seen < n;) if (!bitmaps.isFree(gp, ++k)) seen++;
     return k;
   };
   // Used pools whose last level-0 word is partial and holds a free block: a free bit can move past the end.
@@ -206,10 +252,16 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const old = table.mapped[s]!;
       if (v % 3 === 0) {
         table.mapped[s] = 1 - old;
-        return { what: `table.mapped[${s}]: ${old} → ${1 - old}`, expect: [/^mapped slots \[.*\] differ from the address space's/] };
+        return {
+          what: `table.mapped[${s}]: ${old} → ${1 - old}`,
+          expect: [/^mapped slots \[.*\] differ from the address space's/],
+        };
       }
       table.mapped[s] = 2 + (v % 250);
-      return { what: `table.mapped[${s}]: ${old} → ${table.mapped[s]}`, expect: [new RegExp(`^mapped\\[${s}\\] = ${table.mapped[s]}$`)] };
+      return {
+        what: `table.mapped[${s}]: ${old} → ${table.mapped[s]}`,
+        expect: [new RegExp(`^mapped\\[${s}\\] = ${table.mapped[s]}$`)],
+      };
     }),
 
     kind("table.sizeClass", pools, (gp, v) => {
@@ -219,8 +271,12 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         table.sizeClass[gp] = value;
         return { what: `table.sizeClass[${gp}]: ${old} → ${value}`, expect: [expect] };
       };
-      if (!table.isMapped(slotOf(gp))) return set(v % 3 === 0 ? outOfRange : v % C, /\(unmapped\): class -?\d+, \d+ live/);
-      if (old === -1) return v % 2 === 0 ? set(v % C, /: class \d+ with 0 live blocks/) : set(outOfRange, /: class -?\d+ out of range/);
+      if (!table.isMapped(slotOf(gp)))
+        return set(v % 3 === 0 ? outOfRange : v % C, /\(unmapped\): class -?\d+, \d+ live/);
+      if (old === -1)
+        return v % 2 === 0
+          ? set(v % C, /: class \d+ with 0 live blocks/)
+          : set(outOfRange, /: class -?\d+ out of range/);
       const choice = C > 1 ? v % 3 : 2 * (v % 2);
       if (choice === 0) return set(-1, /: class -1 with \d+ live blocks/);
       if (choice === 1) return set((old + 1 + (v % (C - 1))) % C, /^class \d+: pools = /);
@@ -248,10 +304,18 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const gp = mappedPools[i]!;
       const old = table.address[gp]!;
       table.address[gp] = old + g.alignment * (1 + (v % 4));
-      return { what: `table.address[${gp}]: ${old} → ${table.address[gp]}`, expect: [/: address \d+ but the pool is at \d+$/] };
+      return {
+        what: `table.address[${gp}]: ${old} → ${table.address[gp]}`,
+        expect: [/: address \d+ but the pool is at \d+$/],
+      };
     }),
 
-    nudgedKind("table.emptyPools", table.emptyPools, mappedSlots, () => /^arena \d+: emptyPools = \d+ but \d+ pools are empty$/),
+    nudgedKind(
+      "table.emptyPools",
+      table.emptyPools,
+      mappedSlots,
+      () => /^arena \d+: emptyPools = \d+ but \d+ pools are empty$/,
+    ),
 
     kind("bitmaps.words", bitsBefore.at(-1)!, (i) => {
       const [gp, bit] = locate(bitsBefore, i);
@@ -261,9 +325,17 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       bitmaps.words[at] = bitmaps.words[at]! ^ (1 << (bit & 31));
       const what = `bitmaps.words[${at}] (pool ${gp}, word ${bit >>> 5}) bit ${bit & 31} flipped`;
       const prefix = "^arena \\d+ pool \\d+: ";
-      if (bit >= 32 * layout.words[0]!) return { what, expect: [new RegExp(`${prefix}summary level \\d+ bit \\d+ disagrees`)] };
-      if (bit >= g.blocksPerPool[c]!) return { what, expect: [new RegExp(`${prefix}level-0 word ${bit >>> 5} has bits set past block`)] };
-      return { what, expect: [new RegExp(`${prefix}\\d+ free bits but \\d+ blocks with \\d+ live`)] };
+      if (bit >= 32 * layout.words[0]!)
+        return { what, expect: [new RegExp(`${prefix}summary level \\d+ bit \\d+ disagrees`)] };
+      if (bit >= g.blocksPerPool[c]!)
+        return {
+          what,
+          expect: [new RegExp(`${prefix}level-0 word ${bit >>> 5} has bits set past block`)],
+        };
+      return {
+        what,
+        expect: [new RegExp(`${prefix}\\d+ free bits but \\d+ blocks with \\d+ live`)],
+      };
     }),
 
     kind("bitmaps.tail", tails.length, (i, v) => {
@@ -273,7 +345,10 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const word = bitmaps.words[at]!;
       const beyond = (bpp % 32) + (v % (32 - (bpp % 32))); // a bit past the last block
       bitmaps.words[at] = (word & (word - 1)) | (1 << beyond); // the lowest free bit moved there
-      return { what: `bitmaps.words[${at}] (pool ${gp}): a free bit moved past block ${bpp - 1} to bit ${beyond}`, expect: [/^arena \d+ pool \d+: level-0 word \d+ has bits set past block/] };
+      return {
+        what: `bitmaps.words[${at}] (pool ${gp}): a free bit moved past block ${bpp - 1} to bit ${beyond}`,
+        expect: [/^arena \d+ pool \d+: level-0 word \d+ has bits set past block/],
+      };
     }),
 
     kind("requestedSizes.slack", liveBefore.at(-1)!, (i, v) => {
@@ -287,23 +362,47 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const asked = size - value;
       // The requests a block of class c can hold: its own class's, or (kept by realloc) more than 3/4 of it.
       const fits = classHoldsRequest(g, c, asked);
-      return { what: `requestedSizes.slack[${at}] (pool ${gp}, class ${c}): ${old} → ${value}`, expect: [/^requested\.current = /, ...(fits ? [] : [/: block \d+ holds a request of -?\d+ bytes in class \d+$/])] };
+      return {
+        what: `requestedSizes.slack[${at}] (pool ${gp}, class ${c}): ${old} → ${value}`,
+        expect: [
+          /^requested\.current = /,
+          ...(fits ? [] : [/: block \d+ holds a request of -?\d+ bytes in class \d+$/]),
+        ],
+      };
     }),
 
-    ...regionKinds("requestedSizes", "requested sizes", "requested-size", requestedSizes, table.sizeClass),
+    ...regionKinds(
+      "requestedSizes",
+      "requested sizes",
+      "requested-size",
+      requestedSizes,
+      table.sizeClass,
+    ),
     ...regionKinds("bitmaps", "pool bits", "free-bit", bitmaps, table.sizeClass),
 
-    nudgedKind("classes.lowest", classes.lowest, range(C), () => /^class \d+: lowest partly used pool cached as/, -1),
+    nudgedKind(
+      "classes.lowest",
+      classes.lowest,
+      range(C),
+      () => /^class \d+: lowest partly used pool cached as/,
+      -1,
+    ),
     nudgedKind("classes.pools", classes.pools, range(C), () => /^class \d+: pools = /),
     nudgedKind("classes.blocks", classes.blocks, range(C), () => /^class \d+: blocks = /),
 
     ...classes.partly.map((set, c) =>
       bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp) =>
-        table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c ? [/ live but partly-used membership /] : [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)],
+        table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c
+          ? [/ live but partly-used membership /]
+          : [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)],
       ),
     ),
     bitsetKind("emptyPools", "empty-pool set", a.emptyPools, (gp) =>
-      table.isMapped(slotOf(gp)) ? [/ live but empty-pool membership /] : gp < pools ? [/\(unmapped\) is in the empty-pool set$/] : [new RegExp(`^empty-pool set holds pool ${gp}, `)],
+      table.isMapped(slotOf(gp))
+        ? [/ live but empty-pool membership /]
+        : gp < pools
+          ? [/\(unmapped\) is in the empty-pool set$/]
+          : [new RegExp(`^empty-pool set holds pool ${gp}, `)],
     ),
     ...buckets.buckets.flatMap((set, e) =>
       set === undefined
@@ -311,9 +410,15 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         : [
             bitsetKind(`buckets.bucket[${e}]`, `bucket ${e}`, set, (slot) => [
               new RegExp(`^bucket ${e} has \\d+ arenas but its size says`),
-              ...(inBucket(slot) && table.emptyPools[slot] === e ? [new RegExp(`^arena ${slot} with ${e} empty pools is not in bucket ${e}$`)]
-                : table.isMapped(slot) ? [new RegExp(`^bucket ${e} holds arena slot ${slot}, which has \\d+ empty pools$`)]
-                : [new RegExp(`^bucket ${e} holds arena slot ${slot}, which is not mapped$`)]),
+              ...(inBucket(slot) && table.emptyPools[slot] === e
+                ? [new RegExp(`^arena ${slot} with ${e} empty pools is not in bucket ${e}$`)]
+                : table.isMapped(slot)
+                  ? [
+                      new RegExp(
+                        `^bucket ${e} holds arena slot ${slot}, which has \\d+ empty pools$`,
+                      ),
+                    ]
+                  : [new RegExp(`^bucket ${e} holds arena slot ${slot}, which is not mapped$`)]),
             ]),
           ],
     ),
@@ -321,33 +426,60 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       const zero = new LevelBitset(1);
       zero.add(0);
       buckets.buckets[0] = zero;
-      return { what: "a bucket for arenas with 0 empty pools created", expect: [/^bucket 0 exists/] };
+      return {
+        what: "a bucket for arenas with 0 empty pools created",
+        expect: [/^bucket 0 exists/],
+      };
     }),
-    bitsetKind("buckets.counts", "counts", buckets.counts, (count) => [count === 0 ? /^counts holds 0$/ : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`)]),
-    nudgedKind("buckets.sizes", buckets.sizes, range(ppa + 1), (e) => new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`)),
+    bitsetKind("buckets.counts", "counts", buckets.counts, (count) => [
+      count === 0
+        ? /^counts holds 0$/
+        : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`),
+    ]),
+    nudgedKind(
+      "buckets.sizes",
+      buckets.sizes,
+      range(ppa + 1),
+      (e) => new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`),
+    ),
 
     kind("emptyArenaCount", 1, (_, v) => {
       const old = internals.emptyArenaCount;
       internals.emptyArenaCount = nudge(old, v);
-      return { what: `emptyArenaCount: ${old} → ${internals.emptyArenaCount}`, expect: [/^whollyEmptyArenas = \d+ but \d+ arenas are wholly empty$/] };
+      return {
+        what: `emptyArenaCount: ${old} → ${internals.emptyArenaCount}`,
+        expect: [/^whollyEmptyArenas = \d+ but \d+ arenas are wholly empty$/],
+      };
     }),
     kind("requested.current", 1, (_, v) => {
       const old = a.requested.current;
       a.requested.current = nudge(old, v);
-      return { what: `requested.current: ${old} → ${a.requested.current}`, expect: [/^requested\.current = -?\d+ but live blocks asked for \d+$/] };
+      return {
+        what: `requested.current: ${old} → ${a.requested.current}`,
+        expect: [/^requested\.current = -?\d+ but live blocks asked for \d+$/],
+      };
     }),
     kind("arenaBytes", arenaSlots.length, (s, v) => {
       const cached = internals.arenaBytes[s];
       if (!table.isMapped(s)) {
         internals.arenaBytes[s] = new Uint8Array(g.arenaSize);
-        return { what: `arenaBytes[${s}] of an unmapped slot: a view cached`, expect: [new RegExp(`^arena ${s}: cached arena view true but mapped false$`)] };
+        return {
+          what: `arenaBytes[${s}] of an unmapped slot: a view cached`,
+          expect: [new RegExp(`^arena ${s}: cached arena view true but mapped false$`)],
+        };
       }
       if (v % 2 === 0) {
         internals.arenaBytes[s] = undefined;
-        return { what: `arenaBytes[${s}]: dropped`, expect: [new RegExp(`^arena ${s}: cached arena view false but mapped true$`)] };
+        return {
+          what: `arenaBytes[${s}]: dropped`,
+          expect: [new RegExp(`^arena ${s}: cached arena view false but mapped true$`)],
+        };
       }
       internals.arenaBytes[s] = new Uint8Array(cached!.length);
-      return { what: `arenaBytes[${s}]: a view of other memory`, expect: [new RegExp(`^arena ${s}: cached arena view is not the mapped memory$`)] };
+      return {
+        what: `arenaBytes[${s}]: a view of other memory`,
+        expect: [new RegExp(`^arena ${s}: cached arena view is not the mapped memory$`)],
+      };
     }),
   ];
 }

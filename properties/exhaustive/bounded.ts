@@ -39,7 +39,11 @@ export interface ExhaustiveResult {
   readonly operations: number;
   readonly geometries: number;
   readonly length: number;
-  readonly failure?: { readonly geometry: Geometry; readonly operations: readonly Op[]; readonly violation: InvariantViolation };
+  readonly failure?: {
+    readonly geometry: Geometry;
+    readonly operations: readonly Op[];
+    readonly violation: InvariantViolation;
+  };
   readonly seconds: number;
 }
 
@@ -56,7 +60,12 @@ function* sequences(letters: number, length: number): Generator<number[]> {
   }
 }
 
-export function runExhaustive(factory: SubjectFactory, geometries: readonly Geometry[], length: number, checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[]): ExhaustiveResult {
+export function runExhaustive(
+  factory: SubjectFactory,
+  geometries: readonly Geometry[],
+  length: number,
+  checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[],
+): ExhaustiveResult {
   const started = performance.now();
   let count = 0;
   let operations = 0;
@@ -64,7 +73,10 @@ export function runExhaustive(factory: SubjectFactory, geometries: readonly Geom
     const letters = alphabet(geometry);
     for (const digits of sequences(letters.length, length)) {
       const subject = factory(geometry);
-      const driver = new Driver(subject, { geometry: subject.geometry, checks: checks(subject, geometry) });
+      const driver = new Driver(subject, {
+        geometry: subject.geometry,
+        checks: checks(subject, geometry),
+      });
       const ops = digits.map((d) => letters[d]!);
       count++;
       try {
@@ -72,10 +84,23 @@ export function runExhaustive(factory: SubjectFactory, geometries: readonly Geom
         driver.finish();
       } catch (error) {
         if (!(error instanceof InvariantViolation)) throw error;
-        return { sequences: count, operations: operations + driver.callCount, geometries: geometries.length, length, failure: { geometry, operations: driver.executed, violation: error }, seconds: (performance.now() - started) / 1000 };
+        return {
+          sequences: count,
+          operations: operations + driver.callCount,
+          geometries: geometries.length,
+          length,
+          failure: { geometry, operations: driver.executed, violation: error },
+          seconds: (performance.now() - started) / 1000,
+        };
       }
       operations += driver.callCount;
     }
   }
-  return { sequences: count, operations, geometries: geometries.length, length, seconds: (performance.now() - started) / 1000 };
+  return {
+    sequences: count,
+    operations,
+    geometries: geometries.length,
+    length,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

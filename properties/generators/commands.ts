@@ -10,9 +10,15 @@ import { formatOp, MISUSE_KINDS, type MisuseKind, type Op, type OpName } from ".
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "./sizes.ts";
 
 export type OpSpec =
-  | { readonly op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip"; readonly size: SizeSpec }
+  | {
+      readonly op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip";
+      readonly size: SizeSpec;
+    }
   | { readonly op: "realloc"; readonly pick: number | null; readonly size: SizeSpec }
-  | Exclude<Op, { op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip" | "realloc" }>;
+  | Exclude<
+      Op,
+      { op: "malloc" | "fill-pool" | "fill-arena" | "exhaust" | "round-trip" | "realloc" }
+    >;
 
 export function resolveOp(spec: OpSpec, geometry: Geometry | undefined, sizeLimit?: number): Op {
   switch (spec.op) {
@@ -34,15 +40,34 @@ const pick = fc.nat(1 << 20);
 /** One arbitrary per operation kind. */
 export const OP_ARBITRARIES: Record<OpName, fc.Arbitrary<OpSpec>> = {
   malloc: fc.record({ op: fc.constant("malloc" as const), size: sizeSpec }),
-  free: fc.record({ op: fc.constant("free" as const), pick: fc.oneof({ arbitrary: pick, weight: 19 }, { arbitrary: fc.constant(null), weight: 1 }) }),
-  realloc: fc.record({ op: fc.constant("realloc" as const), pick: fc.oneof({ arbitrary: pick, weight: 9 }, { arbitrary: fc.constant(null), weight: 1 }), size: sizeSpec }),
-  misuse: fc.record({ op: fc.constant("misuse" as const), kind: fc.constantFrom(...MISUSE_KINDS), pick }),
+  free: fc.record({
+    op: fc.constant("free" as const),
+    pick: fc.oneof({ arbitrary: pick, weight: 19 }, { arbitrary: fc.constant(null), weight: 1 }),
+  }),
+  realloc: fc.record({
+    op: fc.constant("realloc" as const),
+    pick: fc.oneof({ arbitrary: pick, weight: 9 }, { arbitrary: fc.constant(null), weight: 1 }),
+    size: sizeSpec,
+  }),
+  misuse: fc.record({
+    op: fc.constant("misuse" as const),
+    kind: fc.constantFrom(...MISUSE_KINDS),
+    pick,
+  }),
   "fill-pool": fc.record({ op: fc.constant("fill-pool" as const), size: smallSizeSpec }),
   "fill-arena": fc.record({ op: fc.constant("fill-arena" as const), size: smallSizeSpec }),
   exhaust: fc.record({ op: fc.constant("exhaust" as const), size: smallSizeSpec }),
   "free-all": fc.constant({ op: "free-all" as const }),
-  "free-every": fc.record({ op: fc.constant("free-every" as const), k: fc.integer({ min: 2, max: 1000 }), keep: fc.boolean() }),
-  churn: fc.record({ op: fc.constant("churn" as const), steps: fc.integer({ min: 1, max: 64 }), seed: fc.nat() }),
+  "free-every": fc.record({
+    op: fc.constant("free-every" as const),
+    k: fc.integer({ min: 2, max: 1000 }),
+    keep: fc.boolean(),
+  }),
+  churn: fc.record({
+    op: fc.constant("churn" as const),
+    steps: fc.integer({ min: 1, max: 64 }),
+    seed: fc.nat(),
+  }),
   "round-trip": fc.record({ op: fc.constant("round-trip" as const), size: sizeSpec }),
 };
 
@@ -75,13 +100,25 @@ export class OpCommand implements fc.Command<RunState, RunState> {
 }
 
 /** A weighted arbitrary of commands for a mix; `misuseKinds` narrows the misuse steps. */
-export function commandArbitrary(mix: OpMix, misuseKinds: readonly MisuseKind[] = MISUSE_KINDS): fc.Arbitrary<OpCommand> {
-  const arbitraries: Record<OpName, fc.Arbitrary<OpSpec>> =
-    misuseKinds.length === 0
-      ? OP_ARBITRARIES
-      : { ...OP_ARBITRARIES, misuse: fc.record({ op: fc.constant("misuse" as const), kind: fc.constantFrom(...misuseKinds), pick }) };
+export function commandArbitrary(
+  mix: OpMix,
+  misuseKinds: readonly MisuseKind[] = MISUSE_KINDS,
+): fc.Arbitrary<OpCommand> {
+  const arbitraries: Record<OpName, fc.Arbitrary<OpSpec>> = misuseKinds.length === 0
+    ? OP_ARBITRARIES
+    : {
+        ...OP_ARBITRARIES,
+        misuse: fc.record({
+          op: fc.constant("misuse" as const),
+          kind: fc.constantFrom(...misuseKinds),
+          pick,
+        }),
+      };
   const parts = (Object.entries(mix) as [OpName, number][])
     .filter(([name, weight]) => weight > 0 && (name !== "misuse" || misuseKinds.length > 0))
-    .map(([name, weight]) => ({ arbitrary: arbitraries[name].map((spec) => new OpCommand(spec)), weight }));
+    .map(([name, weight]) => ({
+      arbitrary: arbitraries[name].map((spec) => new OpCommand(spec)),
+      weight,
+    }));
   return fc.oneof(...parts);
 }

@@ -27,31 +27,86 @@ export const tinyGeometry: fc.Arbitrary<Geometry> = fc
     maxArenas: fc.integer({ min: 2, max: 5 }),
     keepEmptyArena: fc.boolean(),
   })
-  .map(({ alignment, classes, poolSize, headerUnits, pools, poolAlignedArenas, maxArenas, keepEmptyArena }) => {
-    const poolOverhead = headerUnits * alignment;
-    const maxClasses = Math.floor((poolSize - poolOverhead) / alignment);
-    return defineGeometry({
+  .map(
+    ({
       alignment,
-      smallThreshold: Math.min(classes, maxClasses) * alignment,
+      classes,
       poolSize,
-      arenaSize: pools * poolSize,
-      poolOverhead,
+      headerUnits,
+      pools,
       poolAlignedArenas,
       maxArenas,
       keepEmptyArena,
-    });
-  });
+    }) => {
+      const poolOverhead = headerUnits * alignment;
+      const maxClasses = Math.floor((poolSize - poolOverhead) / alignment);
+      return defineGeometry({
+        alignment,
+        smallThreshold: Math.min(classes, maxClasses) * alignment,
+        poolSize,
+        arenaSize: pools * poolSize,
+        poolOverhead,
+        poolAlignedArenas,
+        maxArenas,
+        keepEmptyArena,
+      });
+    },
+  );
 
 /** Named tiny geometries for deterministic suites and bounded-exhaustive runs. */
 export const TINY_GEOMETRIES: readonly Geometry[] = [
-  defineGeometry({ alignment: 16, smallThreshold: 64, poolSize: 128, arenaSize: 512, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 3, keepEmptyArena: true }),
-  defineGeometry({ alignment: 16, smallThreshold: 48, poolSize: 128, arenaSize: 384, poolOverhead: 16, poolAlignedArenas: false, maxArenas: 2, keepEmptyArena: false }),
-  defineGeometry({ alignment: 8, smallThreshold: 32, poolSize: 64, arenaSize: 256, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }),
-  defineGeometry({ alignment: 8, smallThreshold: 96, poolSize: 256, arenaSize: 768, poolOverhead: 0, poolAlignedArenas: false, maxArenas: 4, keepEmptyArena: false }),
+  defineGeometry({
+    alignment: 16,
+    smallThreshold: 64,
+    poolSize: 128,
+    arenaSize: 512,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 3,
+    keepEmptyArena: true,
+  }),
+  defineGeometry({
+    alignment: 16,
+    smallThreshold: 48,
+    poolSize: 128,
+    arenaSize: 384,
+    poolOverhead: 16,
+    poolAlignedArenas: false,
+    maxArenas: 2,
+    keepEmptyArena: false,
+  }),
+  defineGeometry({
+    alignment: 8,
+    smallThreshold: 32,
+    poolSize: 64,
+    arenaSize: 256,
+    poolOverhead: 8,
+    poolAlignedArenas: true,
+    maxArenas: 2,
+    keepEmptyArena: true,
+  }),
+  defineGeometry({
+    alignment: 8,
+    smallThreshold: 96,
+    poolSize: 256,
+    arenaSize: 768,
+    poolOverhead: 0,
+    poolAlignedArenas: false,
+    maxArenas: 4,
+    keepEmptyArena: false,
+  }),
 ];
 
 export const presetGeometry: fc.Arbitrary<Geometry> = fc
-  .constantFrom<PresetName>("cpython-3.12", "cpython-3.8", "cpython-3.9", "cpython-3.10", "cpython-3.11", "cpython-3.13", "cpython-32bit")
+  .constantFrom<PresetName>(
+    "cpython-3.12",
+    "cpython-3.8",
+    "cpython-3.9",
+    "cpython-3.10",
+    "cpython-3.11",
+    "cpython-3.13",
+    "cpython-32bit",
+  )
   .map((name) => geometries[name]);
 
 /**
@@ -80,7 +135,9 @@ export const wideGeometry: fc.Arbitrary<Geometry> = fc
       ...shape,
       arenaSize: pools * shape.poolSize,
       // As many header units as fit beside the largest class.
-      poolOverhead: Math.min(headerUnits, (shape.poolSize - shape.smallThreshold) / shape.alignment) * shape.alignment,
+      poolOverhead:
+        Math.min(headerUnits, (shape.poolSize - shape.smallThreshold) / shape.alignment) *
+        shape.alignment,
       poolAlignedArenas,
       keepEmptyArena,
     }),

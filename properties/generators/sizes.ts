@@ -20,7 +20,13 @@ export const sizeSpec: fc.Arbitrary<SizeSpec> = fc.oneof(
   { arbitrary: fc.record({ edge: fc.constant("bottom" as const), k: fc.nat(4095) }), weight: 5 },
   { arbitrary: fc.constant({ edge: "zero" as const }), weight: 1 },
   { arbitrary: fc.constant({ edge: "threshold" as const }), weight: 1 },
-  { arbitrary: fc.record({ edge: fc.constant("raw" as const), extra: fc.oneof(fc.constant(0), fc.nat(2048)) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      edge: fc.constant("raw" as const),
+      extra: fc.oneof(fc.constant(0), fc.nat(2048)),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ edge: fc.constant("any" as const), x: fc.nat() }), weight: 2 },
   { arbitrary: fc.constant({ edge: "huge" as const }), weight: 1 },
 );
@@ -35,7 +41,11 @@ export const smallSizeSpec: fc.Arbitrary<SizeSpec> = fc.oneof(
  * Without a geometry (outside allocators), sizes resolve against a 512-byte threshold. `limit`
  * caps them (an outside allocator's documented maximum, to look past a bug at huge sizes).
  */
-export function resolveSize(spec: SizeSpec, geometry: Geometry | undefined, limit = Infinity): number {
+export function resolveSize(
+  spec: SizeSpec,
+  geometry: Geometry | undefined,
+  limit = Infinity,
+): number {
   return Math.min(resolveUncapped(spec, geometry), limit);
 }
 

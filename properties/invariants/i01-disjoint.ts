@@ -28,12 +28,20 @@ export const disjoint: Invariant = {
       const at = position(address);
       const end = address + usable;
       const before = starts[at - 1];
-      if (starts[at] === address) throw violation(1, `${hex(address)} was handed out while it is still live`);
+      if (starts[at] === address)
+        throw violation(1, `${hex(address)} was handed out while it is still live`);
       if (before !== undefined && ends.get(before)! > address) {
-        throw violation(1, `new block [${hex(address)}, ${hex(end)}) overlaps live block [${hex(before)}, ${hex(ends.get(before)!)})`);
+        throw violation(
+          1,
+          `new block [${hex(address)}, ${hex(end)}) overlaps live block [${hex(before)}, ${hex(ends.get(before)!)})`,
+        );
       }
       const next = starts[at];
-      if (next !== undefined && next < end) throw violation(1, `new block [${hex(address)}, ${hex(end)}) overlaps live block at ${hex(next)}`);
+      if (next !== undefined && next < end)
+        throw violation(
+          1,
+          `new block [${hex(address)}, ${hex(end)}) overlaps live block at ${hex(next)}`,
+        );
       starts.splice(at, 0, address);
       ends.set(address, end);
     };
@@ -47,12 +55,25 @@ export const disjoint: Invariant = {
       after(call: Call) {
         const created = call.created;
         if (created !== undefined) {
-          if (!created.raw && geometry !== undefined && created.address - created.pool < geometry.poolOverhead) {
-            throw violation(1, `block ${hex(created.address)} overlaps the header [${hex(created.pool)}, ${hex(created.pool + geometry.poolOverhead)}) of its pool`);
+          if (
+            !created.raw &&
+            geometry !== undefined &&
+            created.address - created.pool < geometry.poolOverhead
+          ) {
+            throw violation(
+              1,
+              `block ${hex(created.address)} overlaps the header [${hex(created.pool)}, ${hex(created.pool + geometry.poolOverhead)}) of its pool`,
+            );
           }
           insert(created.address, shadow.byAddress.get(created.address)?.usable ?? created.usable);
         }
-        if (call.target !== undefined && !call.inPlace && call.error === undefined && (call.kind === "free" || call.result != null)) remove(call.target.address);
+        if (
+          call.target !== undefined &&
+          !call.inPlace &&
+          call.error === undefined &&
+          (call.kind === "free" || call.result != null)
+        )
+          remove(call.target.address);
         if (call.inPlace === true) {
           // The block's usable size may change in place (a general allocator): re-check it.
           remove(call.target!.address);

@@ -10,7 +10,8 @@ import { isPymallocStyle, type Invariant } from "./invariant.ts";
 export const contained: Invariant = {
   number: 2,
   title: "contained: a small block lies inside the payload of a pool of a mapped arena",
-  applies: (subject, geometry) => isPymallocStyle(subject, geometry) || subject.region !== undefined,
+  applies: (subject, geometry) =>
+    isPymallocStyle(subject, geometry) || subject.region !== undefined,
   check: ({ subject, shadow, geometry }) => ({
     invariant: 2,
     after(call) {
@@ -19,7 +20,10 @@ export const contained: Invariant = {
       if (geometry === undefined) {
         const { start, end, blockOverhead } = subject.region!;
         if (block.address - blockOverhead < start || block.address + block.n > end) {
-          throw violation(2, `block [${hex(block.address)}, ${hex(block.address + block.n)}) with its ${blockOverhead}-byte header is not inside the region [${hex(start)}, ${hex(end)})`);
+          throw violation(
+            2,
+            `block [${hex(block.address)}, ${hex(block.address + block.n)}) with its ${blockOverhead}-byte header is not inside the region [${hex(start)}, ${hex(end)})`,
+          );
         }
         return;
       }
@@ -27,15 +31,24 @@ export const contained: Invariant = {
       if (block.raw) {
         const size = shadow.rawMappings.get(block.address);
         if (size === undefined || size < block.usable) {
-          throw violation(2, `raw block ${hex(block.address)} of ${block.usable} bytes is not inside a raw mapping${size === undefined ? "" : ` (mapping holds ${size})`}`);
+          throw violation(
+            2,
+            `raw block ${hex(block.address)} of ${block.usable} bytes is not inside a raw mapping${size === undefined ? "" : ` (mapping holds ${size})`}`,
+          );
         }
         return;
       }
       if (block.address + block.usable > block.pool + g.poolSize) {
-        throw violation(2, `block [${hex(block.address)}, ${hex(block.address + block.usable)}) runs past the end of pool ${hex(block.pool)}`);
+        throw violation(
+          2,
+          `block [${hex(block.address)}, ${hex(block.address + block.usable)}) runs past the end of pool ${hex(block.pool)}`,
+        );
       }
       if (shadow.arenaContaining(block.pool, g.poolSize) === -1) {
-        throw violation(2, `block ${hex(block.address)}: its pool ${hex(block.pool)} is not inside a mapped arena`);
+        throw violation(
+          2,
+          `block ${hex(block.address)}: its pool ${hex(block.pool)} is not inside a mapped arena`,
+        );
       }
     },
   }),

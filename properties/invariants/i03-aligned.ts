@@ -19,16 +19,23 @@ export const aligned: Invariant = {
       const block = call.created;
       if (block === undefined) return;
       const A = geometry?.alignment ?? subject.region?.alignment ?? DEFAULT_ALIGNMENT;
-      if (block.address % A !== 0) throw violation(3, `${hex(block.address)} is not a multiple of ${A}`);
+      if (block.address % A !== 0)
+        throw violation(3, `${hex(block.address)} is not a multiple of ${A}`);
       if (block.raw || geometry === undefined) return;
       const size = geometry.classSizes[block.sizeClass]!;
       const offset = block.address - block.pool - geometry.poolOverhead;
       if (offset % size !== 0 || offset / size >= geometry.blocksPerPool[block.sizeClass]!) {
-        throw violation(3, `${hex(block.address)} is not at pool + H + k·${size} (offset ${offset + geometry.poolOverhead} in pool ${hex(block.pool)})`);
+        throw violation(
+          3,
+          `${hex(block.address)} is not at pool + H + k·${size} (offset ${offset + geometry.poolOverhead} in pool ${hex(block.pool)})`,
+        );
       }
       const pool = shadow.pool(block.pool)!;
       if (pool.sizeClass !== block.sizeClass) {
-        throw violation(3, `${hex(block.address)} of class ${block.sizeClass} was placed in pool ${hex(block.pool)}, which holds class ${pool.sizeClass}`);
+        throw violation(
+          3,
+          `${hex(block.address)} of class ${block.sizeClass} was placed in pool ${hex(block.pool)}, which holds class ${pool.sizeClass}`,
+        );
       }
     },
   }),

@@ -17,16 +17,23 @@ export const sized: Invariant = {
       const block = call.created ?? (call.inPlace ? call.target : undefined);
       if (block === undefined) return;
       const usable = subject.usableSize!(block.address);
-      if (usable < block.n) throw violation(4, `usableSize(${hex(block.address)}) = ${usable} < ${block.n} requested`);
+      if (usable < block.n)
+        throw violation(4, `usableSize(${hex(block.address)}) = ${usable} < ${block.n} requested`);
       if (geometry === undefined) return;
       if (usable !== block.usable) {
-        throw violation(4, `usableSize(${hex(block.address)}) = ${usable}, but a request of ${block.n} bytes gets ${block.usable} (${block.raw ? "raw path" : `class ${block.sizeClass}`})`);
+        throw violation(
+          4,
+          `usableSize(${hex(block.address)}) = ${usable}, but a request of ${block.n} bytes gets ${block.usable} (${block.raw ? "raw path" : `class ${block.sizeClass}`})`,
+        );
       }
       const old = call.target;
       if (call.kind === "realloc" && old !== undefined && !old.raw && call.result !== null) {
         const stays = reallocStaysInPlace(old.usable, call.n!);
         if (stays !== Boolean(call.inPlace)) {
-          throw violation(4, `realloc(${hex(old.address)}, ${call.n}) of a ${old.usable}-byte block ${call.inPlace ? "stayed in place" : "moved"}; the rule says it ${stays ? "stays" : "moves"}`);
+          throw violation(
+            4,
+            `realloc(${hex(old.address)}, ${call.n}) of a ${old.usable}-byte block ${call.inPlace ? "stayed in place" : "moved"}; the rule says it ${stays ? "stays" : "moves"}`,
+          );
         }
       }
     },

@@ -17,20 +17,31 @@ export const reuseBeforeGrowth: Invariant = {
     return {
       invariant: 5,
       before(call) {
-        facts = call.kind === "malloc" || call.kind === "realloc" ? shadow.facts(call.n ?? 0) : undefined;
+        facts =
+          call.kind === "malloc" || call.kind === "realloc" ? shadow.facts(call.n ?? 0) : undefined;
       },
       after(call) {
         const block = call.created;
         if (block === undefined || facts === undefined) return;
         if (call.events.some((e) => e.kind === "map-arena") && facts.arenaWithEmptyPool) {
-          throw violation(5, `malloc(${call.n}) mapped a new arena while a mapped arena had an empty pool`);
+          throw violation(
+            5,
+            `malloc(${call.n}) mapped a new arena while a mapped arena had an empty pool`,
+          );
         }
         if (call.newPool === true && facts.partlyUsedPool) {
-          throw violation(5, `malloc(${call.n}) took the empty pool ${hex(block.pool)} while a pool of class ${block.sizeClass} had a free block`);
+          throw violation(
+            5,
+            `malloc(${call.n}) took the empty pool ${hex(block.pool)} while a pool of class ${block.sizeClass} had a free block`,
+          );
         }
       },
       roundTrip(first, second) {
-        if (first !== second) throw violation(5, `malloc; free; malloc returned ${hex(first ?? 0)} then ${second === null ? "null" : hex(second)}`);
+        if (first !== second)
+          throw violation(
+            5,
+            `malloc; free; malloc returned ${hex(first ?? 0)} then ${second === null ? "null" : hex(second)}`,
+          );
       },
     };
   },

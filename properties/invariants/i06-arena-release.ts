@@ -9,7 +9,8 @@ import { isPymallocStyle, type Invariant } from "./invariant.ts";
 
 export const arenaRelease: Invariant = {
   number: 6,
-  title: "arena release: never with a live block, at most the rule's empty arenas, back to the floor",
+  title:
+    "arena release: never with a live block, at most the rule's empty arenas, back to the floor",
   applies: isPymallocStyle,
   check: ({ shadow, geometry }) => {
     const g = geometry!;
@@ -20,7 +21,10 @@ export const arenaRelease: Invariant = {
           if (event.kind !== "unmap-arena") continue;
           for (const pool of shadow.pools.values()) {
             if (pool.arena === event.address) {
-              throw violation(6, `arena ${hex(event.address)} was unmapped while pool ${hex(pool.address)} holds ${pool.live} live block(s)`);
+              throw violation(
+                6,
+                `arena ${hex(event.address)} was unmapped while pool ${hex(pool.address)} holds ${pool.live} live block(s)`,
+              );
             }
           }
         }
@@ -29,14 +33,20 @@ export const arenaRelease: Invariant = {
         const empty = shadow.whollyEmptyArenas();
         const allowed = g.keepEmptyArena ? 1 : 0;
         if (empty.length > allowed) {
-          throw violation(6, `${empty.length} wholly empty arenas are mapped (${empty.map((a) => hex(a.start)).join(", ")}); the rule allows ${allowed}`);
+          throw violation(
+            6,
+            `${empty.length} wholly empty arenas are mapped (${empty.map((a) => hex(a.start)).join(", ")}); the rule allows ${allowed}`,
+          );
         }
       },
       finish(drained) {
         if (!drained) return;
         const floor = g.keepEmptyArena && shadow.arenasMappedTotal > 0 ? g.arenaSize : 0;
         if (shadow.mappedBytes !== floor) {
-          throw violation(6, `after freeing everything ${shadow.mappedBytes} bytes are mapped (${shadow.arenas.size} arenas, ${shadow.rawMappings.size} raw); the floor is ${floor}`);
+          throw violation(
+            6,
+            `after freeing everything ${shadow.mappedBytes} bytes are mapped (${shadow.arenas.size} arenas, ${shadow.rawMappings.size} raw); the floor is ${floor}`,
+          );
         }
       },
     };

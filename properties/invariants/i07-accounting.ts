@@ -36,7 +36,12 @@ export function expectedStats(shadow: ShadowHeap, g: Geometry): Omit<Stats, "lay
   return {
     requested: { current: shadow.requestedCurrent, peak: shadow.requestedPeak },
     blocks: { small: shadow.smallBlocks, raw: shadow.rawBlocks },
-    arenas: { current: arenas, allocatedTotal: shadow.arenasMappedTotal, reclaimed: shadow.arenasMappedTotal - arenas, highwater: shadow.arenasHighwater },
+    arenas: {
+      current: arenas,
+      allocatedTotal: shadow.arenasMappedTotal,
+      reclaimed: shadow.arenasMappedTotal - arenas,
+      highwater: shadow.arenasHighwater,
+    },
     mappedBytes: { current: shadow.mappedBytes, peak: shadow.mappedPeak },
     classes,
     bytes: {
@@ -53,11 +58,22 @@ export function expectedStats(shadow: ShadowHeap, g: Geometry): Omit<Stats, "lay
 /** Paths where two JSON-like values differ, e.g. "classes[2].pools: 3 ≠ 4". */
 export function differences(actual: unknown, expected: unknown, path = ""): string[] {
   if (Object.is(actual, expected)) return [];
-  if (typeof actual !== "object" || typeof expected !== "object" || actual === null || expected === null) {
+  if (
+    typeof actual !== "object" ||
+    typeof expected !== "object" ||
+    actual === null ||
+    expected === null
+  ) {
     return [`${path || "value"}: ${JSON.stringify(actual)} ≠ expected ${JSON.stringify(expected)}`];
   }
   const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
-  return [...keys].flatMap((key) => differences((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], Array.isArray(actual) ? `${path}[${key}]` : path ? `${path}.${key}` : key));
+  return [...keys].flatMap((key) =>
+    differences(
+      (actual as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      Array.isArray(actual) ? `${path}[${key}]` : path ? `${path}.${key}` : key,
+    ),
+  );
 }
 
 export const accounting: Invariant = {
@@ -69,7 +85,11 @@ export const accounting: Invariant = {
     afterStep() {
       const { layout: _, ...actual } = subject.stats!();
       const wrong = differences(actual, expectedStats(shadow, geometry!));
-      if (wrong.length > 0) throw violation(7, `stats() disagrees with the shadow heap: ${wrong.slice(0, 6).join("; ")}`);
+      if (wrong.length > 0)
+        throw violation(
+          7,
+          `stats() disagrees with the shadow heap: ${wrong.slice(0, 6).join("; ")}`,
+        );
     },
   }),
 };

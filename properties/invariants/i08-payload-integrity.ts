@@ -24,13 +24,22 @@ export const payloadIntegrity: Invariant = {
     // of which the pattern covers the n (max(n, 1)) the caller may rely on.
     const view = (block: ShadowBlock): Uint8Array => {
       const bytes = subject.bytes!(block.address);
-      const wrong = geometry === undefined ? bytes.length < block.usable : bytes.length !== block.usable;
-      if (wrong) throw violation(8, `bytes(${hex(block.address)}) has ${bytes.length} bytes, the block has ${block.usable}`);
+      const wrong =
+        geometry === undefined ? bytes.length < block.usable : bytes.length !== block.usable;
+      if (wrong)
+        throw violation(
+          8,
+          `bytes(${hex(block.address)}) has ${bytes.length} bytes, the block has ${block.usable}`,
+        );
       return bytes.length === block.usable ? bytes : bytes.subarray(0, block.usable);
     };
     const verify = (block: ShadowBlock, why: string): void => {
       const at = patternMismatch(view(block), block.fill);
-      if (at !== -1) throw violation(8, `block ${hex(block.address)} (${block.usable} bytes) was overwritten at offset ${at}, found ${why}`);
+      if (at !== -1)
+        throw violation(
+          8,
+          `block ${hex(block.address)} (${block.usable} bytes) was overwritten at offset ${at}, found ${why}`,
+        );
     };
     return {
       invariant: 8,
@@ -46,7 +55,11 @@ export const payloadIntegrity: Invariant = {
           const bytes = view(block);
           const kept = Math.min(usableBefore, block.usable);
           const at = patternMismatch(bytes, block.fill, kept);
-          if (at !== -1) throw violation(8, `realloc(${hex(block.address)}, ${call.n}) in place lost byte ${at} of the ${kept} it must keep`);
+          if (at !== -1)
+            throw violation(
+              8,
+              `realloc(${hex(block.address)}, ${call.n}) in place lost byte ${at} of the ${kept} it must keep`,
+            );
           writePattern(bytes, block.fill, kept);
           return;
         }
@@ -57,7 +70,11 @@ export const payloadIntegrity: Invariant = {
         if (call.kind === "realloc" && old !== undefined) {
           const kept = Math.min(old.usable, call.n!);
           const at = patternMismatch(bytes, old.fill, kept);
-          if (at !== -1) throw violation(8, `realloc(${hex(old.address)}, ${call.n}) to ${hex(created.address)} lost byte ${at} of the ${kept} it must keep`);
+          if (at !== -1)
+            throw violation(
+              8,
+              `realloc(${hex(old.address)}, ${call.n}) to ${hex(created.address)} lost byte ${at} of the ${kept} it must keep`,
+            );
         }
         writePattern(bytes, created.fill);
       },

@@ -14,7 +14,11 @@ export const misuseRejected: Invariant = {
   applies: () => true,
   check: ({ subject, geometry }) => {
     let before: unknown;
-    const observe = () => ({ snapshot: subject.snapshot?.(), stats: subject.stats?.(), events: subject.addressSpace?.eventsLogged });
+    const observe = () => ({
+      snapshot: subject.snapshot?.(),
+      stats: subject.stats?.(),
+      events: subject.addressSpace?.eventsLogged,
+    });
     return {
       invariant: 9,
       before(call) {
@@ -24,15 +28,31 @@ export const misuseRejected: Invariant = {
         if (call.expectedError === undefined) return;
         const what = `${call.kind}(${String(call.p ?? call.n)}${call.kind === "realloc" ? `, ${call.n}` : ""})`;
         // A general allocator (no geometry) may reject misuse C-style, by failing: null.
-        const failed = geometry === undefined && call.error === undefined && call.result === null && call.events.length === 0;
+        const failed =
+          geometry === undefined &&
+          call.error === undefined &&
+          call.result === null &&
+          call.events.length === 0;
         if (failed) return;
-        if (call.error === undefined) throw violation(9, `${what} was accepted${call.result != null ? ` (returned ${hex(call.result)})` : ""}; expected ${call.expectedError}`);
-        if (!(call.error instanceof AllocatorError)) throw violation(9, `${what} threw ${String(call.error)}, not an AllocatorError`);
+        if (call.error === undefined)
+          throw violation(
+            9,
+            `${what} was accepted${call.result != null ? ` (returned ${hex(call.result)})` : ""}; expected ${call.expectedError}`,
+          );
+        if (!(call.error instanceof AllocatorError))
+          throw violation(9, `${what} threw ${String(call.error)}, not an AllocatorError`);
         if (call.expectedError !== "any" && call.error.code !== call.expectedError) {
-          throw violation(9, `${what} threw ${call.error.code}; spec/errors.md says ${call.expectedError} (${call.error.message})`);
+          throw violation(
+            9,
+            `${what} threw ${call.error.code}; spec/errors.md says ${call.expectedError} (${call.error.message})`,
+          );
         }
         const changed = differences(observe(), before);
-        if (changed.length > 0) throw violation(9, `${what} threw ${call.error.code} but changed the heap: ${changed.slice(0, 4).join("; ")}`);
+        if (changed.length > 0)
+          throw violation(
+            9,
+            `${what} threw ${call.error.code} but changed the heap: ${changed.slice(0, 4).join("; ")}`,
+          );
       },
     };
   },

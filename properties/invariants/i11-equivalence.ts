@@ -22,12 +22,18 @@ function outcome(run: () => unknown): Outcome {
     const value = run();
     return { value: value instanceof Uint8Array ? value.length : value };
   } catch (error) {
-    return { error: error instanceof AllocatorError ? `${error.code}: ${error.message}` : String(error) };
+    return {
+      error: error instanceof AllocatorError ? `${error.code}: ${error.message}` : String(error),
+    };
   }
 }
 
 function show(o: Outcome): string {
-  return "error" in o ? `throws ${o.error}` : typeof o.value === "number" ? hex(o.value) : String(o.value);
+  return "error" in o
+    ? `throws ${o.error}`
+    : typeof o.value === "number"
+      ? hex(o.value)
+      : String(o.value);
 }
 
 function mirror(subject: Subject, call: Call): Outcome {
@@ -49,27 +55,46 @@ function mirror(subject: Subject, call: Call): Outcome {
 export function equivalenceWith(makeTwin: (geometry: Geometry) => Subject): CheckFactory {
   return ({ subject, geometry }) => {
     const twin = makeTwin(geometry!);
-    const describe = (s: Subject) => JSON.stringify({ stats: s.stats?.(), snapshot: s.snapshot?.() }).slice(0, 4000);
+    const describe = (s: Subject) =>
+      JSON.stringify({ stats: s.stats?.(), snapshot: s.snapshot?.() }).slice(0, 4000);
     const compareDeep = (where: string) => {
       const snapshots = differences(subject.snapshot?.(), twin.snapshot?.());
-      if (snapshots.length > 0) throw violation(11, `${where}: snapshots differ (${subject.kind} vs ${twin.kind}): ${snapshots.slice(0, 6).join("; ")}`);
+      if (snapshots.length > 0)
+        throw violation(
+          11,
+          `${where}: snapshots differ (${subject.kind} vs ${twin.kind}): ${snapshots.slice(0, 6).join("; ")}`,
+        );
       const events = differences(subject.addressSpace?.events(), twin.addressSpace?.events());
-      if (events.length > 0) throw violation(11, `${where}: event logs differ: ${events.slice(0, 6).join("; ")}`);
+      if (events.length > 0)
+        throw violation(11, `${where}: event logs differ: ${events.slice(0, 6).join("; ")}`);
     };
     return {
       invariant: 11,
       after(call) {
-        const mine: Outcome = call.error !== undefined
-          ? { error: call.error instanceof AllocatorError ? `${call.error.code}: ${call.error.message}` : String(call.error) }
-          : { value: call.result };
+        const mine: Outcome =
+          call.error !== undefined
+            ? {
+                error:
+                  call.error instanceof AllocatorError
+                    ? `${call.error.code}: ${call.error.message}`
+                    : String(call.error),
+              }
+            : { value: call.result };
         const theirs = mirror(twin, call);
         if (differences(mine, theirs).length > 0) {
-          throw violation(11, `${call.kind}(${call.p === undefined ? call.n : `${call.p === null ? "null" : hex(call.p)}${call.n === undefined ? "" : `, ${call.n}`}`}): ${subject.kind} ${show(mine)}, ${twin.kind} ${show(theirs)}\n  ${subject.kind}: ${describe(subject)}\n  ${twin.kind}: ${describe(twin)}`);
+          throw violation(
+            11,
+            `${call.kind}(${call.p === undefined ? call.n : `${call.p === null ? "null" : hex(call.p)}${call.n === undefined ? "" : `, ${call.n}`}`}): ${subject.kind} ${show(mine)}, ${twin.kind} ${show(theirs)}\n  ${subject.kind}: ${describe(subject)}\n  ${twin.kind}: ${describe(twin)}`,
+          );
         }
       },
       afterStep(step) {
         const stats = differences(subject.stats?.(), twin.stats?.());
-        if (stats.length > 0) throw violation(11, `stats differ (${subject.kind} vs ${twin.kind}): ${stats.slice(0, 6).join("; ")}`);
+        if (stats.length > 0)
+          throw violation(
+            11,
+            `stats differ (${subject.kind} vs ${twin.kind}): ${stats.slice(0, 6).join("; ")}`,
+          );
         if (step.index % DEEP_COMPARE_EVERY === 0) compareDeep("after the step");
       },
       finish() {

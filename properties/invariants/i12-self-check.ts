@@ -14,7 +14,10 @@ export const selfCheck: Invariant = {
       try {
         subject.check!();
       } catch (error) {
-        throw violation(12, error instanceof IntegrityError ? error.message : `check() threw ${String(error)}`);
+        throw violation(
+          12,
+          error instanceof IntegrityError ? error.message : `check() threw ${String(error)}`,
+        );
       }
     };
     return { invariant: 12, afterStep: run, finish: run };

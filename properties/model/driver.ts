@@ -103,7 +103,12 @@ export class Driver {
     this.options = options;
     this.geometry = options.geometry;
     this.shadow = new ShadowHeap(options.geometry);
-    const env: CheckEnv = { subject, shadow: this.shadow, geometry: options.geometry, steps: () => this.stepIndex };
+    const env: CheckEnv = {
+      subject,
+      shadow: this.shadow,
+      geometry: options.geometry,
+      steps: () => this.stepIndex,
+    };
     this.checks = options.checks.map((make) => make(env));
   }
 
@@ -145,7 +150,9 @@ export class Driver {
       case "free":
         return op.pick === null || this.shadow.live.length > 0;
       case "realloc":
-        return this.subject.realloc !== undefined && (op.pick === null || this.shadow.live.length > 0);
+        return (
+          this.subject.realloc !== undefined && (op.pick === null || this.shadow.live.length > 0)
+        );
       case "misuse":
         return this.misuseTarget(op.kind, op.pick) !== undefined;
       default:
@@ -188,7 +195,8 @@ export class Driver {
       }
       case "fill-arena": {
         const c = this.shadow.classFor(op.n);
-        const perArena = c === -1 ? 8 : this.geometry!.blocksPerPool[c]! * this.geometry!.poolsPerArena;
+        const perArena =
+          c === -1 ? 8 : this.geometry!.blocksPerPool[c]! * this.geometry!.poolsPerArena;
         this.repeatMalloc(op.n, perArena);
         return;
       }
@@ -196,7 +204,8 @@ export class Driver {
         this.repeatMalloc(op.n, Infinity);
         return;
       case "free-all":
-        while (this.shadow.live.length > 0) this.free(this.shadow.live[this.shadow.live.length - 1]!);
+        while (this.shadow.live.length > 0)
+          this.free(this.shadow.live[this.shadow.live.length - 1]!);
         return;
       case "free-every": {
         const chosen = this.shadow.live.filter((_, i) => (i % op.k === 0) !== op.keep);
@@ -217,7 +226,8 @@ export class Driver {
         if (first === null) return;
         this.free(this.shadow.byAddress.get(first)!);
         const second = this.malloc(op.n);
-        if (this.shadow.classFor(op.n) !== -1) for (const check of this.checks) check.roundTrip?.(first, second);
+        if (this.shadow.classFor(op.n) !== -1)
+          for (const check of this.checks) check.roundTrip?.(first, second);
         return;
       }
     }
@@ -282,7 +292,10 @@ export class Driver {
   }
 
   private realloc(block: ShadowBlock | null, n: number): void {
-    const call: Call = block === null ? { kind: "realloc", p: null, n, events: [] } : { kind: "realloc", p: block.address, target: block, n, events: [] };
+    const call: Call =
+      block === null
+        ? { kind: "realloc", p: null, n, events: [] }
+        : { kind: "realloc", p: block.address, target: block, n, events: [] };
     this.before(call);
     try {
       call.result = this.subject.realloc!(block?.address ?? null, n);
@@ -305,7 +318,8 @@ export class Driver {
       }
     }
     this.absorbEvents(call, "unmap");
-    if (block !== null && call.result !== null && !call.inPlace) this.reach.freed(this.shadow, block, call.events);
+    if (block !== null && call.result !== null && !call.inPlace)
+      this.reach.freed(this.shadow, block, call.events);
     this.shadow.settle();
     this.after(call);
   }
@@ -337,14 +351,17 @@ export class Driver {
   private misuseTarget(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
     const target = this.misuseCandidate(kind, pick);
     // (A bad size is misuse whatever the pointer; realloc(live block, NaN) is the point of it.)
-    const liveTarget = kind !== "bad-size" && target?.p != null && this.shadow.byAddress.has(target.p);
+    const liveTarget =
+      kind !== "bad-size" && target?.p != null && this.shadow.byAddress.has(target.p);
     return liveTarget ? undefined : target;
   }
 
   private misuseCandidate(kind: MisuseKind, pick: number): Omit<Call, "events"> | undefined {
     const g = this.geometry;
     const pointer = (kind: CallKind, p: number, n?: number): Omit<Call, "events"> =>
-      n === undefined ? { kind, p, expectedError: expectedPointerError(this.shadow, p, kind) } : { kind, p, n, expectedError: expectedPointerError(this.shadow, p, kind) };
+      n === undefined
+        ? { kind, p, expectedError: expectedPointerError(this.shadow, p, kind) }
+        : { kind, p, n, expectedError: expectedPointerError(this.shadow, p, kind) };
     const live = this.shadow.pick(pick);
     switch (kind) {
       case "double-free": {
@@ -354,31 +371,45 @@ export class Driver {
       case "use-after-free": {
         const p = this.shadow.freed[pick % Math.max(1, this.shadow.freed.length)];
         if (p === undefined) return undefined;
-        return pick % 2 === 0 || this.subject.realloc === undefined ? this.optionalPointerCall(p) : pointer("realloc", p, 8);
+        return pick % 2 === 0 || this.subject.realloc === undefined
+          ? this.optionalPointerCall(p)
+          : pointer("realloc", p, 8);
       }
       case "interior": {
         if (live === undefined) return undefined;
         const offset = 1 + (pick % Math.max(1, live.usable - 1));
-        return pointer(pick % 3 === 0 ? "free" : pick % 3 === 1 && this.subject.realloc ? "realloc" : "free", live.address + offset, pick % 3 === 1 ? 8 : undefined);
+        return pointer(
+          pick % 3 === 0 ? "free" : pick % 3 === 1 && this.subject.realloc ? "realloc" : "free",
+          live.address + offset,
+          pick % 3 === 1 ? 8 : undefined,
+        );
       }
       case "header": {
         if (g === undefined || g.poolOverhead === 0) return undefined;
         const small = this.shadow.live.find((b) => !b.raw);
-        return small === undefined ? undefined : pointer("free", small.pool + (pick % (g.poolOverhead / g.alignment)) * g.alignment);
+        return small === undefined
+          ? undefined
+          : pointer("free", small.pool + (pick % (g.poolOverhead / g.alignment)) * g.alignment);
       }
       case "released-arena": {
         if (g === undefined) return undefined;
-        const start = this.shadow.releasedArenas[pick % Math.max(1, this.shadow.releasedArenas.length)];
+        const start =
+          this.shadow.releasedArenas[pick % Math.max(1, this.shadow.releasedArenas.length)];
         if (start === undefined) return undefined;
         const firstPool = Math.ceil(start / g.poolSize) * g.poolSize;
         return pointer("free", firstPool + g.poolOverhead);
       }
       case "unknown":
-        if (pick % 5 === 2 && this.subject.realloc !== undefined) return pointer("realloc", this.unknownPointer(pick), 8);
-        return pointer(pick % 5 === 1 && this.subject.usableSize !== undefined ? "usableSize" : "free", this.unknownPointer(pick));
+        if (pick % 5 === 2 && this.subject.realloc !== undefined)
+          return pointer("realloc", this.unknownPointer(pick), 8);
+        return pointer(
+          pick % 5 === 1 && this.subject.usableSize !== undefined ? "usableSize" : "free",
+          this.unknownPointer(pick),
+        );
       case "bad-size": {
         const n = BAD_SIZES[pick % BAD_SIZES.length]!;
-        if (pick % 2 === 0 || this.subject.realloc === undefined || live === undefined) return { kind: "malloc", n, expectedError: "invalid-size" };
+        if (pick % 2 === 0 || this.subject.realloc === undefined || live === undefined)
+          return { kind: "malloc", n, expectedError: "invalid-size" };
         return { kind: "realloc", p: live.address, n, expectedError: "invalid-size" };
       }
     }
@@ -392,8 +423,17 @@ export class Driver {
     const g = this.geometry;
     const arenas = [...this.shadow.arenas.keys()];
     const arena = arenas[pick % Math.max(1, arenas.length)];
-    const candidates: number[] = [0, 8, 2 ** 50 + 16 * (pick % 1000), NaN, -16, 1.5, "0x10" as unknown as number];
-    if (g !== undefined && arena !== undefined) candidates.push(arena, arena + g.arenaSize + g.alignment);
+    const candidates: number[] = [
+      0,
+      8,
+      2 ** 50 + 16 * (pick % 1000),
+      NaN,
+      -16,
+      1.5,
+      "0x10" as unknown as number,
+    ];
+    if (g !== undefined && arena !== undefined)
+      candidates.push(arena, arena + g.arenaSize + g.alignment);
     return candidates[Math.floor(pick / 5) % candidates.length]!;
   }
 
@@ -437,16 +477,30 @@ export class Driver {
   /** A valid call threw: only misuse may be rejected (invariant 10: no spurious failure). */
   private rejected(call: Call, error: unknown): InvariantViolation {
     if (error instanceof InvariantViolation) return error;
-    const args = call.kind === "malloc" ? `${call.n}` : call.kind === "realloc" ? `${call.p === null ? "null" : hex(call.p!)}, ${call.n}` : hex(call.p!);
-    const what = error instanceof AllocatorError ? `${error.code}: ${error.message}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const args =
+      call.kind === "malloc"
+        ? `${call.n}`
+        : call.kind === "realloc"
+          ? `${call.p === null ? "null" : hex(call.p!)}, ${call.n}`
+          : hex(call.p!);
+    const what =
+      error instanceof AllocatorError
+        ? `${error.code}: ${error.message}`
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
     return violation(10, `a valid ${call.kind}(${args}) threw ${what}`);
   }
 
   private locate(error: unknown, op: Op): unknown {
-    if (error instanceof InvariantViolation && error.step === -1) return error.at(this.stepIndex, op);
+    if (error instanceof InvariantViolation && error.step === -1)
+      return error.at(this.stepIndex, op);
     if (error instanceof IntegrityError) return violation(12, error.message).at(this.stepIndex, op);
     if (error instanceof InvariantViolation) return error;
-    const wrapped = violation(10, `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`).at(this.stepIndex, op);
+    const wrapped = violation(
+      10,
+      `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    ).at(this.stepIndex, op);
     if (error instanceof Error && error.stack) wrapped.stack = error.stack;
     return wrapped;
   }
@@ -454,8 +508,22 @@ export class Driver {
   /** "malloc(48) → 0x1030" style lines for replays. */
   private summarize(step: Step): string {
     const shown = step.calls.slice(0, 4).map((call) => {
-      const args = call.kind === "malloc" ? `${call.n}` : call.kind === "realloc" ? `${call.p == null ? "null" : hex(call.p)}, ${call.n}` : hex(call.p!);
-      const outcome = call.error !== undefined ? (call.error instanceof AllocatorError ? `throws ${call.error.code}` : "throws") : call.result === undefined ? "" : call.result === null ? "→ null" : `→ ${hex(call.result)}`;
+      const args =
+        call.kind === "malloc"
+          ? `${call.n}`
+          : call.kind === "realloc"
+            ? `${call.p == null ? "null" : hex(call.p)}, ${call.n}`
+            : hex(call.p!);
+      const outcome =
+        call.error !== undefined
+          ? call.error instanceof AllocatorError
+            ? `throws ${call.error.code}`
+            : "throws"
+          : call.result === undefined
+            ? ""
+            : call.result === null
+              ? "→ null"
+              : `→ ${hex(call.result)}`;
       return `${call.kind}(${args}) ${outcome}`.trim();
     });
     const more = step.calls.length > 4 ? ` … (${step.calls.length} calls)` : "";

@@ -6,7 +6,11 @@ import type { AllocatorErrorCode } from "../../src/errors.ts";
 import type { CallKind } from "./driver.ts";
 import type { ShadowHeap } from "./shadow-heap.ts";
 
-export function expectedPointerError(shadow: ShadowHeap, p: number, use: CallKind): AllocatorErrorCode | "any" {
+export function expectedPointerError(
+  shadow: ShadowHeap,
+  p: number,
+  use: CallKind,
+): AllocatorErrorCode | "any" {
   const g = shadow.geometry;
   if (g === undefined) return "any";
   if (!(Number.isSafeInteger(p) && p >= 0)) return "invalid-pointer";
@@ -19,7 +23,8 @@ export function expectedPointerError(shadow: ShadowHeap, p: number, use: CallKin
   if (pool === undefined) return "invalid-pointer";
   const offset = p - pool.address - g.poolOverhead;
   const size = g.classSizes[pool.sizeClass]!;
-  if (offset < 0 || offset % size !== 0 || offset / size >= g.blocksPerPool[pool.sizeClass]!) return "invalid-pointer";
+  if (offset < 0 || offset % size !== 0 || offset / size >= g.blocksPerPool[pool.sizeClass]!)
+    return "invalid-pointer";
   // Row 9: the start of a free block of a used pool.
   return freedBlock;
 }

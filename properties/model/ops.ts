@@ -17,10 +17,28 @@ export type MisuseKind =
   | "unknown" // not a block address: never mapped, arena slack or guard, NaN, negative, not a number
   | "bad-size"; // malloc / realloc with an invalid size
 
-export const MISUSE_KINDS: readonly MisuseKind[] = ["double-free", "use-after-free", "interior", "header", "released-arena", "unknown", "bad-size"];
+export const MISUSE_KINDS: readonly MisuseKind[] = [
+  "double-free",
+  "use-after-free",
+  "interior",
+  "header",
+  "released-arena",
+  "unknown",
+  "bad-size",
+];
 
 /** Invalid sizes that `bad-size` cycles through (spec/errors.md §1); "16" is not a number at all. */
-export const BAD_SIZES: readonly number[] = [-1, 1.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 1, 2 ** 64, -0.5, "16" as unknown as number];
+export const BAD_SIZES: readonly number[] = [
+  -1,
+  1.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MAX_SAFE_INTEGER + 1,
+  2 ** 64,
+  -0.5,
+  "16" as unknown as number,
+];
 
 export type Op =
   | { readonly op: "malloc"; readonly n: number }
@@ -70,13 +88,19 @@ export function formatOp(op: Op): string {
 
 /** JSON cannot hold NaN or ±Infinity; sizes are the only numbers that may be those. */
 export function opToJson(op: Op): unknown {
-  return JSON.parse(JSON.stringify(op, (_, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? String(value) : value)));
+  return JSON.parse(
+    JSON.stringify(op, (_, value: unknown) =>
+      typeof value === "number" && !Number.isFinite(value) ? String(value) : value,
+    ),
+  );
 }
 
 export function opFromJson(value: unknown): Op {
-  const revive = (x: unknown) => (x === "NaN" ? NaN : x === "Infinity" ? Infinity : x === "-Infinity" ? -Infinity : x);
+  const revive = (x: unknown) =>
+    x === "NaN" ? NaN : x === "Infinity" ? Infinity : x === "-Infinity" ? -Infinity : x;
   const raw = value as Record<string, unknown>;
   const op = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, revive(v)])) as Op;
-  if (typeof op !== "object" || op === null || typeof op.op !== "string") throw new TypeError(`not an operation: ${JSON.stringify(value)}`);
+  if (typeof op !== "object" || op === null || typeof op.op !== "string")
+    throw new TypeError(`not an operation: ${JSON.stringify(value)}`);
   return op;
 }

@@ -47,15 +47,21 @@ export class Reachability {
     }
     const pool = shadow.pool(block.pool);
     const g = shadow.geometry!;
-    if (pool !== undefined && pool.live === g.blocksPerPool[block.sizeClass]) this.count("full pool");
+    if (pool !== undefined && pool.live === g.blocksPerPool[block.sizeClass])
+      this.count("full pool");
   }
 
   freed(shadow: ShadowHeap, block: ShadowBlock, events: readonly AddressSpaceEvent[]): void {
     if (block.raw || shadow.pool(block.pool) !== undefined) return;
     // The block's pool became empty: did its arena become wholly empty and stay mapped?
     for (const arena of shadow.arenas.values()) {
-      if (arena.usedPools === 0 && block.pool >= arena.start && block.pool < arena.start + shadow.geometry!.arenaSize) {
-        if (!events.some((e) => e.kind === "unmap-arena" && e.address === arena.start)) this.count("empty arena kept");
+      if (
+        arena.usedPools === 0 &&
+        block.pool >= arena.start &&
+        block.pool < arena.start + shadow.geometry!.arenaSize
+      ) {
+        if (!events.some((e) => e.kind === "unmap-arena" && e.address === arena.start))
+          this.count("empty arena kept");
       }
     }
   }
@@ -65,7 +71,8 @@ export class Reachability {
   }
 
   arenaMapped(shadow: ShadowHeap, geometry: Geometry | undefined): void {
-    if (geometry !== undefined && shadow.arenas.size === geometry.maxArenas) this.count("arena limit");
+    if (geometry !== undefined && shadow.arenas.size === geometry.maxArenas)
+      this.count("arena limit");
   }
 }
 

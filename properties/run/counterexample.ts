@@ -28,11 +28,35 @@ export interface Counterexample {
 }
 
 export function geometryOptionsOf(g: Geometry): GeometryOptions & { name: string } {
-  const { name, alignment, smallThreshold, poolSize, arenaSize, poolOverhead, poolAlignedArenas, maxArenas, keepEmptyArena, maxRequest } = g;
-  return { name, alignment, smallThreshold, poolSize, arenaSize, poolOverhead, poolAlignedArenas, maxArenas, keepEmptyArena, maxRequest };
+  const {
+    name,
+    alignment,
+    smallThreshold,
+    poolSize,
+    arenaSize,
+    poolOverhead,
+    poolAlignedArenas,
+    maxArenas,
+    keepEmptyArena,
+    maxRequest,
+  } = g;
+  return {
+    name,
+    alignment,
+    smallThreshold,
+    poolSize,
+    arenaSize,
+    poolOverhead,
+    poolAlignedArenas,
+    maxArenas,
+    keepEmptyArena,
+    maxRequest,
+  };
 }
 
-export function counterexampleFileName(c: Pick<Counterexample, "property" | "implementation" | "seed">): string {
+export function counterexampleFileName(
+  c: Pick<Counterexample, "property" | "implementation" | "seed">,
+): string {
   return `${c.property}--${c.implementation}--${c.seed >>> 0}.json`;
 }
 
@@ -40,7 +64,10 @@ export function counterexampleFileName(c: Pick<Counterexample, "property" | "imp
 export function writeCounterexample(dir: string, c: Counterexample): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, counterexampleFileName(c));
-  writeFileSync(file, JSON.stringify({ ...c, operations: c.operations.map(opToJson) }, null, 2) + "\n");
+  writeFileSync(
+    file,
+    JSON.stringify({ ...c, operations: c.operations.map(opToJson) }, null, 2) + "\n",
+  );
   writeFileSync(file.replace(/\.json$/, ".regression.test.ts"), regressionTest(c));
   return file;
 }
@@ -50,11 +77,21 @@ export function readCounterexample(file: string): Counterexample {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(
+      `${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const c = parsed as Partial<Counterexample>;
-  if (c.allocheck !== "counterexample" || !Array.isArray(c.operations) || typeof c.property !== "string" || typeof c.implementation !== "string" || typeof c.geometry !== "object") {
-    throw new Error(`${file}: not an allocheck counterexample (needs allocheck, property, implementation, geometry, operations)`);
+  if (
+    c.allocheck !== "counterexample" ||
+    !Array.isArray(c.operations) ||
+    typeof c.property !== "string" ||
+    typeof c.implementation !== "string" ||
+    typeof c.geometry !== "object"
+  ) {
+    throw new Error(
+      `${file}: not an allocheck counterexample (needs allocheck, property, implementation, geometry, operations)`,
+    );
   }
   return { ...(c as Counterexample), operations: c.operations.map(opFromJson) };
 }

@@ -16,9 +16,12 @@ export function describeResult(r: PropertyResult): string {
   if (f !== undefined) {
     lines.push(`  invariant ${f.invariant} failed on ${f.geometry.name}: ${f.message}`);
     lines.push(`  shrunk (${f.shrinks} shrinks) to ${f.operations.length} step(s):`);
-    f.operations.forEach((op, i) => lines.push(`    ${i === f.failingStep ? "→" : " "} ${i}: ${formatOp(op)}`));
+    f.operations.forEach((op, i) =>
+      lines.push(`    ${i === f.failingStep ? "→" : " "} ${i}: ${formatOp(op)}`),
+    );
     lines.push(`  seed ${r.seed}, path "${f.path}"`);
-    if (f.file !== undefined) lines.push(`  counterexample: ${f.file}`, `  replay: npm run replay -- ${f.file}`);
+    if (f.file !== undefined)
+      lines.push(`  counterexample: ${f.file}`, `  replay: npm run replay -- ${f.file}`);
   }
   return lines.join("\n");
 }

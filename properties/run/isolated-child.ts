@@ -10,7 +10,10 @@ import type { IsolatedRequest } from "./isolated.ts";
 import { runProperty } from "./run-property.ts";
 
 const request = JSON.parse(process.argv[2]!) as IsolatedRequest;
-const module = (await import(new URL(request.target.module, import.meta.url).href)) as Record<string, (options: unknown) => SubjectFactory>;
+const module = (await import(new URL(request.target.module, import.meta.url).href)) as Record<
+  string,
+  (options: unknown) => SubjectFactory
+>;
 const factory = module[request.target.factory]!(request.target.options);
 const result = runProperty(propertyById(request.property), factory, {
   implementation: request.target.name,
@@ -19,6 +22,9 @@ const result = runProperty(propertyById(request.property), factory, {
   seed: request.seed,
   ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
   ...(request.misuseKinds !== undefined ? { misuseKinds: request.misuseKinds } : {}),
-  beforeStep: (op, execution) => process.stdout.write(`OP ${execution} ${JSON.stringify(opToJson(op))}\n`),
+  beforeStep: (op, execution) =>
+    process.stdout.write(`OP ${execution} ${JSON.stringify(opToJson(op))}\n`),
 });
-process.stdout.write(`RESULT ${JSON.stringify(result, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v))}\n`);
+process.stdout.write(
+  `RESULT ${JSON.stringify(result, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v))}\n`,
+);

@@ -36,7 +36,12 @@ export interface IsolatedRequest {
 
 export type IsolatedOutcome =
   | { readonly kind: "done"; readonly result: PropertyResult }
-  | { readonly kind: "hang"; readonly seconds: number; readonly execution: number; readonly operations: readonly Op[] }
+  | {
+      readonly kind: "hang";
+      readonly seconds: number;
+      readonly execution: number;
+      readonly operations: readonly Op[];
+    }
   | { readonly kind: "crash"; readonly message: string };
 
 const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
@@ -50,18 +55,35 @@ export function runIsolated(request: IsolatedRequest, deadlineMs: number): Isola
   });
   const lines = child.stdout.split("\n");
   const result = lines.find((line) => line.startsWith("RESULT "));
-  if (result !== undefined) return { kind: "done", result: JSON.parse(result.slice(7)) as PropertyResult };
+  if (result !== undefined)
+    return { kind: "done", result: JSON.parse(result.slice(7)) as PropertyResult };
   if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
     // "OP <execution> <json>": the steps of the last execution, the hanging one last.
-    const steps = lines.filter((line) => line.startsWith("OP ")).map((line) => {
-      const [, execution, ...json] = line.split(" ");
-      return { execution: Number(execution), op: json.join(" ") };
-    });
+    const steps = lines
+      .filter((line) => line.startsWith("OP "))
+      .map((line) => {
+        const [, execution, ...json] = line.split(" ");
+        return { execution: Number(execution), op: json.join(" ") };
+      });
     const last = steps.at(-1)?.execution ?? 0;
-    const operations = steps.filter((step) => step.execution === last).map((step) => opFromJson(JSON.parse(step.op)));
-    return { kind: "hang", seconds: (performance.now() - started) / 1000, execution: last, operations };
+    const operations = steps
+      .filter((step) => step.execution === last)
+      .map((step) => opFromJson(JSON.parse(step.op)));
+    return {
+      kind: "hang",
+      seconds: (performance.now() - started) / 1000,
+      execution: last,
+      operations,
+    };
   }
-  return { kind: "crash", message: (child.stderr || String(child.error ?? `exit ${child.status}`)).trim().split("\n").slice(-5).join("\n") };
+  return {
+    kind: "crash",
+    message: (child.stderr || String(child.error ?? `exit ${child.status}`))
+      .trim()
+      .split("\n")
+      .slice(-5)
+      .join("\n"),
+  };
 }
 
 export function describeHang(outcome: Extract<IsolatedOutcome, { kind: "hang" }>): string {

@@ -2,7 +2,11 @@
  * Replays operations (a counterexample's, or a regression test's) through the driver with the
  * property's checks, step by step. Used by `npm run replay` and by generated regression tests.
  */
-import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../../src/create-allocator.ts";
+import {
+  ALLOCATOR_KINDS,
+  createAllocator,
+  type AllocatorKind,
+} from "../../src/create-allocator.ts";
 import type { Geometry } from "../../src/geometry.ts";
 import { Driver, type Step } from "../model/driver.ts";
 import { opFromJson, type Op } from "../model/ops.ts";
@@ -20,7 +24,9 @@ export interface ReplayResult {
 
 export function subjectFor(implementation: string, geometry: Geometry): Subject {
   if (!(ALLOCATOR_KINDS as readonly string[]).includes(implementation)) {
-    throw new Error(`cannot replay on "${implementation}": known allocators are ${ALLOCATOR_KINDS.join(", ")}`);
+    throw new Error(
+      `cannot replay on "${implementation}": known allocators are ${ALLOCATOR_KINDS.join(", ")}`,
+    );
   }
   return createAllocator(implementation as AllocatorKind, geometry);
 }
@@ -39,17 +45,25 @@ export function replayOperations(
   operations: readonly unknown[],
   options: ReplayOptions = {},
 ): ReplayResult {
-  const subject = typeof implementation === "string" ? subjectFor(implementation, geometry) : implementation;
-  const invariants = options.allInvariants ? PROPERTIES.map((p) => p.invariant) : [propertyById(propertyId).invariant];
+  const subject =
+    typeof implementation === "string" ? subjectFor(implementation, geometry) : implementation;
+  const invariants = options.allInvariants
+    ? PROPERTIES.map((p) => p.invariant)
+    : [propertyById(propertyId).invariant];
   const checks = invariants.filter((inv) => inv.applies(subject, geometry)).map((inv) => inv.check);
-  const driver = new Driver(subject, { geometry, checks, ...(options.onStep ? { onStep: options.onStep } : {}) });
+  const driver = new Driver(subject, {
+    geometry,
+    checks,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  });
   const ops: Op[] = operations.map(opFromJson);
   try {
     for (const op of ops) driver.apply(op);
     driver.finish();
     return { subject, driver, violation: undefined, steps: driver.steps };
   } catch (error) {
-    if (error instanceof InvariantViolation) return { subject, driver, violation: error, steps: driver.steps };
+    if (error instanceof InvariantViolation)
+      return { subject, driver, violation: error, steps: driver.steps };
     throw error;
   }
 }

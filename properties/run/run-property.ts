@@ -78,7 +78,11 @@ export interface PropertyResult {
   readonly seconds: number;
 }
 
-export function runProperty(definition: PropertyDefinition, factory: SubjectFactory, options: RunPropertyOptions): PropertyResult {
+export function runProperty(
+  definition: PropertyDefinition,
+  factory: SubjectFactory,
+  options: RunPropertyOptions,
+): PropertyResult {
   const started = performance.now();
   const tally = new ReachabilityTally();
   let operations = 0;
@@ -93,16 +97,29 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
 
   const property = fc.property(
     geometryArbitrary(options.family),
-    fc.commands([commandArbitrary(definition.mix, options.misuseKinds)], { size: options.profile.size }),
+    fc.commands([commandArbitrary(definition.mix, options.misuseKinds)], {
+      size: options.profile.size,
+    }),
     (generated, commands) => {
       const subject = factory(generated);
       const geometry = subject.geometry;
       general = geometry === undefined;
-      const checks = definition.invariant.applies(subject, geometry) ? [definition.invariant.check] : [];
+      const checks = definition.invariant.applies(subject, geometry)
+        ? [definition.invariant.check]
+        : [];
       const run = ++predicateCalls;
       const beforeStep = options.beforeStep;
-      const driver = new Driver(subject, { geometry, checks, macroLimit: options.profile.macroLimit, ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}) });
-      const state: RunState = { driver, geometry, ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}) };
+      const driver = new Driver(subject, {
+        geometry,
+        checks,
+        macroLimit: options.profile.macroLimit,
+        ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}),
+      });
+      const state: RunState = {
+        driver,
+        geometry,
+        ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}),
+      };
       try {
         fc.modelRun(() => ({ model: state, real: state }), commands);
         driver.finish();
@@ -125,7 +142,9 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
   });
 
   const targets = (general ? definition.generalReach : definition.reach[options.family]) ?? {};
-  const reach: ReachFigure[] = REACHABLE_STATES.filter((state) => tally.totals.has(state) || state in targets).map((state) => ({
+  const reach: ReachFigure[] = REACHABLE_STATES.filter(
+    (state) => tally.totals.has(state) || state in targets,
+  ).map((state) => ({
     state,
     runs: tally.runsReaching.get(state) ?? 0,
     fraction: tally.fraction(state),
@@ -134,7 +153,12 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
   }));
   const unreached = details.failed
     ? []
-    : reach.filter((r) => r.target !== undefined && r.fraction < r.target).map((r) => `${r.state}: ${(r.fraction * 100).toFixed(0)}% of runs, target ${(r.target! * 100).toFixed(0)}%`);
+    : reach
+        .filter((r) => r.target !== undefined && r.fraction < r.target)
+        .map(
+          (r) =>
+            `${r.state}: ${(r.fraction * 100).toFixed(0)}% of runs, target ${(r.target! * 100).toFixed(0)}%`,
+        );
 
   let failure: PropertyFailure | undefined;
   if (details.failed) {
@@ -159,7 +183,13 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
       replay: "",
       created: new Date().toISOString(),
     };
-    const file = options.counterexampleDir === undefined ? undefined : writeCounterexample(options.counterexampleDir, { ...counterexample, replay: replayCommand(options.counterexampleDir, counterexample) });
+    const file =
+      options.counterexampleDir === undefined
+        ? undefined
+        : writeCounterexample(options.counterexampleDir, {
+            ...counterexample,
+            replay: replayCommand(options.counterexampleDir, counterexample),
+          });
     failure = {
       message,
       invariant: counterexample.invariant,
@@ -191,6 +221,9 @@ export function runProperty(definition: PropertyDefinition, factory: SubjectFact
   };
 }
 
-export function replayCommand(dir: string, c: Pick<Counterexample, "property" | "implementation" | "seed">): string {
+export function replayCommand(
+  dir: string,
+  c: Pick<Counterexample, "property" | "implementation" | "seed">,
+): string {
   return `npm run replay -- ${dir}/${c.property}--${c.implementation}--${c.seed >>> 0}.json`;
 }

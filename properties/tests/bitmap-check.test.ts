@@ -10,7 +10,16 @@ import { IntegrityError } from "../../src/errors.ts";
 import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
 
 const TINY = defineGeometry(
-  { alignment: 8, smallThreshold: 64, poolSize: 256, arenaSize: 1024, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 4, keepEmptyArena: true },
+  {
+    alignment: 8,
+    smallThreshold: 64,
+    poolSize: 256,
+    arenaSize: 1024,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 4,
+    keepEmptyArena: true,
+  },
   "tiny-check",
 );
 
@@ -21,7 +30,8 @@ function heap(geometry: Geometry): { a: BitmapAllocator; blocks: number[] } {
   for (let i = 0; i < 60; i++) blocks.push(a.malloc(1 + ((i * 7) % geometry.smallThreshold))!);
   for (let i = 0; i < blocks.length; i += 3) a.free(blocks[i]!);
   // One full pool of the largest class, and one partly used after it.
-  for (let i = 0; i < geometry.blocksPerPool[geometry.sizeClasses - 1]! + 1; i++) a.malloc(geometry.smallThreshold);
+  for (let i = 0; i < geometry.blocksPerPool[geometry.sizeClasses - 1]! + 1; i++)
+    a.malloc(geometry.smallThreshold);
   a.malloc(geometry.smallThreshold + 1);
   a.check();
   return { a, blocks: blocks.filter((_, i) => i % 3 !== 0) };
@@ -42,7 +52,7 @@ function usedPool(a: BitmapAllocator, partly: boolean): { gp: number; c: number 
   const { table } = a;
   for (let gp = 0; gp < table.capacity * a.geometry.poolsPerArena; gp++) {
     const c = table.sizeClass[gp]!;
-    if (c >= 0 && (table.live[gp]! < a.geometry.blocksPerPool[c]!) === partly) return { gp, c };
+    if (c >= 0 && table.live[gp]! < a.geometry.blocksPerPool[c]! === partly) return { gp, c };
   }
   throw new Error("no such pool");
 }
@@ -148,7 +158,9 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
         }
         const a = new KeepsEveryEmptyArena(geometry, new AddressSpace(geometry));
         const perArena = geometry.poolsPerArena * geometry.blocksPerPool[geometry.sizeClasses - 1]!;
-        const blocks = Array.from({ length: 2 * perArena }, () => a.malloc(geometry.smallThreshold)!);
+        const blocks = Array.from({ length: 2 * perArena }, () =>
+          a.malloc(geometry.smallThreshold)!,
+        );
         for (const p of blocks) a.free(p);
         const empty = a.stats().arenas.current;
         expect(empty).toBeGreaterThan(Number(geometry.keepEmptyArena));

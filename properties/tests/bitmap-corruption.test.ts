@@ -38,7 +38,10 @@ const heapStep: fc.Arbitrary<HeapStep> = fc.oneof(
   { arbitrary: sizeSpec.map((malloc) => ({ malloc })), weight: 5 },
   { arbitrary: fc.nat().map((free) => ({ free })), weight: 3 },
   { arbitrary: fc.record({ realloc: fc.nat(), to: sizeSpec }), weight: 1 },
-  { arbitrary: fc.record({ fill: smallSizeSpec, count: fc.integer({ min: 1, max: 1100 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ fill: smallSizeSpec, count: fc.integer({ min: 1, max: 1100 }) }),
+    weight: 1,
+  },
   { arbitrary: fc.integer({ min: 1, max: 4 }).map((freeEvery) => ({ freeEvery })), weight: 2 },
 );
 
@@ -86,7 +89,8 @@ function observe(a: BitmapAllocator, reached: Reached): void {
   // Read from the structures after check() passed on them.
   const { table, geometry: g } = a;
   let full = false;
-  for (let gp = 0; gp < table.capacity * g.poolsPerArena && !full; gp++) full = table.sizeClass[gp]! >= 0 && table.live[gp] === g.blocksPerPool[table.sizeClass[gp]!];
+  for (let gp = 0; gp < table.capacity * g.poolsPerArena && !full; gp++)
+    full = table.sizeClass[gp]! >= 0 && table.live[gp] === g.blocksPerPool[table.sizeClass[gp]!];
   if (full) reached.fullPool++;
   if (a.whollyEmptyArenas > 0) reached.keptEmptyArena++;
   if (a.stats().arenas.current >= 2) reached.twoArenas++;
@@ -101,7 +105,13 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
   for (const family of FAMILIES) {
     const seed = seedFor(base, `bitmap-corruption/${family}`);
     test(`${family} geometries, ${profile.name} profile (seed ${seed})`, () => {
-      const reached: Reached = { runs: 0, fullPool: 0, keptEmptyArena: 0, twoArenas: 0, corruptions: new Map() };
+      const reached: Reached = {
+        runs: 0,
+        fullPool: 0,
+        keptEmptyArena: 0,
+        twoArenas: 0,
+        corruptions: new Map(),
+      };
       const property = fc.property(
         geometryArbitrary(family),
         fc.array(heapStep, { minLength: 1, maxLength: 40, size: "medium" }),
@@ -115,12 +125,18 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
           // four, picked at random: a wide geometry has 256 classes.
           const kinds = bitmapCells(a).map((kind, j) => ({ kind, j }));
           const indexed = kinds.filter(({ kind }) => kind.name.includes("["));
-          const chosen = [...kinds.filter(({ kind }) => !kind.name.includes("[")), ...picks.slice(0, 4).map((p) => indexed[p % indexed.length]!)];
+          const chosen = [
+            ...kinds.filter(({ kind }) => !kind.name.includes("[")),
+            ...picks.slice(0, 4).map((p) => indexed[p % indexed.length]!),
+          ];
           for (const { kind, j } of chosen) {
             if (kind.count === 0) continue;
             const corrupted = build(g, steps);
             const cell = bitmapCells(corrupted)[j]!;
-            const { what, expect: expected } = cell.corrupt((picks[j % picks.length]! + j * 7919) % cell.count, variant);
+            const { what, expect: expected } = cell.corrupt(
+              (picks[j % picks.length]! + j * 7919) % cell.count,
+              variant,
+            );
             const group = kind.name.replace(/\[\d+\]/, "[c]");
             reached.corruptions.set(group, (reached.corruptions.get(group) ?? 0) + 1);
             let error: unknown;
@@ -129,12 +145,21 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
             } catch (e) {
               error = e;
             }
-            if (!(error instanceof IntegrityError)) throw new Error(`check() did not notice ${what} (${error === undefined ? "it passed" : `it threw ${String(error)}`})`);
+            if (!(error instanceof IntegrityError))
+              throw new Error(
+                `check() did not notice ${what} (${error === undefined ? "it passed" : `it threw ${String(error)}`})`,
+              );
             // Every problem says something, and the check made for this damage names it.
             const problems = error.problems;
-            if (problems.some((p) => p.trim() === "")) throw new Error(`check() reported an empty problem for ${what}: ${JSON.stringify(problems)}`);
+            if (problems.some((p) => p.trim() === ""))
+              throw new Error(
+                `check() reported an empty problem for ${what}: ${JSON.stringify(problems)}`,
+              );
             const missing = expected.filter((re) => !problems.some((p) => re.test(p)));
-            if (missing.length > 0) throw new Error(`check() noticed ${what} but did not say ${missing.join(", ")}; it said:\n    ${problems.join("\n    ")}`);
+            if (missing.length > 0)
+              throw new Error(
+                `check() noticed ${what} but did not say ${missing.join(", ")}; it said:\n    ${problems.join("\n    ")}`,
+              );
           }
         },
       );
@@ -144,9 +169,24 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
         const replay = `ALLOCHECK_SEED=${base} ALLOCHECK_PROFILE=${profile.name} npx vitest run properties/tests/bitmap-corruption.test.ts`;
         mkdirSync(COUNTEREXAMPLE_DIR, { recursive: true });
         const file = join(COUNTEREXAMPLE_DIR, `bitmap-corruption--${family}--${seed >>> 0}.json`);
-        const counterexample = { property: "bitmap-corruption", geometry: geometryOptionsOf(g), steps, picks: result.counterexample![2], variant: result.counterexample![3], seed, path: result.counterexamplePath, replay, message: result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance) };
+        const counterexample = {
+          property: "bitmap-corruption",
+          geometry: geometryOptionsOf(g),
+          steps,
+          picks: result.counterexample![2],
+          variant: result.counterexample![3],
+          seed,
+          path: result.counterexamplePath,
+          replay,
+          message:
+            result.errorInstance instanceof Error
+              ? result.errorInstance.message
+              : String(result.errorInstance),
+        };
         writeFileSync(file, `${JSON.stringify(counterexample, null, 2)}\n`);
-        expect.fail(`${counterexample.message}\n  on ${g.name} after ${steps.length} step(s); seed ${seed}, path ${result.counterexamplePath}\n  replay: ${replay}\n  counterexample: ${file}`);
+        expect.fail(
+          `${counterexample.message}\n  on ${g.name} after ${steps.length} step(s); seed ${seed}, path ${result.counterexamplePath}\n  replay: ${replay}\n  counterexample: ${file}`,
+        );
       }
       expectReached(family, reached);
     });
@@ -164,7 +204,18 @@ function expectReached(family: GeometryFamily, reached: Reached): void {
   expect(share(reached.fullPool), "heaps with a full pool").toBeGreaterThan(0.1);
   expect(share(reached.keptEmptyArena), "heaps with a kept empty arena").toBeGreaterThan(0.05);
   expect(share(reached.twoArenas), "heaps with two arenas or more").toBeGreaterThan(0.05);
-  for (const kind of ["table.mapped", "table.sizeClass", "bitmaps.words", "requestedSizes.slack", "classes.partly[c]", "buckets.bucket[c]", "buckets.counts", "emptyArenaCount"]) {
-    expect(reached.corruptions.get(kind) ?? 0, `corruptions of ${kind}`).toBeGreaterThan(reached.runs / 4);
+  for (const kind of [
+    "table.mapped",
+    "table.sizeClass",
+    "bitmaps.words",
+    "requestedSizes.slack",
+    "classes.partly[c]",
+    "buckets.bucket[c]",
+    "buckets.counts",
+    "emptyArenaCount",
+  ]) {
+    expect(reached.corruptions.get(kind) ?? 0, `corruptions of ${kind}`).toBeGreaterThan(
+      reached.runs / 4,
+    );
   }
 }

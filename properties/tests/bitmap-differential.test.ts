@@ -20,7 +20,6 @@ import { mulberry32 } from "../../src/random.ts";
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────────────────────
 
-
 // ── cases ────────────────────────────────────────────────────────────────────────────────────
 
 interface Case {
@@ -33,21 +32,105 @@ interface Case {
   readonly largeShare: number;
 }
 
-const tiny = (name: string, options: Parameters<typeof defineGeometry>[0]): Geometry => defineGeometry(options, name);
+const tiny = (name: string, options: Parameters<typeof defineGeometry>[0]): Geometry =>
+  defineGeometry(options, name);
 
 const TINY: readonly Geometry[] = [
-  tiny("tiny-a8-p128-keep", { alignment: 8, smallThreshold: 32, poolSize: 128, arenaSize: 512, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 4, keepEmptyArena: true }),
-  tiny("tiny-a16-p256-unaligned-keep0", { alignment: 16, smallThreshold: 64, poolSize: 256, arenaSize: 1024, poolOverhead: 16, poolAlignedArenas: false, maxArenas: 3, keepEmptyArena: false }),
-  tiny("tiny-a8-p256-h0-keep0", { alignment: 8, smallThreshold: 128, poolSize: 256, arenaSize: 2048, poolOverhead: 0, poolAlignedArenas: true, maxArenas: 6, keepEmptyArena: false, maxRequest: 5000 }),
-  tiny("tiny-a16-p128-unaligned-keep", { alignment: 16, smallThreshold: 112, poolSize: 128, arenaSize: 512, poolOverhead: 16, poolAlignedArenas: false, maxArenas: 2, keepEmptyArena: true }),
-  tiny("tiny-a4-p64-keep", { alignment: 4, smallThreshold: 32, poolSize: 64, arenaSize: 256, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 5, keepEmptyArena: true }),
-  tiny("tiny-a8-p128-h0-unaligned-keep", { alignment: 8, smallThreshold: 64, poolSize: 128, arenaSize: 1024, poolOverhead: 0, poolAlignedArenas: false, maxArenas: 3, keepEmptyArena: true, maxRequest: 2000 }),
+  tiny("tiny-a8-p128-keep", {
+    alignment: 8,
+    smallThreshold: 32,
+    poolSize: 128,
+    arenaSize: 512,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 4,
+    keepEmptyArena: true,
+  }),
+  tiny("tiny-a16-p256-unaligned-keep0", {
+    alignment: 16,
+    smallThreshold: 64,
+    poolSize: 256,
+    arenaSize: 1024,
+    poolOverhead: 16,
+    poolAlignedArenas: false,
+    maxArenas: 3,
+    keepEmptyArena: false,
+  }),
+  tiny("tiny-a8-p256-h0-keep0", {
+    alignment: 8,
+    smallThreshold: 128,
+    poolSize: 256,
+    arenaSize: 2048,
+    poolOverhead: 0,
+    poolAlignedArenas: true,
+    maxArenas: 6,
+    keepEmptyArena: false,
+    maxRequest: 5000,
+  }),
+  tiny("tiny-a16-p128-unaligned-keep", {
+    alignment: 16,
+    smallThreshold: 112,
+    poolSize: 128,
+    arenaSize: 512,
+    poolOverhead: 16,
+    poolAlignedArenas: false,
+    maxArenas: 2,
+    keepEmptyArena: true,
+  }),
+  tiny("tiny-a4-p64-keep", {
+    alignment: 4,
+    smallThreshold: 32,
+    poolSize: 64,
+    arenaSize: 256,
+    poolOverhead: 8,
+    poolAlignedArenas: true,
+    maxArenas: 5,
+    keepEmptyArena: true,
+  }),
+  tiny("tiny-a8-p128-h0-unaligned-keep", {
+    alignment: 8,
+    smallThreshold: 64,
+    poolSize: 128,
+    arenaSize: 1024,
+    poolOverhead: 0,
+    poolAlignedArenas: false,
+    maxArenas: 3,
+    keepEmptyArena: true,
+    maxRequest: 2000,
+  }),
   // One pool per arena: every pool that empties empties its arena.
-  tiny("tiny-one-pool-arenas", { alignment: 8, smallThreshold: 64, poolSize: 128, arenaSize: 128, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 6, keepEmptyArena: true }),
+  tiny("tiny-one-pool-arenas", {
+    alignment: 8,
+    smallThreshold: 64,
+    poolSize: 128,
+    arenaSize: 128,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 6,
+    keepEmptyArena: true,
+  }),
   // 2044 blocks of class 0 per pool: a three-level pool layout (the generic bit functions).
-  tiny("small-a4-p8192-three-levels", { alignment: 4, smallThreshold: 64, poolSize: 8192, arenaSize: 32768, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 3, keepEmptyArena: false }),
+  tiny("small-a4-p8192-three-levels", {
+    alignment: 4,
+    smallThreshold: 64,
+    poolSize: 8192,
+    arenaSize: 32768,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 3,
+    keepEmptyArena: false,
+  }),
   // T/4 > 255: the requested sizes need a Uint16Array.
-  tiny("small-t2048-keep0", { alignment: 16, smallThreshold: 2048, poolSize: 4096, arenaSize: 16384, poolOverhead: 48, poolAlignedArenas: true, maxArenas: 4, keepEmptyArena: false }),
+  tiny("small-t2048-keep0", {
+    alignment: 16,
+    smallThreshold: 2048,
+    poolSize: 4096,
+    arenaSize: 16384,
+    poolOverhead: 48,
+    poolAlignedArenas: true,
+    maxArenas: 4,
+    keepEmptyArena: false,
+  }),
 ];
 
 /** Presets with a small arena limit: several arenas, arena choice and out of memory at real sizes. */
@@ -57,9 +140,27 @@ const LIMITED: readonly Geometry[] = [
 ];
 
 const CASES: readonly Case[] = [
-  ...Object.values(geometries).map((geometry, i): Case => ({ geometry, seed: 0x5eed0000 + i, ops: 75_000, maxLive: 3000, largeShare: 0.25 })),
-  ...LIMITED.map((geometry, i): Case => ({ geometry, seed: 0x11a10000 + i, ops: 60_000, maxLive: 6000, largeShare: 0.7 })),
-  ...TINY.map((geometry, i): Case => ({ geometry, seed: 0x7a1a0000 + i, ops: 70_000, maxLive: geometry.smallThreshold > 512 ? 120 : geometry.poolSize > 4096 ? 3000 : 90, largeShare: 0.25 })),
+  ...Object.values(geometries).map((geometry, i): Case => ({
+    geometry,
+    seed: 0x5eed0000 + i,
+    ops: 75_000,
+    maxLive: 3000,
+    largeShare: 0.25,
+  })),
+  ...LIMITED.map((geometry, i): Case => ({
+    geometry,
+    seed: 0x11a10000 + i,
+    ops: 60_000,
+    maxLive: 6000,
+    largeShare: 0.7,
+  })),
+  ...TINY.map((geometry, i): Case => ({
+    geometry,
+    seed: 0x7a1a0000 + i,
+    ops: 70_000,
+    maxLive: geometry.smallThreshold > 512 ? 120 : geometry.poolSize > 4096 ? 3000 : 90,
+    largeShare: 0.25,
+  })),
 ];
 
 const SNAPSHOT_EVERY = 500;
@@ -77,14 +178,25 @@ interface Op {
   readonly why: string;
 }
 
-type Outcome = { readonly ok: true; readonly value: number | null | undefined } | { readonly ok: false; readonly error: string };
+type Outcome =
+  | { readonly ok: true; readonly value: number | null | undefined }
+  | { readonly ok: false; readonly error: string };
 
 function show(x: unknown): string {
-  return typeof x === "number" && Number.isSafeInteger(x) && x > 4096 ? `0x${x.toString(16)}` : typeof x === "string" ? JSON.stringify(x) : String(x);
+  return typeof x === "number" && Number.isSafeInteger(x) && x > 4096
+    ? `0x${x.toString(16)}`
+    : typeof x === "string"
+      ? JSON.stringify(x)
+      : String(x);
 }
 
 function describeOp(op: Op): string {
-  const args = op.name === "malloc" ? show(op.n) : op.name === "realloc" ? `${show(op.p)}, ${show(op.n)}` : show(op.p);
+  const args =
+    op.name === "malloc"
+      ? show(op.n)
+      : op.name === "realloc"
+        ? `${show(op.p)}, ${show(op.n)}`
+        : show(op.p);
   return `${op.name}(${args}) [${op.why}]`;
 }
 
@@ -108,17 +220,20 @@ function apply(a: Allocator, op: Op): Outcome {
         return { ok: true, value: a.bytes(op.p as number).length };
     }
   } catch (e) {
-    if (e instanceof AllocatorError) return { ok: false, error: `AllocatorError ${e.code}: ${e.message}` };
+    if (e instanceof AllocatorError)
+      return { ok: false, error: `AllocatorError ${e.code}: ${e.message}` };
     return { ok: false, error: `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
   }
 }
 
-const sameOutcome = (a: Outcome, b: Outcome): boolean => (a.ok ? b.ok && Object.is(a.value, b.value) : !b.ok && a.error === b.error);
+const sameOutcome = (a: Outcome, b: Outcome): boolean =>
+  a.ok ? b.ok && Object.is(a.value, b.value) : !b.ok && a.error === b.error;
 
 /** Deep equality of plain data (numbers, strings, booleans, arrays, objects): fast, no diff. */
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
@@ -126,7 +241,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  for (const k of ka)
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
   return true;
 }
 
@@ -136,7 +253,11 @@ function firstDifference(a: unknown, b: unknown, path = "$"): string {
   if (typeof a === "object" && typeof b === "object" && a !== null && b !== null) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+      );
       if (d !== "") return d;
     }
   }
@@ -193,7 +314,9 @@ class Differential {
   }
 
   private fail(what: string): never {
-    throw new Error(`bitmap ≠ reference on ${this.g.name} (seed 0x${this.c.seed.toString(16)}) at step ${this.step}: ${what}`);
+    throw new Error(
+      `bitmap ≠ reference on ${this.g.name} (seed 0x${this.c.seed.toString(16)}) at step ${this.step}: ${what}`,
+    );
   }
 
   private int(lo: number, hi: number): number {
@@ -208,15 +331,20 @@ class Differential {
     for (this.step = 0; this.step < this.c.ops; this.step++) {
       if (this.step % 1000 === 0 && this.rng() < 0.5) this.newPhase();
       const op = this.nextOp();
-      const before = op.name === "realloc" && typeof op.p === "number" ? this.live.get(op.p) : undefined;
+      const before =
+        op.name === "realloc" && typeof op.p === "number" ? this.live.get(op.p) : undefined;
       const usableBefore = before !== undefined ? this.ref.usableSize(op.p as number) : 0;
       const r = apply(this.ref, op);
       const b = apply(this.bm, op);
-      if (!sameOutcome(r, b)) this.fail(`${describeOp(op)}\n  reference ${describeOutcome(r)}\n  bitmap    ${describeOutcome(b)}`);
+      if (!sameOutcome(r, b))
+        this.fail(
+          `${describeOp(op)}\n  reference ${describeOutcome(r)}\n  bitmap    ${describeOutcome(b)}`,
+        );
       this.record(op, r, before, usableBefore);
       const rs = this.ref.stats();
       const bs = this.bm.stats();
-      if (!deepEqual(rs, bs)) this.fail(`stats() after ${describeOp(op)}: ${firstDifference(rs, bs)}`);
+      if (!deepEqual(rs, bs))
+        this.fail(`stats() after ${describeOp(op)}: ${firstDifference(rs, bs)}`);
       if ((this.step + 1) % SNAPSHOT_EVERY === 0) this.compareHeaps(`after ${describeOp(op)}`);
       if ((this.step + 1) % CHECK_EVERY === 0) this.checkBoth();
     }
@@ -229,17 +357,31 @@ class Differential {
       const op: Op = { name: "free", p, why: "final drain" };
       const r = apply(this.ref, op);
       const b = apply(this.bm, op);
-      if (!sameOutcome(r, b) || !r.ok) this.fail(`${describeOp(op)}\n  reference ${describeOutcome(r)}\n  bitmap    ${describeOutcome(b)}`);
+      if (!sameOutcome(r, b) || !r.ok)
+        this.fail(
+          `${describeOp(op)}\n  reference ${describeOutcome(r)}\n  bitmap    ${describeOutcome(b)}`,
+        );
       this.record(op, r, undefined, 0);
       const rs = this.ref.stats();
       const bs = this.bm.stats();
-      if (!deepEqual(rs, bs)) this.fail(`stats() after ${describeOp(op)}: ${firstDifference(rs, bs)}`);
+      if (!deepEqual(rs, bs))
+        this.fail(`stats() after ${describeOp(op)}: ${firstDifference(rs, bs)}`);
     }
     this.compareHeaps("after the final drain");
     this.checkBoth();
-    const arenaReleases = this.ref.addressSpace.events().filter((e) => e.kind === "unmap-arena").length;
+    const arenaReleases = this.ref.addressSpace
+      .events()
+      .filter((e) => e.kind === "unmap-arena").length;
     const arenaHighwater = this.ref.stats().arenas.highwater;
-    return { ops: this.step + drained, errors: this.errors, nulls: this.nulls, arenaReleases, peakLive: this.peakLive, arenaHighwater, errorCodes: this.errorCodes };
+    return {
+      ops: this.step + drained,
+      errors: this.errors,
+      nulls: this.nulls,
+      arenaReleases,
+      peakLive: this.peakLive,
+      arenaHighwater,
+      errorCodes: this.errorCodes,
+    };
   }
 
   private newPhase(): void {
@@ -278,7 +420,19 @@ class Differential {
   }
 
   private badSize(): unknown {
-    return this.pick([-1, 1.5, NaN, Infinity, -Infinity, this.g.maxRequest + 1, this.g.maxRequest + 2 ** 20, 2 ** 60, "8", undefined, -0.5]);
+    return this.pick([
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      this.g.maxRequest + 1,
+      this.g.maxRequest + 2 ** 20,
+      2 ** 60,
+      "8",
+      undefined,
+      -0.5,
+    ]);
   }
 
   // ── pointers ──
@@ -295,7 +449,8 @@ class Differential {
     const { alignment: A, poolSize: P, poolOverhead: H } = this.g;
     const r = this.rng();
     const haveLive = this.liveList.length > 0;
-    if (r < 0.3 && this.freed.length > 0) return { p: this.pick(this.freed), why: "freed block (double free / use after free)" };
+    if (r < 0.3 && this.freed.length > 0)
+      return { p: this.pick(this.freed), why: "freed block (double free / use after free)" };
     if (r < 0.45 && haveLive) {
       const p = this.randomLive();
       const usable = this.ref.usableSize(p);
@@ -304,16 +459,44 @@ class Differential {
     }
     if (r < 0.55 && haveLive) {
       const start = this.poolStartOf(this.randomLive());
-      return { p: start + A * this.int(0, Math.max(0, H / A - 1)), why: H > 0 ? "pool header" : "pool start (H = 0)" };
+      return {
+        p: start + A * this.int(0, Math.max(0, H / A - 1)),
+        why: H > 0 ? "pool header" : "pool start (H = 0)",
+      };
     }
-    if (r < 0.62 && haveLive) return { p: this.poolStartOf(this.randomLive()) + P - A, why: "last alignment unit of a pool (quantization tail or last block)" };
+    if (r < 0.62 && haveLive)
+      return {
+        p: this.poolStartOf(this.randomLive()) + P - A,
+        why: "last alignment unit of a pool (quantization tail or last block)",
+      };
     if (r < 0.75 && this.released.length > 0) {
       const arena = this.pick(this.released);
-      return { p: arena + A * this.int(0, Math.floor(this.g.arenaSize / A) - 1), why: "inside a released arena" };
+      return {
+        p: arena + A * this.int(0, Math.floor(this.g.arenaSize / A) - 1),
+        why: "inside a released arena",
+      };
     }
-    if (r < 0.8 && haveLive) return { p: this.poolStartOf(this.randomLive()) + P * this.int(1, 3) + H, why: "first block of a neighbouring pool" };
+    if (r < 0.8 && haveLive)
+      return {
+        p: this.poolStartOf(this.randomLive()) + P * this.int(1, 3) + H,
+        why: "first block of a neighbouring pool",
+      };
     return {
-      p: this.pick([0, 1, 8, -16, 1.5, NaN, Infinity, 2 ** 53, 2 ** 45 + 16, 2 ** 40 + 8, "4096", undefined, {}]),
+      p: this.pick([
+        0,
+        1,
+        8,
+        -16,
+        1.5,
+        NaN,
+        Infinity,
+        2 ** 53,
+        2 ** 45 + 16,
+        2 ** 40 + 8,
+        "4096",
+        undefined,
+        {},
+      ]),
       why: "unknown pointer",
     };
   }
@@ -333,23 +516,47 @@ class Differential {
       return { name: "free", p: this.randomLive(), why: "free a live block" };
     }
     if (r < 0.86) return this.reallocOp();
-    if (r < 0.9) return { name: this.rng() < 0.5 ? "usableSize" : "bytes", p: this.randomLive(), why: "query a live block" };
+    if (r < 0.9)
+      return {
+        name: this.rng() < 0.5 ? "usableSize" : "bytes",
+        p: this.randomLive(),
+        why: "query a live block",
+      };
     // Misuse.
     const m = this.rng();
-    if (m < 0.15) return { name: "realloc", p: this.rng() < 0.5 ? null : this.randomLive(), n: this.badSize(), why: "realloc with a bad size" };
+    if (m < 0.15)
+      return {
+        name: "realloc",
+        p: this.rng() < 0.5 ? null : this.randomLive(),
+        n: this.badSize(),
+        why: "realloc with a bad size",
+      };
     const { p, why } = this.badPointer();
     const name: OpName = m < 0.6 ? "free" : m < 0.8 ? "realloc" : m < 0.9 ? "usableSize" : "bytes";
     return name === "realloc" ? { name, p, n: this.size(), why } : { name, p, why };
   }
 
   private reallocOp(): Op {
-    if (this.rng() < 0.05) return { name: "realloc", p: null, n: this.size(), why: "realloc(null, n)" };
+    if (this.rng() < 0.05)
+      return { name: "realloc", p: null, n: this.size(), why: "realloc(null, n)" };
     const p = this.randomLive();
     const usable = this.ref.usableSize(p);
     const r = this.rng();
     const { smallThreshold: T } = this.g;
-    if (r < 0.15) return { name: "realloc", p, n: Math.floor((3 * usable) / 4) + 1, why: "shrink, just in place" };
-    if (r < 0.25) return { name: "realloc", p, n: Math.floor((3 * usable) / 4), why: "shrink, just out of place" };
+    if (r < 0.15)
+      return {
+        name: "realloc",
+        p,
+        n: Math.floor((3 * usable) / 4) + 1,
+        why: "shrink, just in place",
+      };
+    if (r < 0.25)
+      return {
+        name: "realloc",
+        p,
+        n: Math.floor((3 * usable) / 4),
+        why: "shrink, just out of place",
+      };
     if (r < 0.35) return { name: "realloc", p, n: usable + 1, why: "grow past the usable size" };
     if (r < 0.4) return { name: "realloc", p, n: 0, why: "to 0 (raw)" };
     if (r < 0.5) return { name: "realloc", p, n: T + this.int(1, 2 * T), why: "to a raw size" };
@@ -396,16 +603,25 @@ class Differential {
     for (let i = 0; i < length; i++) {
       const want = patternByte(pattern, i);
       if (rb[i] !== want || bb[i] !== want) {
-        this.fail(`payload of ${show(p)} ${when}: byte ${i} is ${rb[i]} (reference) / ${bb[i]} (bitmap), wrote ${want}`);
+        this.fail(
+          `payload of ${show(p)} ${when}: byte ${i} is ${rb[i]} (reference) / ${bb[i]} (bitmap), wrote ${want}`,
+        );
       }
     }
   }
 
   private verifyPatterns(): void {
-    for (const [p, block] of this.live) if (block.pattern !== -1) this.verifyPattern(p, block.pattern, block.patternLength, "(integrity sweep)");
+    for (const [p, block] of this.live)
+      if (block.pattern !== -1)
+        this.verifyPattern(p, block.pattern, block.patternLength, "(integrity sweep)");
   }
 
-  private record(op: Op, outcome: Outcome, before: LiveBlock | undefined, usableBefore: number): void {
+  private record(
+    op: Op,
+    outcome: Outcome,
+    before: LiveBlock | undefined,
+    usableBefore: number,
+  ): void {
     if (!outcome.ok) {
       this.errors++;
       const code = /^AllocatorError ([a-z-]+):/.exec(outcome.error)?.[1] ?? outcome.error;
@@ -432,7 +648,13 @@ class Differential {
         if (outcome.value === null) {
           this.nulls++;
           // Out of memory: the old block must be untouched.
-          if (before !== undefined && before.pattern !== -1) this.verifyPattern(op.p as number, before.pattern, before.patternLength, "after a failed realloc");
+          if (before !== undefined && before.pattern !== -1)
+            this.verifyPattern(
+              op.p as number,
+              before.pattern,
+              before.patternLength,
+              "after a failed realloc",
+            );
           return;
         }
         const q = outcome.value as number;
@@ -442,9 +664,11 @@ class Differential {
           return;
         }
         const p = op.p as number;
-        if (before === undefined) this.fail(`harness: realloc of ${show(p)} succeeded but it was not live`);
+        if (before === undefined)
+          this.fail(`harness: realloc of ${show(p)} succeeded but it was not live`);
         const copied = Math.min(usableBefore, n, before.patternLength);
-        if (before.pattern !== -1) this.verifyPattern(q, before.pattern, copied, `after realloc from ${show(p)}`);
+        if (before.pattern !== -1)
+          this.verifyPattern(q, before.pattern, copied, `after realloc from ${show(p)}`);
         if (q !== p) {
           this.removeLive(p);
           this.addLive(q, before.pattern, copied);

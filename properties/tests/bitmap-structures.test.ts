@@ -20,7 +20,19 @@ import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts
 const bitmap = (g: Geometry) => new BitmapAllocator(g, new AddressSpace(g));
 
 /** 64 KiB pools of 8-byte blocks: class 0 has 8191 blocks, three levels of bits. */
-const THREE_LEVELS = defineGeometry({ alignment: 8, smallThreshold: 2048, poolSize: 1 << 16, arenaSize: 1 << 17, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }, "three-levels");
+const THREE_LEVELS = defineGeometry(
+  {
+    alignment: 8,
+    smallThreshold: 2048,
+    poolSize: 1 << 16,
+    arenaSize: 1 << 17,
+    poolOverhead: 8,
+    poolAlignedArenas: true,
+    maxArenas: 2,
+    keepEmptyArena: true,
+  },
+  "three-levels",
+);
 
 describe("pool bits: the lowest free block with one, two and three levels (spec/bitmap.md §1.2)", () => {
   const cases: [Geometry, number][] = [
@@ -74,7 +86,9 @@ describe("pool bits: check() reads every summary bit (invariant 12)", () => {
       for (let bit = 0; bit < 32 * layout.words[level]!; bit++) {
         const at = layout.offsets[level]! + (bit >>> 5); // pool 0's region starts at word 0
         words[at] ^= 1 << (bit & 31);
-        expect(() => a.check(), `level ${level} bit ${bit}`).toThrow(`summary level ${level} bit ${bit} disagrees`);
+        expect(() => a.check(), `level ${level} bit ${bit}`).toThrow(
+          `summary level ${level} bit ${bit} disagrees`,
+        );
         words[at] ^= 1 << (bit & 31);
       }
     }
@@ -90,21 +104,86 @@ describe("requested sizes (spec/bitmap.md §1.3)", () => {
   };
 
   it("one byte per block on every CPython preset, wider only where a slack needs it", () => {
-    for (const g of Object.values(geometries)) expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(1);
+    for (const g of Object.values(geometries))
+      expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(1);
     const wide = [
-      defineGeometry({ alignment: 8, smallThreshold: 1016, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // ⌈1016/4⌉ − 1 = 253
-      defineGeometry({ alignment: 8, smallThreshold: 1024, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 255
-      defineGeometry({ alignment: 8, smallThreshold: 1032, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 257
-      defineGeometry({ alignment: 512, smallThreshold: 512, poolSize: 4096, arenaSize: 8192, poolOverhead: 512, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // A − 1 = 511
-      defineGeometry({ alignment: 16, smallThreshold: 4096, poolSize: 1 << 14, arenaSize: 1 << 16, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // 1023
-      defineGeometry({ alignment: 1 << 17, smallThreshold: 1 << 17, poolSize: 1 << 18, arenaSize: 1 << 19, poolOverhead: 0, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true }), // A − 1 = 131071
+      defineGeometry({
+        alignment: 8,
+        smallThreshold: 1016,
+        poolSize: 4096,
+        arenaSize: 8192,
+        poolOverhead: 8,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // ⌈1016/4⌉ − 1 = 253
+      defineGeometry({
+        alignment: 8,
+        smallThreshold: 1024,
+        poolSize: 4096,
+        arenaSize: 8192,
+        poolOverhead: 8,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // 255
+      defineGeometry({
+        alignment: 8,
+        smallThreshold: 1032,
+        poolSize: 4096,
+        arenaSize: 8192,
+        poolOverhead: 8,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // 257
+      defineGeometry({
+        alignment: 512,
+        smallThreshold: 512,
+        poolSize: 4096,
+        arenaSize: 8192,
+        poolOverhead: 512,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // A − 1 = 511
+      defineGeometry({
+        alignment: 16,
+        smallThreshold: 4096,
+        poolSize: 1 << 14,
+        arenaSize: 1 << 16,
+        poolOverhead: 16,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // 1023
+      defineGeometry({
+        alignment: 1 << 17,
+        smallThreshold: 1 << 17,
+        poolSize: 1 << 18,
+        arenaSize: 1 << 19,
+        poolOverhead: 0,
+        poolAlignedArenas: true,
+        maxArenas: 2,
+        keepEmptyArena: true,
+      }), // A − 1 = 131071
     ];
     expect(wide.map(expectedBytes)).toEqual([1, 1, 2, 2, 2, 4]);
-    for (const g of wide) expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(expectedBytes(g));
+    for (const g of wide)
+      expect(bitmap(g).requestedSizes.slack.BYTES_PER_ELEMENT, g.name).toBe(expectedBytes(g));
   });
 
   it("a wide slack survives in its entry: a block kept in place by realloc reports its request", () => {
-    const g = defineGeometry({ alignment: 8, smallThreshold: 1032, poolSize: 4096, arenaSize: 8192, poolOverhead: 8, poolAlignedArenas: true, maxArenas: 2, keepEmptyArena: true });
+    const g = defineGeometry({
+      alignment: 8,
+      smallThreshold: 1032,
+      poolSize: 4096,
+      arenaSize: 8192,
+      poolOverhead: 8,
+      poolAlignedArenas: true,
+      maxArenas: 2,
+      keepEmptyArena: true,
+    });
     const a = bitmap(g);
     const p = a.malloc(1032)!;
     expect(a.realloc(p, 775)).toBe(p); // 4 · 775 > 3 · 1032: in place, slack 257
@@ -118,7 +197,9 @@ describe("requested sizes (spec/bitmap.md §1.3)", () => {
       const cycle = () => {
         // Two pools' worth of two classes, then all freed: the pools empty and take their class again.
         const blocks: number[] = [];
-        for (const c of [0, 5]) for (let i = 0; i < 2 * g.blocksPerPool[c]!; i++) blocks.push(a.malloc(g.classSizes[c]!)!);
+        for (const c of [0, 5])
+          for (let i = 0; i < 2 * g.blocksPerPool[c]!; i++)
+            blocks.push(a.malloc(g.classSizes[c]!)!);
         for (const p of blocks) a.free(p);
       };
       cycle();

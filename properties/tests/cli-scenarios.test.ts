@@ -18,11 +18,25 @@ import { AddressSpace } from "../../src/address-space.ts";
 import { main } from "../../src/cli/main.ts";
 import { asciiStrSize, listCapacityAfterResize } from "../../src/cli/scenarios/cpython-objects.ts";
 import { ScenarioOutOfMemory } from "../../src/cli/scenarios/recorder.ts";
-import { endOf, runScenario, scenarioByName, SCENARIO_NAMES, type ScenarioResult } from "../../src/cli/scenarios/index.ts";
+import {
+  endOf,
+  runScenario,
+  scenarioByName,
+  SCENARIO_NAMES,
+  type ScenarioResult,
+} from "../../src/cli/scenarios/index.ts";
 import { heapMapSvg } from "../../src/cli/svg/heap-map.ts";
 import { memoryTimelineSvg } from "../../src/cli/svg/memory-timeline.ts";
 import { escapeXml } from "../../src/cli/svg/xml.ts";
-import { ALLOCATOR_KINDS, createAllocator, defineGeometry, geometries, type AllocatorKind, type Geometry, type PresetName } from "../../src/index.ts";
+import {
+  ALLOCATOR_KINDS,
+  createAllocator,
+  defineGeometry,
+  geometries,
+  type AllocatorKind,
+  type Geometry,
+  type PresetName,
+} from "../../src/index.ts";
 import { PROFILES } from "../profiles.ts";
 import { propertyById } from "../properties.ts";
 import { runProperty } from "../run/run-property.ts";
@@ -33,7 +47,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Tests run the scenarios at a tenth of the seed's sizes; the CLI default is the real numbers. */
 const SCALE = 0.1;
 /** The allocators of this repository (a kind added to ALLOCATOR_KINDS later is not assumed fast). */
-const KINDS = (["bitmap", "reference"] as const).filter((k) => (ALLOCATOR_KINDS as readonly string[]).includes(k)) as AllocatorKind[];
+const KINDS = (["bitmap", "reference"] as const).filter((k) =>
+  (ALLOCATOR_KINDS as readonly string[]).includes(k),
+) as AllocatorKind[];
 
 let out: string[];
 let err: string[];
@@ -55,15 +71,30 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-function run(kind: AllocatorKind, name: string, geometry: PresetName | Geometry = "cpython-3.11", seed = 1): ScenarioResult {
+function run(
+  kind: AllocatorKind,
+  name: string,
+  geometry: PresetName | Geometry = "cpython-3.11",
+  seed = 1,
+): ScenarioResult {
   const scenario = scenarioByName(name)!;
-  return runScenario(scenario, createAllocator(kind, geometry), { scale: SCALE, seed, create: (g) => createAllocator(kind, g) });
+  return runScenario(scenario, createAllocator(kind, geometry), {
+    scale: SCALE,
+    seed,
+    create: (g) => createAllocator(kind, g),
+  });
 }
 
 /** A counterexample file, from a property run against an allocator with an injected bug. */
 function makeCounterexample(dir: string): string {
   const make = (g: Geometry) => new ChoosesHighestBlock(g, new AddressSpace(g));
-  const result = runProperty(propertyById("I11"), make, { implementation: "reference", profile: PROFILES.quick, family: "tiny", seed: 7, counterexampleDir: dir });
+  const result = runProperty(propertyById("I11"), make, {
+    implementation: "reference",
+    profile: PROFILES.quick,
+    family: "tiny",
+    seed: 7,
+    counterexampleDir: dir,
+  });
   return result.failure!.file!;
 }
 
@@ -81,7 +112,8 @@ function readmeCommands(): string[][] {
 }
 
 const svgOf = (path: string) => parseXml(readFileSync(path, "utf8"));
-const byClass = (root: XmlElement, name: string) => findAll(root, (e) => classesOf(e).includes(name));
+const byClass = (root: XmlElement, name: string) =>
+  findAll(root, (e) => classesOf(e).includes(name));
 
 describe("the README's CLI section, run as a new user would", () => {
   const commands = readmeCommands();
@@ -89,7 +121,9 @@ describe("the README's CLI section, run as a new user would", () => {
   test("lists every command and every scenario", () => {
     const names = new Set(commands.map((argv) => argv[0]));
     expect([...names].sort()).toEqual(["replay", "scenario", "stats", "verify"]);
-    const scenarios = new Set(commands.filter((argv) => argv[0] === "scenario").map((argv) => argv[1]));
+    const scenarios = new Set(
+      commands.filter((argv) => argv[0] === "scenario").map((argv) => argv[1]),
+    );
     expect([...scenarios].sort()).toEqual([...SCENARIO_NAMES].sort());
   });
 
@@ -107,11 +141,15 @@ describe("the README's CLI section, run as a new user would", () => {
       expect(text).toMatch(/mapped bytes: before .*, after /);
       expect(text).toMatch(/tracemalloc\.get_traced_memory\(\) = \([\d,]+, [\d,]+\)/);
       expect(text).toMatch(/# arenas allocated total/);
-      for (const kind of ["heap", "memory"]) expect(existsSync(`reports/scenario-${argv[1]}-${kind}.svg`)).toBe(true);
+      for (const kind of ["heap", "memory"])
+        expect(existsSync(`reports/scenario-${argv[1]}-${kind}.svg`)).toBe(true);
     }
     if (argv[0] === "stats") expect(text).toMatch(/^class {3}size {3}num pools/m);
     if (argv[0] === "replay") {
-      const svg = `reports/heap-${argv[1]!.split("/").pop()!.replace(/\.json$/, "")}.svg`;
+      const svg = `reports/heap-${argv[1]!
+        .split("/")
+        .pop()!
+        .replace(/\.json$/, "")}.svg`;
       expect(text).toContain(`wrote ${svg}`);
       expect(svgOf(svg).name).toBe("svg");
     }
@@ -136,8 +174,14 @@ describe("the commands' help and errors", () => {
   test.each([
     [["scenario"], /scenario: name a scenario: list-of-ints, strings, pinned, thrash, churn/],
     [["scenario", "leaky"], /unknown scenario "leaky"; scenarios: list-of-ints/],
-    [["scenario", "pinned", "--geometry", "cpython-2.7"], /--geometry cpython-2\.7: use one of cpython-3\.8/],
-    [["scenario", "pinned", "--allocator", "glibc"], /--allocator glibc: use one of reference, bitmap/],
+    [
+      ["scenario", "pinned", "--geometry", "cpython-2.7"],
+      /--geometry cpython-2\.7: use one of cpython-3\.8/,
+    ],
+    [
+      ["scenario", "pinned", "--allocator", "glibc"],
+      /--allocator glibc: use one of reference, bitmap/,
+    ],
     [["scenario", "pinned", "--scale", "0"], /--scale 0: use a number above 0/],
     [["scenario", "pinned", "--scale", "big"], /--scale big: use a number/],
     [["scenario", "pinned", "--seed", "x"], /--seed x: use an integer/],
@@ -163,60 +207,74 @@ describe("the commands' help and errors", () => {
 });
 
 describe.each(KINDS)("the seed's scenarios on %s, at a tenth of their size", (kind) => {
-  test.each(["cpython-3.11", "cpython-3.8"] as const)("pinned on %s: 999 of every 1000 blocks freed, mapped bytes stay high", (geometry) => {
-    const result = run(kind, "pinned", geometry);
-    const [start, full, after] = result.phases;
-    expect(start!.mappedBytes).toBe(0);
-    expect(result.figures.freedShare).toBeGreaterThanOrEqual(0.999);
-    expect(after!.blocks).toBe(result.figures.kept);
-    // Live bytes fall by 99.9%; mapped bytes do not move (every arena keeps a live block).
-    expect(after!.requested.current).toBeLessThanOrEqual(full!.requested.current / 1000);
-    expect(after!.mappedBytes).toBe(full!.mappedBytes);
-    expect(after!.arenas).toBe(full!.arenas);
-    expect(after!.mappedBytes).toBeGreaterThan(100 * after!.requested.current);
-  });
+  test.each(["cpython-3.11", "cpython-3.8"] as const)(
+    "pinned on %s: 999 of every 1000 blocks freed, mapped bytes stay high",
+    (geometry) => {
+      const result = run(kind, "pinned", geometry);
+      const [start, full, after] = result.phases;
+      expect(start!.mappedBytes).toBe(0);
+      expect(result.figures.freedShare).toBeGreaterThanOrEqual(0.999);
+      expect(after!.blocks).toBe(result.figures.kept);
+      // Live bytes fall by 99.9%; mapped bytes do not move (every arena keeps a live block).
+      expect(after!.requested.current).toBeLessThanOrEqual(full!.requested.current / 1000);
+      expect(after!.mappedBytes).toBe(full!.mappedBytes);
+      expect(after!.arenas).toBe(full!.arenas);
+      expect(after!.mappedBytes).toBeGreaterThan(100 * after!.requested.current);
+    },
+  );
 
   test.each([
     ["cpython-3.11", 1],
     ["cpython-3.9", 1],
     ["cpython-3.8", 0],
-  ] as const)("list-of-ints on %s: after del, mapped bytes drop to the floor of %i kept arena(s)", (preset, kept) => {
-    const result = run(kind, "list-of-ints", preset);
-    const g = geometries[preset];
-    const [, built, after] = result.phases;
-    expect(built!.mappedBytes).toBeGreaterThan(4 * g.arenaSize);
-    expect(result.figures.arrayBytes).toBeGreaterThan(g.smallThreshold); // the array went raw
-    expect(after!.requested.current).toBe(0);
-    expect(after!.blocks).toBe(0);
-    expect(after!.arenas).toBe(kept);
-    expect(after!.mappedBytes).toBe(kept * g.arenaSize);
-    expect(endOf(result)).toBe(after);
-    expect(result.allocator.addressSpace.events().filter((e) => e.kind === "map-raw").length).toBe(result.allocator.addressSpace.events().filter((e) => e.kind === "unmap-raw").length);
-  });
+  ] as const)(
+    "list-of-ints on %s: after del, mapped bytes drop to the floor of %i kept arena(s)",
+    (preset, kept) => {
+      const result = run(kind, "list-of-ints", preset);
+      const g = geometries[preset];
+      const [, built, after] = result.phases;
+      expect(built!.mappedBytes).toBeGreaterThan(4 * g.arenaSize);
+      expect(result.figures.arrayBytes).toBeGreaterThan(g.smallThreshold); // the array went raw
+      expect(after!.requested.current).toBe(0);
+      expect(after!.blocks).toBe(0);
+      expect(after!.arenas).toBe(kept);
+      expect(after!.mappedBytes).toBe(kept * g.arenaSize);
+      expect(endOf(result)).toBe(after);
+      expect(
+        result.allocator.addressSpace.events().filter((e) => e.kind === "map-raw").length,
+      ).toBe(result.allocator.addressSpace.events().filter((e) => e.kind === "unmap-raw").length);
+    },
+  );
 
-  test.each(["cpython-3.11", "cpython-3.8"] as const)("thrash on %s: 2 map/unmap events per iteration under the 3.8 rule, none under 3.9+", (preset) => {
-    const result = run(kind, "thrash", preset);
-    const iterations = result.figures.iterations!;
-    expect(iterations).toBe(100);
-    expect(result.figures.eventsReleaseRule).toBe(2 * iterations);
-    expect(result.figures.eventsKeepRule).toBe(0);
-    const g = geometries[preset];
-    expect(result.figures.events).toBe(g.keepEmptyArena ? 0 : 2 * iterations);
-    // "exactly one block lands in a new arena": the fill is one arena of 32-byte blocks, plus one.
-    expect(result.figures.filled).toBe(g.poolsPerArena * g.blocksPerPool[1]! + 1);
-  });
+  test.each(["cpython-3.11", "cpython-3.8"] as const)(
+    "thrash on %s: 2 map/unmap events per iteration under the 3.8 rule, none under 3.9+",
+    (preset) => {
+      const result = run(kind, "thrash", preset);
+      const iterations = result.figures.iterations!;
+      expect(iterations).toBe(100);
+      expect(result.figures.eventsReleaseRule).toBe(2 * iterations);
+      expect(result.figures.eventsKeepRule).toBe(0);
+      const g = geometries[preset];
+      expect(result.figures.events).toBe(g.keepEmptyArena ? 0 : 2 * iterations);
+      // "exactly one block lands in a new arena": the fill is one arena of 32-byte blocks, plus one.
+      expect(result.figures.filled).toBe(g.poolsPerArena * g.blocksPerPool[1]! + 1);
+    },
+  );
 
-  test.each(["cpython-3.11", "cpython-3.12"] as const)("strings on %s: tracemalloc's current is CPython's str sizes plus the list's array", (preset) => {
-    const result = run(kind, "strings", preset);
-    const g = geometries[preset];
-    let strBytes = 0;
-    for (let i = 0; i < 1000; i++) strBytes += asciiStrSize(g, String(i).length);
-    expect(asciiStrSize(g, 0)).toBe(preset === "cpython-3.11" ? 49 : 41); // sys.getsizeof("")
-    const end = endOf(result);
-    expect(end.requested.current).toBe(strBytes + result.figures.arrayBytes!);
-    expect(end.requested.peak).toBeGreaterThanOrEqual(end.requested.current);
-    expect(end.requested.peak - end.requested.current).toBeLessThanOrEqual(2 * 28); // at most two ints in flight
-  });
+  test.each(["cpython-3.11", "cpython-3.12"] as const)(
+    "strings on %s: tracemalloc's current is CPython's str sizes plus the list's array",
+    (preset) => {
+      const result = run(kind, "strings", preset);
+      const g = geometries[preset];
+      let strBytes = 0;
+      for (let i = 0; i < 1000; i++) strBytes += asciiStrSize(g, String(i).length);
+      expect(asciiStrSize(g, 0)).toBe(preset === "cpython-3.11" ? 49 : 41); // sys.getsizeof("")
+      const end = endOf(result);
+      expect(end.requested.current).toBe(strBytes + result.figures.arrayBytes!);
+      expect(end.requested.peak).toBeGreaterThanOrEqual(end.requested.current);
+      expect(end.requested.peak - end.requested.current).toBeLessThanOrEqual(2 * 28); // at most two ints in flight
+    },
+  );
 
   test("churn is deterministic for a seed, and another seed changes it", () => {
     const a = run(kind, "churn", "cpython-3.11", 7);
@@ -233,8 +291,12 @@ describe.each(KINDS)("the seed's scenarios on %s, at a tenth of their size", (ki
 test("a scenario that runs out of simulated memory stops with ScenarioOutOfMemory (the CLI turns it into one line)", () => {
   const small = defineGeometry({ ...geometries["cpython-3.11"], maxArenas: 2 });
   const pinned = scenarioByName("pinned")!;
-  expect(() => runScenario(pinned, createAllocator("bitmap", small), { scale: SCALE })).toThrow(ScenarioOutOfMemory);
-  expect(() => runScenario(pinned, createAllocator("bitmap", small), { scale: SCALE })).toThrow(/out of simulated memory asking for 28 bytes/);
+  expect(() => runScenario(pinned, createAllocator("bitmap", small), { scale: SCALE })).toThrow(
+    ScenarioOutOfMemory,
+  );
+  expect(() => runScenario(pinned, createAllocator("bitmap", small), { scale: SCALE })).toThrow(
+    /out of simulated memory asking for 28 bytes/,
+  );
 });
 
 describe("CPython's list over-allocation (Objects/listobject.c: list_resize)", () => {
@@ -268,25 +330,34 @@ describe("the pictures", () => {
     expect(Number(svg.attributes.width)).toBeGreaterThan(0);
     expect(Number(svg.attributes.height)).toBeGreaterThan(0);
     const rows = byClass(svg, "arena");
-    expect(rows.map((r) => Number(r.attributes["data-slot"]))).toEqual(snapshot.arenas.map((a) => a.slot));
+    expect(rows.map((r) => Number(r.attributes["data-slot"]))).toEqual(
+      snapshot.arenas.map((a) => a.slot),
+    );
     const stats = result.allocator.stats();
     let used = 0;
     let live = 0;
     for (const [k, row] of rows.entries()) {
       const cells = byClass(row, "pool");
-      expect(cells.map((c) => Number(c.attributes["data-pool"]))).toEqual(Array.from({ length: g.poolsPerArena }, (_, i) => i));
+      expect(cells.map((c) => Number(c.attributes["data-pool"]))).toEqual(
+        Array.from({ length: g.poolsPerArena }, (_, i) => i),
+      );
       const usedHere = cells.filter((c) => !classesOf(c).includes("empty"));
       expect(usedHere.length).toBe(snapshot.arenas[k]!.pools.length);
       for (const c of usedHere) expect(c.attributes.fill).toMatch(/^hsl\(/);
-      for (const c of cells.filter((c) => classesOf(c).includes("empty"))) expect(c.attributes.fill).toBe("#e4e4e4");
+      for (const c of cells.filter((c) => classesOf(c).includes("empty")))
+        expect(c.attributes.fill).toBe("#e4e4e4");
       used += usedHere.length;
       live += cells.reduce((sum, c) => sum + Number(c.attributes["data-live"]), 0);
     }
     expect(used).toBe(stats.classes.reduce((sum, c) => sum + c.pools, 0));
     expect(live).toBe(stats.blocks.small);
     // The legend names each class present; rows are labelled with the arena address.
-    expect(byClass(svg, "legend-class").map((e) => Number(e.attributes["data-class"]))).toEqual(stats.classes.map((c) => c.index));
-    expect(rows[0]!.children.find((c) => c.name === "text")!.text).toContain(`0x${snapshot.arenas[0]!.address.toString(16)}`);
+    expect(byClass(svg, "legend-class").map((e) => Number(e.attributes["data-class"]))).toEqual(
+      stats.classes.map((c) => c.index),
+    );
+    expect(rows[0]!.children.find((c) => c.name === "text")!.text).toContain(
+      `0x${snapshot.arenas[0]!.address.toString(16)}`,
+    );
   });
 
   test("the heap map of arenas wider than a line (256 pools) still has one cell per pool", () => {
@@ -301,42 +372,62 @@ describe("the pictures", () => {
 
   test("the heap map of an empty heap (list-of-ints on cpython-3.8 after del) says so", () => {
     const result = run("bitmap", "list-of-ints", "cpython-3.8");
-    const svg = parseXml(heapMapSvg(result.allocator.snapshot(), result.geometry, { title: "after del" }));
+    const svg = parseXml(
+      heapMapSvg(result.allocator.snapshot(), result.geometry, { title: "after del" }),
+    );
     expect(byClass(svg, "arena")).toHaveLength(0);
     expect(findAll(svg, (e) => e.name === "text" && e.text === "no arenas mapped")).toHaveLength(1);
   });
 
-  test.each(SCENARIO_NAMES)("the memory timeline of %s: two polylines with one point per time-series point", (name) => {
-    const result = run("bitmap", name);
-    const svg = parseXml(memoryTimelineSvg(result.series, { title: name, phases: result.phases }));
-    const [w, h] = svg.attributes.viewBox!.split(" ").slice(2).map(Number) as [number, number];
-    for (const line of ["mapped", "live"]) {
-      const polylines = byClass(svg, line).filter((e) => e.name === "polyline");
-      expect(polylines).toHaveLength(1);
-      const points = polylines[0]!.attributes.points!.split(" ").map((p) => p.split(",").map(Number) as [number, number]);
-      expect(points).toHaveLength(result.series.length);
-      for (const [x, y] of points) {
-        expect(x >= 0 && x <= w && y >= 0 && y <= h).toBe(true);
+  test.each(SCENARIO_NAMES)(
+    "the memory timeline of %s: two polylines with one point per time-series point",
+    (name) => {
+      const result = run("bitmap", name);
+      const svg = parseXml(
+        memoryTimelineSvg(result.series, { title: name, phases: result.phases }),
+      );
+      const [w, h] = svg.attributes.viewBox!.split(" ").slice(2).map(Number) as [number, number];
+      for (const line of ["mapped", "live"]) {
+        const polylines = byClass(svg, line).filter((e) => e.name === "polyline");
+        expect(polylines).toHaveLength(1);
+        const points = polylines[0]!.attributes
+          .points!.split(" ")
+          .map((p) => p.split(",").map(Number) as [number, number]);
+        expect(points).toHaveLength(result.series.length);
+        for (const [x, y] of points) {
+          expect(x >= 0 && x <= w && y >= 0 && y <= h).toBe(true);
+        }
+        // Time runs left to right.
+        for (let k = 1; k < points.length; k++)
+          expect(points[k]![0]).toBeGreaterThanOrEqual(points[k - 1]![0]);
       }
-      // Time runs left to right.
-      for (let k = 1; k < points.length; k++) expect(points[k]![0]).toBeGreaterThanOrEqual(points[k - 1]![0]);
-    }
-    // The series ends at the end state, exactly.
-    const last = result.series[result.series.length - 1]!;
-    expect(last).toEqual({ step: result.steps, mapped: endOf(result).mappedBytes, live: endOf(result).requested.current });
-    // Axis ticks are labelled in a binary unit.
-    expect(findAll(svg, (e) => e.name === "text" && / (B|KiB|MiB|GiB)$/.test(e.text)).length).toBeGreaterThan(2);
-  });
+      // The series ends at the end state, exactly.
+      const last = result.series[result.series.length - 1]!;
+      expect(last).toEqual({
+        step: result.steps,
+        mapped: endOf(result).mappedBytes,
+        live: endOf(result).requested.current,
+      });
+      // Axis ticks are labelled in a binary unit.
+      expect(
+        findAll(svg, (e) => e.name === "text" && / (B|KiB|MiB|GiB)$/.test(e.text)).length,
+      ).toBeGreaterThan(2);
+    },
+  );
 
   test("text is escaped: markup and control characters in a title stay text", () => {
     const title = `a <b> & "c" 'd' \u0001 é`;
-    const svg = parseXml(heapMapSvg({ arenas: [], raw: [] }, geometries["cpython-3.11"], { title }));
+    const svg = parseXml(
+      heapMapSvg({ arenas: [], raw: [] }, geometries["cpython-3.11"], { title }),
+    );
     expect(findAll(svg, (e) => e.name === "title")[0]!.text).toBe(`a <b> & "c" 'd' \uFFFD é`);
     expect(escapeXml("<&>")).toBe("&lt;&amp;&gt;");
   });
 
   test("scenario writes both pictures; replay writes its heap map to --svg", () => {
-    expect(main(["scenario", "thrash", "--scale", String(SCALE), "--geometry", "cpython-3.8"])).toBe(0);
+    expect(
+      main(["scenario", "thrash", "--scale", String(SCALE), "--geometry", "cpython-3.8"]),
+    ).toBe(0);
     const heap = svgOf("reports/scenario-thrash-heap.svg");
     expect(byClass(heap, "arena")).toHaveLength(2); // the full arena and the one the loop remade
     expect(byClass(svgOf("reports/scenario-thrash-memory.svg"), "mapped")).toHaveLength(1);
@@ -370,7 +461,9 @@ describe("the strict XML checker rejects what a browser would", () => {
   });
 
   test("and accepts a small well-formed document", () => {
-    const doc = parseXml(`<?xml version="1.0" encoding="UTF-8"?>\n<!-- c --><svg a='1' b="&amp;&#60;&#x3e;"><t>x &lt; y</t><e/></svg>\n`);
+    const doc = parseXml(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<!-- c --><svg a='1' b="&amp;&#60;&#x3e;"><t>x &lt; y</t><e/></svg>\n`,
+    );
     expect(doc.attributes).toEqual({ a: "1", b: "&<>" });
     expect(doc.children.map((c) => c.name)).toEqual(["t", "e"]);
     expect(doc.children[0]!.text).toBe("x < y");

@@ -61,10 +61,18 @@ describe("allocheck CLI", () => {
   test("replay re-runs a counterexample step by step: failing on the buggy choice, passing on the real allocators", () => {
     const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
     const make = (g: Geometry) => new ChoosesHighestBlock(g, new AddressSpace(g));
-    const result = runProperty(propertyById("I11"), make, { implementation: "reference", profile: PROFILES.quick, family: "tiny", seed: 7, counterexampleDir: dir });
+    const result = runProperty(propertyById("I11"), make, {
+      implementation: "reference",
+      profile: PROFILES.quick,
+      family: "tiny",
+      seed: 7,
+      counterexampleDir: dir,
+    });
     const file = result.failure!.file!;
     expect(readCounterexample(file).operations).toEqual(result.failure!.operations);
-    expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(/replayOperations\("reference"/);
+    expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(
+      /replayOperations\("reference"/,
+    );
     // The file names the real reference, which does not have the bug: the replay passes.
     expect(main(["replay", file])).toBe(0);
     expect(out.join("\n")).toMatch(/no invariant fails/);

@@ -28,8 +28,10 @@ const TINY = defineGeometry({
 });
 const TINY_38 = defineGeometry({ ...TINY, keepEmptyArena: false });
 
-const heap = (g: Geometry = TINY): CPythonAllocator => createAllocator("cpython", g) as CPythonAllocator;
-const mallocs = (a: CPythonAllocator, n: number, times: number): number[] => Array.from({ length: times }, () => a.malloc(n)!);
+const heap = (g: Geometry = TINY): CPythonAllocator =>
+  createAllocator("cpython", g) as CPythonAllocator;
+const mallocs = (a: CPythonAllocator, n: number, times: number): number[] =>
+  Array.from({ length: times }, () => a.malloc(n)!);
 /** POOL_ADDR: pools are pool-aligned in the simulated address space. */
 const poolOf = (g: Geometry, p: number): number => p - (p % g.poolSize);
 
@@ -37,8 +39,17 @@ describe("cpython: the property suite (equivalence excepted)", () => {
   // Every invariant suite (properties/tests/invariants/) runs the cpython kind too, equivalence
   // excepted; this checks that verifyAllocator, as an outside user calls it, skips exactly that one.
   it("verifyAllocator runs the policy-free properties and skips equivalence", () => {
-    const report = verifyAllocator((g) => createAllocator("cpython", g), { name: "cpython", addressOrdered: false, profile: "quick", families: ["tiny"], properties: ["I06", "I11"], exhaustive: false });
-    expect(report.results.map((r) => [r.property, r.verdict])).toEqual([["I06-arena-release", "pass"]]);
+    const report = verifyAllocator((g) => createAllocator("cpython", g), {
+      name: "cpython",
+      addressOrdered: false,
+      profile: "quick",
+      families: ["tiny"],
+      properties: ["I06", "I11"],
+      exhaustive: false,
+    });
+    expect(report.results.map((r) => [r.property, r.verdict])).toEqual([
+      ["I06-arena-release", "pass"],
+    ]);
     expect(report.skipped.map((s) => s.property)).toEqual(["I11-equivalence"]);
   });
 });
@@ -87,7 +98,12 @@ describe("cpython: pymalloc's choices", () => {
     a.free(b1!); // pool empty: free list b1, b2, b0, b3; onto the arena's freepools
     const arena = a.internals().arenas[0]!;
     expect(arena.freepools).toEqual([poolOf(TINY, b0!)]);
-    expect(arena.pools[0]).toMatchObject({ szidx: 0, count: 0, nextoffset: 16 + 4 * 16, freeList: [b1, b2, b0, b0! + 48] });
+    expect(arena.pools[0]).toMatchObject({
+      szidx: 0,
+      count: 0,
+      nextoffset: 16 + 4 * 16,
+      freeList: [b1, b2, b0, b0! + 48],
+    });
     expect(mallocs(a, 16, 5)).toEqual([b1, b2, b0, b0! + 48, b0! + 64]);
     a.check();
   });
@@ -99,7 +115,12 @@ describe("cpython: pymalloc's choices", () => {
     a.free(b0!);
     const c0 = a.malloc(32)!;
     expect(c0).toBe(b0); // the same pool (freepools), block 0 of class 32
-    expect(a.internals().arenas[0]!.pools[0]).toMatchObject({ szidx: 1, count: 1, nextoffset: 16 + 2 * 32, freeList: [b0! + 32] });
+    expect(a.internals().arenas[0]!.pools[0]).toMatchObject({
+      szidx: 1,
+      count: 1,
+      nextoffset: 16 + 2 * 32,
+      freeList: [b0! + 32],
+    });
     a.check();
   });
 
@@ -111,7 +132,13 @@ describe("cpython: pymalloc's choices", () => {
     expect(() => a.free(b0!)).toThrow(expect.objectContaining({ code: "double-free" }));
     a.free(b1!);
     expect(a.internals().arenas[0]!.pools[0]).toMatchObject({ szidx: 0, count: 0 });
-    for (const call of [() => a.free(b0!), () => a.free(b1!), () => a.usableSize(b0!), () => a.realloc(b1!, 8)]) expectMisuse(a, "invalid-pointer", call);
+    for (const call of [
+      () => a.free(b0!),
+      () => a.free(b1!),
+      () => a.usableSize(b0!),
+      () => a.realloc(b1!, 8),
+    ])
+      expectMisuse(a, "invalid-pointer", call);
     a.check();
   });
 
@@ -125,10 +152,16 @@ describe("cpython: pymalloc's choices", () => {
     };
     emptyPool(0, 0); // arena 0: 0 → 1 free pool: pushed at the head
     emptyPool(1, 0); // arena 1: 0 → 1: pushed at the head, before arena 0
-    expect(a.internals().usableArenas).toEqual([{ slot: 1, nfreepools: 1 }, { slot: 0, nfreepools: 1 }]);
+    expect(a.internals().usableArenas).toEqual([
+      { slot: 1, nfreepools: 1 },
+      { slot: 0, nfreepools: 1 },
+    ]);
     expect(a.internals().nfp2lasta).toEqual({ 1: 0 });
     emptyPool(1, 1); // arena 1: 1 → 2: slides right, after arena 0 (the rightmost with 1)
-    expect(a.internals().usableArenas).toEqual([{ slot: 0, nfreepools: 1 }, { slot: 1, nfreepools: 2 }]);
+    expect(a.internals().usableArenas).toEqual([
+      { slot: 0, nfreepools: 1 },
+      { slot: 1, nfreepools: 2 },
+    ]);
     expect(a.internals().nfp2lasta).toEqual({ 1: 0, 2: 1 });
     emptyPool(2, 0); // arena 2: 0 → 1: the head
     emptyPool(0, 1); // arena 0: 1 → 2: after arena 2 (rightmost with 1)... and before arena 1
@@ -141,7 +174,10 @@ describe("cpython: pymalloc's choices", () => {
     // A new pool comes from the head, arena 2, which stays the head with 0 → leaves the list.
     const p = a.malloc(32)!;
     expect(a.addressSpace.slotOf(p)).toBe(2);
-    expect(a.internals().usableArenas).toEqual([{ slot: 0, nfreepools: 2 }, { slot: 1, nfreepools: 2 }]);
+    expect(a.internals().usableArenas).toEqual([
+      { slot: 0, nfreepools: 2 },
+      { slot: 1, nfreepools: 2 },
+    ]);
     expect(a.internals().nfp2lasta).toEqual({ 2: 1 });
     a.check();
   });
@@ -153,7 +189,9 @@ describe("cpython: pymalloc's choices", () => {
     expect(a.internals().usableArenas).toEqual([{ slot: 1, nfreepools: 3 }]);
     const before = a.addressSpace.eventsLogged;
     for (const p of arenaA) a.free(p); // A: 1, 2, 3 free pools, then 4 = ntotalpools with B after it
-    expect(a.addressSpace.events(before)).toEqual([{ kind: "unmap-arena", address: a.addressSpace.arenaStart(0), size: 512 }]);
+    expect(a.addressSpace.events(before)).toEqual([
+      { kind: "unmap-arena", address: a.addressSpace.arenaStart(0), size: 512 },
+    ]);
     a.free(inB); // B becomes wholly free as the last (only) element: kept
     expect(a.addressSpace.events(before)).toHaveLength(1);
     expect(a.stats().arenas).toEqual({ current: 1, allocatedTotal: 2, reclaimed: 1, highwater: 2 });
@@ -179,7 +217,10 @@ describe("cpython: pymalloc's choices", () => {
     const arenaB = mallocs(a, 16, 8); // B: pool 0 full, pool 1 one block
     for (const p of arenaB) a.free(p); // B wholly free, last: kept
     for (const p of arenaA.slice(0, 7)) a.free(p); // A: one free pool, at the head
-    expect(a.internals().usableArenas).toEqual([{ slot: 0, nfreepools: 1 }, { slot: 1, nfreepools: 4 }]);
+    expect(a.internals().usableArenas).toEqual([
+      { slot: 0, nfreepools: 1 },
+      { slot: 1, nfreepools: 4 },
+    ]);
     expect(a.addressSpace.slotOf(a.malloc(48)!)).toBe(0);
     expect(a.addressSpace.slotOf(a.malloc(48)!)).toBe(0); // the pool of class 48 has 2 blocks
     expect(a.addressSpace.slotOf(a.malloc(48)!)).toBe(1);
@@ -189,11 +230,23 @@ describe("cpython: pymalloc's choices", () => {
   it("cpython-3.11: 20,000 × 496 B take 625 pools in 10 arenas; freeing all keeps one, reclaims 9", () => {
     const a = heap(geometries["cpython-3.11"]);
     const blocks = mallocs(a, 496, 20_000);
-    expect(a.stats().classes).toEqual([{ index: 30, size: 496, pools: 625, blocksInUse: 20_000, availBlocks: 0 }]);
-    expect(a.stats().arenas).toEqual({ current: 10, allocatedTotal: 10, reclaimed: 0, highwater: 10 });
+    expect(a.stats().classes).toEqual([
+      { index: 30, size: 496, pools: 625, blocksInUse: 20_000, availBlocks: 0 },
+    ]);
+    expect(a.stats().arenas).toEqual({
+      current: 10,
+      allocatedTotal: 10,
+      reclaimed: 0,
+      highwater: 10,
+    });
     for (const p of blocks) a.free(p);
     expect(a.stats().classes).toEqual([]);
-    expect(a.stats().arenas).toEqual({ current: 1, allocatedTotal: 10, reclaimed: 9, highwater: 10 });
+    expect(a.stats().arenas).toEqual({
+      current: 1,
+      allocatedTotal: 10,
+      reclaimed: 9,
+      highwater: 10,
+    });
     // The first arena to become wholly free was last in usable_arenas: it is the one kept.
     expect(a.internals().usableArenas).toEqual([{ slot: 0, nfreepools: 63 }]);
     a.check();
@@ -204,7 +257,12 @@ describe("cpython: pymalloc's choices", () => {
     const blocks = mallocs(a, 496, 20_000);
     expect(a.stats().arenas.current).toBe(10);
     for (const p of blocks) a.free(p);
-    expect(a.stats().arenas).toEqual({ current: 1, allocatedTotal: 10, reclaimed: 9, highwater: 10 });
+    expect(a.stats().arenas).toEqual({
+      current: 1,
+      allocatedTotal: 10,
+      reclaimed: 9,
+      highwater: 10,
+    });
     a.check();
   });
 
@@ -224,7 +282,16 @@ describe("cpython: pymalloc's choices", () => {
   });
 
   it("one-pool arenas and one-block classes (never in CPython) keep at most one empty arena", () => {
-    const g = defineGeometry({ alignment: 16, smallThreshold: 48, poolSize: 64, arenaSize: 128, poolOverhead: 16, poolAlignedArenas: false, maxArenas: 4, keepEmptyArena: true });
+    const g = defineGeometry({
+      alignment: 16,
+      smallThreshold: 48,
+      poolSize: 64,
+      arenaSize: 128,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 4,
+      keepEmptyArena: true,
+    });
     expect(g.poolsPerArena).toBe(1);
     expect(g.blocksPerPool[2]).toBe(1);
     const a = heap(g);
@@ -258,12 +325,37 @@ describe("cpython: check() names a corrupted structure", () => {
 
   it.each([
     ["a pool's ref.count", (a: CPythonAllocator) => void firstPool(a).count++, /ref\.count/],
-    ["a free-list link", (a: CPythonAllocator) => void (firstPool(a).link[firstPool(a).freeblock] = 5), /free list/],
-    ["a pool's nextoffset", (a: CPythonAllocator) => void (firstPool(a).nextoffset += 16), /free list|nextoffset/],
-    ["an arena's nfreepools", (a: CPythonAllocator) => void [...a.pymalloc.arenaBySlot.values()][0]!.nfreepools++, /nfreepools/],
-    ["a finger", (a: CPythonAllocator) => void (a.pymalloc.usable.nfp2lasta[3] = [...a.pymalloc.arenaBySlot.values()][0]!), /nfp2lasta\[3\]/],
-    ["usedpools membership", (a: CPythonAllocator) => a.pymalloc.usedpools.unlink(a.pymalloc.usedpools.first(0)!), /usedpools\[0\]/],
-    ["the unused arena objects", (a: CPythonAllocator) => void (a.pymalloc.arenas.unused = null), /unused_arena_objects/],
+    [
+      "a free-list link",
+      (a: CPythonAllocator) => void (firstPool(a).link[firstPool(a).freeblock] = 5),
+      /free list/,
+    ],
+    [
+      "a pool's nextoffset",
+      (a: CPythonAllocator) => void (firstPool(a).nextoffset += 16),
+      /free list|nextoffset/,
+    ],
+    [
+      "an arena's nfreepools",
+      (a: CPythonAllocator) => void [...a.pymalloc.arenaBySlot.values()][0]!.nfreepools++,
+      /nfreepools/,
+    ],
+    [
+      "a finger",
+      (a: CPythonAllocator) =>
+        void (a.pymalloc.usable.nfp2lasta[3] = [...a.pymalloc.arenaBySlot.values()][0]!),
+      /nfp2lasta\[3\]/,
+    ],
+    [
+      "usedpools membership",
+      (a: CPythonAllocator) => a.pymalloc.usedpools.unlink(a.pymalloc.usedpools.first(0)!),
+      /usedpools\[0\]/,
+    ],
+    [
+      "the unused arena objects",
+      (a: CPythonAllocator) => void (a.pymalloc.arenas.unused = null),
+      /unused_arena_objects/,
+    ],
   ])("%s", (_, mutate, message) => {
     const problems = corrupted(mutate);
     expect(problems.length).toBeGreaterThan(0);
@@ -273,12 +365,20 @@ describe("cpython: check() names a corrupted structure", () => {
 
 describe("cpython: the policy comparison", () => {
   it("runs every scenario on both policies with the same calls, and writes the report", async () => {
-    const { runPolicyComparison, writePolicyComparison } = await import("../../src/cpython/policy-comparison.ts");
+    const { runPolicyComparison, writePolicyComparison } =
+      await import("../../src/cpython/policy-comparison.ts");
     const { mkdtempSync, readFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const c = runPolicyComparison({ scale: 0.02 });
-    expect(c.scenarios.map((s) => s.scenario)).toEqual(["list-of-ints", "strings", "pinned", "thrash", "churn", "generations"]);
+    expect(c.scenarios.map((s) => s.scenario)).toEqual([
+      "list-of-ints",
+      "strings",
+      "pinned",
+      "thrash",
+      "churn",
+      "generations",
+    ]);
     for (const s of c.scenarios) {
       expect(s.runs.map((r) => r.policy)).toEqual(["address-ordered", "cpython"]);
       expect(s.runs[0]!.steps).toBe(s.runs[1]!.steps);

@@ -7,8 +7,14 @@ import { AddressSpace } from "../../src/address-space.ts";
 import { defineGeometry, geometries } from "../../src/index.ts";
 
 const tiny = defineGeometry({
-  alignment: 16, smallThreshold: 64, poolSize: 128, arenaSize: 512, poolOverhead: 16,
-  poolAlignedArenas: false, maxArenas: 4, keepEmptyArena: true,
+  alignment: 16,
+  smallThreshold: 64,
+  poolSize: 128,
+  arenaSize: 512,
+  poolOverhead: 16,
+  poolAlignedArenas: false,
+  maxArenas: 4,
+  keepEmptyArena: true,
 });
 
 describe("arena mapping", () => {

@@ -7,7 +7,12 @@
  *   (invariant 10).
  */
 import { describe, expect, it } from "vitest";
-import { ALLOCATOR_KINDS, createAllocator, defineGeometry, type Allocator } from "../../src/index.ts";
+import {
+  ALLOCATOR_KINDS,
+  createAllocator,
+  defineGeometry,
+  type Allocator,
+} from "../../src/index.ts";
 import { expectMisuse, observe } from "./support/expect-misuse.ts";
 
 const tiny = defineGeometry({
@@ -27,7 +32,9 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
     const blocks = Array.from({ length: 20_000 }, () => a.malloc(496)!);
     expect(new Set(blocks).size).toBe(20_000);
     const full = a.stats();
-    expect(full.classes).toEqual([{ index: 30, size: 496, pools: 625, blocksInUse: 20_000, availBlocks: 0 }]);
+    expect(full.classes).toEqual([
+      { index: 30, size: 496, pools: 625, blocksInUse: 20_000, availBlocks: 0 },
+    ]);
     expect(full.arenas).toEqual({ current: 10, allocatedTotal: 10, reclaimed: 0, highwater: 10 });
     for (const p of blocks) a.free(p);
     const after = a.stats();
@@ -45,7 +52,12 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
     const blocks = Array.from({ length: 20_000 }, () => a.malloc(496)!);
     expect(a.stats().classes[0]).toMatchObject({ size: 496, pools: 2500, blocksInUse: 20_000 });
     for (const p of blocks) a.free(p);
-    expect(a.stats().arenas).toEqual({ current: 0, allocatedTotal: 40, reclaimed: 40, highwater: 40 });
+    expect(a.stats().arenas).toEqual({
+      current: 0,
+      allocatedTotal: 40,
+      reclaimed: 40,
+      highwater: 40,
+    });
     expect(a.stats().mappedBytes.current).toBe(0);
     a.check();
   });
@@ -73,7 +85,16 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
       a.free(rawFreed);
       const events = a.addressSpace.events();
       expect(events.filter((e) => e.kind === "unmap-arena")).toHaveLength(1);
-      return { a, live, freedInUsedPool, freedInEmptyPool: lastPool[0]!, releasedArenaBlock: arena2, keptArenaBlock: arena1[0]!, raw, rawFreed };
+      return {
+        a,
+        live,
+        freedInUsedPool,
+        freedInEmptyPool: lastPool[0]!,
+        releasedArenaBlock: arena2,
+        keptArenaBlock: arena1[0]!,
+        raw,
+        rawFreed,
+      };
     }
 
     it("double free of a block whose pool still has live blocks: double-free", () => {

@@ -4,7 +4,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ALLOCATOR_KINDS, createAllocator, defineGeometry, formatDebugMallocStats, type Stats } from "../../src/index.ts";
+import {
+  ALLOCATOR_KINDS,
+  createAllocator,
+  defineGeometry,
+  formatDebugMallocStats,
+  type Stats,
+} from "../../src/index.ts";
 
 /** The real CPython's pymalloc section, or undefined when python3 is missing. */
 function realDebugMallocStats(): string | undefined {
@@ -22,21 +28,46 @@ function realDebugMallocStats(): string | undefined {
 /** Reads the numbers back out of a printed section (the inverse of the formatter). */
 function parseDebugMallocStats(text: string): Stats {
   const lines = text.split("\n");
-  const value = (label: string) => Number(lines.find((l) => l.startsWith(label))!.split("=")[1]!.replaceAll(",", "").trim());
+  const value = (label: string) =>
+    Number(
+      lines
+        .find((l) => l.startsWith(label))!
+        .split("=")[1]!
+        .replaceAll(",", "")
+        .trim(),
+    );
   const [, threshold, classes] = /threshold = (\d+), in (\d+)/.exec(lines[0]!)!.map(Number);
   const arenaLine = lines.find((l) => /arenas \* \d+ bytes\/arena/.test(l))!;
   const poolLine = lines.find((l) => /unused pools \* \d+ bytes/.test(l))!;
   const [, , arenaSize] = /^(\d+) arenas \* (\d+)/.exec(arenaLine)!.map(Number);
   const [, unused, poolSize] = /^(\d+) unused pools \* (\d+)/.exec(poolLine)!.map(Number);
-  const rows = lines.filter((l) => /^\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+$/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = lines
+    .filter((l) => /^\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+$/.test(l))
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const current = value("# arenas allocated current");
   return {
-    layout: { smallThreshold: threshold!, sizeClasses: classes!, poolSize: poolSize!, arenaSize: arenaSize! },
+    layout: {
+      smallThreshold: threshold!,
+      sizeClasses: classes!,
+      poolSize: poolSize!,
+      arenaSize: arenaSize!,
+    },
     requested: { current: 0, peak: 0 },
     blocks: { small: 0, raw: 0 },
-    arenas: { current, allocatedTotal: value("# arenas allocated total"), reclaimed: value("# arenas reclaimed"), highwater: value("# arenas highwater mark") },
+    arenas: {
+      current,
+      allocatedTotal: value("# arenas allocated total"),
+      reclaimed: value("# arenas reclaimed"),
+      highwater: value("# arenas highwater mark"),
+    },
     mappedBytes: { current: 0, peak: 0 },
-    classes: rows.map(([index, size, pools, blocksInUse, availBlocks]) => ({ index: index!, size: size!, pools: pools!, blocksInUse: blocksInUse!, availBlocks: availBlocks! })),
+    classes: rows.map(([index, size, pools, blocksInUse, availBlocks]) => ({
+      index: index!,
+      size: size!,
+      pools: pools!,
+      blocksInUse: blocksInUse!,
+      availBlocks: availBlocks!,
+    })),
     bytes: {
       inAllocatedBlocks: value("# bytes in allocated blocks"),
       inAvailableBlocks: value("# bytes in available blocks"),
@@ -50,23 +81,42 @@ function parseDebugMallocStats(text: string): Stats {
 
 describe("formatDebugMallocStats", () => {
   const real = realDebugMallocStats();
-  it.skipIf(real === undefined)("reprints this machine's CPython sys._debugmallocstats() pymalloc section byte for byte", () => {
-    expect(formatDebugMallocStats(parseDebugMallocStats(real!))).toBe(real);
-  });
+  it.skipIf(real === undefined)(
+    "reprints this machine's CPython sys._debugmallocstats() pymalloc section byte for byte",
+    () => {
+      expect(formatDebugMallocStats(parseDebugMallocStats(real!))).toBe(real);
+    },
+  );
 
-  it.each(ALLOCATOR_KINDS)("%s: the byte-accounting lines add up to the mapped arena bytes", (kind) => {
-    const a = createAllocator(kind, "cpython-3.12");
-    for (let i = 0; i < 5000; i++) a.malloc(1 + ((i * 37) % 512));
-    const stats = a.stats();
-    const text = formatDebugMallocStats(stats);
-    const total = Number(/^Total\s+=\s+([\d,]+)$/m.exec(text)![1]!.replaceAll(",", ""));
-    expect(total).toBe(stats.arenas.current * stats.layout.arenaSize);
-    expect(parseDebugMallocStats(text)).toMatchObject({ classes: stats.classes, bytes: stats.bytes, arenas: stats.arenas });
-  });
+  it.each(ALLOCATOR_KINDS)(
+    "%s: the byte-accounting lines add up to the mapped arena bytes",
+    (kind) => {
+      const a = createAllocator(kind, "cpython-3.12");
+      for (let i = 0; i < 5000; i++) a.malloc(1 + ((i * 37) % 512));
+      const stats = a.stats();
+      const text = formatDebugMallocStats(stats);
+      const total = Number(/^Total\s+=\s+([\d,]+)$/m.exec(text)![1]!.replaceAll(",", ""));
+      expect(total).toBe(stats.arenas.current * stats.layout.arenaSize);
+      expect(parseDebugMallocStats(text)).toMatchObject({
+        classes: stats.classes,
+        bytes: stats.bytes,
+        arenas: stats.arenas,
+      });
+    },
+  );
 });
 
 describe.each(ALLOCATOR_KINDS)("%s: realloc and requested bytes", (kind) => {
-  const g = defineGeometry({ alignment: 16, smallThreshold: 64, poolSize: 256, arenaSize: 1024, poolOverhead: 16, poolAlignedArenas: true, maxArenas: 4, keepEmptyArena: true });
+  const g = defineGeometry({
+    alignment: 16,
+    smallThreshold: 64,
+    poolSize: 256,
+    arenaSize: 1024,
+    poolOverhead: 16,
+    poolAlignedArenas: true,
+    maxArenas: 4,
+    keepEmptyArena: true,
+  });
 
   it("stays in place when n <= size and 4n > 3·size, and moves otherwise", () => {
     const a = createAllocator(kind, g);

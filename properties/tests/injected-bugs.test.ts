@@ -22,16 +22,31 @@ describe("injected bugs are caught and shrink to at most 6 operations", () => {
     const seed = seedFor(baseSeedFromEnv(), `injected/${bug}`);
     test(`${bug}: ${property} (seed ${seed})`, () => {
       const make = (g: Geometry) => new Allocator(g, new AddressSpace(g));
-      const result = runProperty(propertyById(property), make, { implementation: `reference with ${bug}`, profile, family: "tiny", seed });
+      const result = runProperty(propertyById(property), make, {
+        implementation: `reference with ${bug}`,
+        profile,
+        family: "tiny",
+        seed,
+      });
       const failure = result.failure;
       expect(failure, `the bug survived:\n${describeResult(result)}`).toBeDefined();
       const shown = `${describeResult(result)}`;
       expect(failure!.invariant, shown).toBe(invariant);
       expect(failure!.operations.length, shown).toBeLessThanOrEqual(MAX_SHRUNK_LENGTH);
       // The shrunk operations replay to the same violation, without fast-check.
-      const replay = replayOperations(make(failure!.geometry), failure!.geometry, property, failure!.operations);
-      expect(replay.violation?.invariant, `replay of ${failure!.operations.map(formatOp).join(", ")}`).toBe(invariant);
-      console.log(`${bug}: caught by invariant ${invariant}, shrunk to ${failure!.operations.length} step(s): ${failure!.operations.map(formatOp).join(", ")}`);
+      const replay = replayOperations(
+        make(failure!.geometry),
+        failure!.geometry,
+        property,
+        failure!.operations,
+      );
+      expect(
+        replay.violation?.invariant,
+        `replay of ${failure!.operations.map(formatOp).join(", ")}`,
+      ).toBe(invariant);
+      console.log(
+        `${bug}: caught by invariant ${invariant}, shrunk to ${failure!.operations.length} step(s): ${failure!.operations.map(formatOp).join(", ")}`,
+      );
     });
   }
 });

@@ -22,13 +22,22 @@ describe(`seeded bugs, ci profile, base seed ${base}`, () => {
       const lines = result.cells.map((c) =>
         c.killed
           ? `  ${c.family}: ${c.property} (seed ${c.seed}) killed it after ${c.runs} run(s), ${(c.secondsToFailure! * 1000).toFixed(0)} ms` +
-            (c.how === "violation" ? `; invariant ${c.invariant}, shrunk to ${c.shrunkLength} step(s): ${c.counterexample!.join(", ")}` : `; target states too rare: ${c.message}`)
+            (c.how === "violation"
+              ? `; invariant ${c.invariant}, shrunk to ${c.shrunkLength} step(s): ${c.counterexample!.join(", ")}`
+              : `; target states too rare: ${c.message}`)
           : `  ${c.family}: ${c.property} (seed ${c.seed}) passed ${c.runs} runs`,
       );
-      const missed = bug.families.filter((f) => !result.cells.some((c) => c.family === f && c.killed));
+      const missed = bug.families.filter(
+        (f) => !result.cells.some((c) => c.family === f && c.killed),
+      );
       if (missed.length > 0) lines.push(`  not killed in: ${missed.join(", ")}`);
-      console.log(`${bug.id}: ${result.killed ? "killed" : "SURVIVED"} (${result.seconds.toFixed(1)} s)\n${lines.join("\n")}`);
-      expect(result.killed, `${bug.id} survived every property in ${bug.families.join(", ")}:\n${lines.join("\n")}`).toBe(true);
+      console.log(
+        `${bug.id}: ${result.killed ? "killed" : "SURVIVED"} (${result.seconds.toFixed(1)} s)\n${lines.join("\n")}`,
+      );
+      expect(
+        result.killed,
+        `${bug.id} survived every property in ${bug.families.join(", ")}:\n${lines.join("\n")}`,
+      ).toBe(true);
     });
   }
 });

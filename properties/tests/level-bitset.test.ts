@@ -22,7 +22,6 @@ import {
 } from "../../src/bits/level-bitset.ts";
 import { mulberry32 } from "../../src/random.ts";
 
-
 const SENTINEL = 0xdeadbeef;
 const PAD = 3;
 
@@ -40,27 +39,48 @@ const oracleFirst = (bits: boolean[], from = 0): number => {
 };
 
 /** Everything about the region agrees with the oracle and the summaries are exact. */
-function verify(a: Uint32Array, base: number, layout: BitLayout, bits: boolean[], froms: readonly number[]): void {
+function verify(
+  a: Uint32Array,
+  base: number,
+  layout: BitLayout,
+  bits: boolean[],
+  froms: readonly number[],
+): void {
   const capacity = bits.length;
-  if (!a.subarray(0, base).every((w) => w === SENTINEL)) expect.fail("a word before the region was written");
-  if (!a.subarray(base + layout.totalWords).every((w) => w === SENTINEL)) expect.fail("a word after the region was written");
-  for (let i = 0; i < capacity; i++) if (testBit(a, base, i) !== bits[i]) expect.fail(`bit ${i}: ${testBit(a, base, i)} but oracle ${bits[i]}`);
+  if (!a.subarray(0, base).every((w) => w === SENTINEL))
+    expect.fail("a word before the region was written");
+  if (!a.subarray(base + layout.totalWords).every((w) => w === SENTINEL))
+    expect.fail("a word after the region was written");
+  for (let i = 0; i < capacity; i++)
+    if (testBit(a, base, i) !== bits[i])
+      expect.fail(`bit ${i}: ${testBit(a, base, i)} but oracle ${bits[i]}`);
   // No bit past the capacity in level 0.
-  for (let i = capacity; i < 32 * layout.words[0]!; i++) if (testBit(a, base, i)) expect.fail(`bit ${i} past the capacity ${capacity} is set`);
+  for (let i = capacity; i < 32 * layout.words[0]!; i++)
+    if (testBit(a, base, i)) expect.fail(`bit ${i} past the capacity ${capacity} is set`);
   // Summaries: bit w of level k ⇔ word w of level k-1 non-zero; nothing past the last word.
   for (let level = 1; level < layout.offsets.length; level++) {
     for (let w = 0; w < 32 * layout.words[level]!; w++) {
-      const nonZero = w < layout.words[level - 1]! && a[base + layout.offsets[level - 1]! + w] !== 0;
-      if (testBit(a, base + layout.offsets[level]!, w) !== nonZero) expect.fail(`summary level ${level} bit ${w}`);
+      const nonZero =
+        w < layout.words[level - 1]! && a[base + layout.offsets[level - 1]! + w] !== 0;
+      if (testBit(a, base + layout.offsets[level]!, w) !== nonZero)
+        expect.fail(`summary level ${level} bit ${w}`);
     }
   }
   for (const from of [0, ...froms]) {
     const got = nextSetBit(a, base, layout, from);
-    if (got !== oracleFirst(bits, from)) expect.fail(`next(${from}) = ${got}, oracle ${oracleFirst(bits, from)} (capacity ${capacity})`);
+    if (got !== oracleFirst(bits, from))
+      expect.fail(
+        `next(${from}) = ${got}, oracle ${oracleFirst(bits, from)} (capacity ${capacity})`,
+      );
   }
 }
 
-const allFroms = (capacity: number): number[] => [...Array.from({ length: capacity + 1 }, (_, i) => i), capacity + 31, capacity + 32, 32 * Math.ceil(capacity / 32) + 5];
+const allFroms = (capacity: number): number[] => [
+  ...Array.from({ length: capacity + 1 }, (_, i) => i),
+  capacity + 31,
+  capacity + 32,
+  32 * Math.ceil(capacity / 32) + 5,
+];
 
 function randomFroms(capacity: number, rng: () => number): number[] {
   const froms = [0, capacity - 1, capacity, capacity + 1, 31, 32, 33, 1023, 1024, 1025];
@@ -69,7 +89,17 @@ function randomFroms(capacity: number, rng: () => number): number[] {
 }
 
 const SMALL = Array.from({ length: 70 }, (_, i) => i + 1);
-const LARGE = [1021, 1023, 1024, 1025, 2047, 32 * 1024, 32 * 1024 + 1, 100_000, 32 * 32 * 32 * 32 + 7];
+const LARGE = [
+  1021,
+  1023,
+  1024,
+  1025,
+  2047,
+  32 * 1024,
+  32 * 1024 + 1,
+  100_000,
+  32 * 32 * 32 * 32 + 7,
+];
 
 describe("ctz32 and popcount32", () => {
   it("ctz32 finds the lowest set bit, bit 31 included", () => {
@@ -89,7 +119,8 @@ describe("ctz32 and popcount32", () => {
       for (let i = 0; i < 32; i++) n += (w >>> i) & 1;
       return n;
     };
-    for (const w of [0, 1, 0x80000000, 0xffffffff, -1, 0x7fffffff, 0x55555555, 0xaaaaaaaa]) expect(popcount32(w)).toBe(naive(w));
+    for (const w of [0, 1, 0x80000000, 0xffffffff, -1, 0x7fffffff, 0x55555555, 0xaaaaaaaa])
+      expect(popcount32(w)).toBe(naive(w));
     for (let i = 0; i < 5000; i++) {
       const w = Math.floor(rng() * 2 ** 32);
       expect(popcount32(w)).toBe(naive(w));
@@ -213,7 +244,8 @@ describe("region functions against a boolean array", () => {
       const bits = new Array<boolean>(capacity).fill(false);
       // Sparse, so that next() has to climb levels to find the following bit.
       for (let op = 0; op < 400; op++) {
-        const i = rng() < 0.1 ? capacity - 1 - Math.floor(rng() * 40) : Math.floor(rng() * capacity);
+        const i =
+          rng() < 0.1 ? capacity - 1 - Math.floor(rng() * 40) : Math.floor(rng() * capacity);
         if (i < 0) continue;
         if (rng() < 0.6) {
           setBit(a, base, layout, i);
@@ -226,7 +258,11 @@ describe("region functions against a boolean array", () => {
       }
       verify(a, base, layout, bits, randomFroms(capacity, rng));
       // Clear all but the very last bit: next(0) climbs to the top and walks down to it.
-      for (let i = 0; i < capacity; i++) if (bits[i]) clearBit(a, base, layout, i), (bits[i] = false);
+      for (let i = 0; i < capacity; i++) {
+        if (!bits[i]) continue;
+        clearBit(a, base, layout, i);
+        bits[i] = false;
+      }
       setBit(a, base, layout, capacity - 1);
       bits[capacity - 1] = true;
       verify(a, base, layout, bits, [0, 1, capacity - 2, capacity - 1, capacity]);
@@ -250,7 +286,10 @@ describe("LevelBitset", () => {
           oracle[i] = false;
         }
         if (op % 100 === 0) {
-          const bits = Array.from({ length: Math.max(oracle.length, set.capacity) }, (_, k) => oracle[k] === true);
+          const bits = Array.from(
+            { length: Math.max(oracle.length, set.capacity) },
+            (_, k) => oracle[k] === true,
+          );
           expect(set.first()).toBe(oracleFirst(bits));
           for (let t = 0; t < 20; t++) {
             const from = Math.floor(rng() * (bits.length + 100));
@@ -276,12 +315,16 @@ describe("LevelBitset", () => {
       // Candidates: both ends, and both sides of every word boundary of every level (32^k).
       const edges = [0, capacity - 1];
       for (let span = 32; span < capacity; span *= 32) {
-        for (const m of [1, 2, Math.floor((capacity - 1) / span)]) edges.push(m * span - 1, m * span);
+        for (const m of [1, 2, Math.floor((capacity - 1) / span)])
+          edges.push(m * span - 1, m * span);
       }
       const candidates = [...new Set(edges.filter((i) => i >= 0 && i < capacity))];
       const oracle = new Set<number>();
       for (let op = 0; op < 400; op++) {
-        const i = rng() < 0.7 ? candidates[Math.floor(rng() * candidates.length)]! : Math.floor(rng() * capacity);
+        const i =
+          rng() < 0.7
+            ? candidates[Math.floor(rng() * candidates.length)]!
+            : Math.floor(rng() * capacity);
         if (rng() < 0.55) {
           set.add(i);
           oracle.add(i);

@@ -18,10 +18,18 @@ const live = Number(liveArg);
 const samples = Number(samplesArg);
 const steps = Number(stepsArg);
 const from = (file: string): string => pathToFileURL(path.resolve(checkout!, file)).href;
-const { createAllocator } = (await import(from("src/create-allocator.ts"))) as { createAllocator: (kind: "bitmap", geometry: string) => Allocator };
-const { geometries } = (await import(from("src/geometry.ts"))) as { geometries: Record<string, { smallThreshold: number }> };
+const { createAllocator } = (await import(from("src/create-allocator.ts"))) as {
+  createAllocator: (kind: "bitmap", geometry: string) => Allocator;
+};
+const { geometries } = (await import(from("src/geometry.ts"))) as {
+  geometries: Record<string, { smallThreshold: number }>;
+};
 
-const churn = new Churn(createAllocator("bitmap", GEOMETRY), live, randomStreams(0xab + live, geometries[GEOMETRY]!.smallThreshold, live));
+const churn = new Churn(
+  createAllocator("bitmap", GEOMETRY),
+  live,
+  randomStreams(0xab + live, geometries[GEOMETRY]!.smallThreshold, live),
+);
 churn.fill();
 warmUp(live, (count) => churn.steps(count));
 const nsPerCall: number[] = [];

@@ -25,14 +25,28 @@ const roundsAt = args.indexOf("--rounds");
 const ROUNDS = roundsAt === -1 ? 6 : Number(args.splice(roundsAt, 2)[1]);
 const [before, after, ...sizes] = args;
 if (before === undefined || after === undefined || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
-  console.error("usage: npm run bench:ab -- <before checkout> <after checkout> [live …] [--rounds N (6)]");
+  console.error(
+    "usage: npm run bench:ab -- <before checkout> <after checkout> [live …] [--rounds N (6)]",
+  );
   process.exit(2);
 }
 const lives = sizes.length > 0 ? sizes.map(Number) : [1e3, 1e5, 1e6];
 const child = fileURLToPath(new URL("./ab-child.ts", import.meta.url));
 
 function side(checkout: string, live: number): number[] {
-  const out = execFileSync(process.execPath, ["--import", "tsx", child, path.resolve(checkout), String(live), String(SAMPLES), String(STEPS)], { encoding: "utf8" });
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      child,
+      path.resolve(checkout),
+      String(live),
+      String(SAMPLES),
+      String(STEPS),
+    ],
+    { encoding: "utf8" },
+  );
   return (JSON.parse(out.trim().split("\n").at(-1)!) as { nsPerCall: number[] }).nsPerCall;
 }
 
@@ -46,15 +60,34 @@ for (const live of lives) {
   const samples = { before: [] as number[], after: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const);
-    for (const which of order) samples[which].push(...side(which === "before" ? before : after, live));
+    for (const which of order)
+      samples[which].push(...side(which === "before" ? before : after, live));
   }
   const row = { live, before: summarize(samples.before), after: summarize(samples.after) };
   rows.push(row);
-  const f = (s: Summary): string => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
-  console.log(`live ${live}: before ${f(row.before)}  after ${f(row.after)}  after ÷ before ${(row.after.median / row.before.median).toFixed(2)}`);
+  const f = (s: Summary): string =>
+    `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+  console.log(
+    `live ${live}: before ${f(row.before)}  after ${f(row.after)}  after ÷ before ${(row.after.median / row.before.median).toFixed(2)}`,
+  );
 }
 const reports = fileURLToPath(new URL("../../reports/", import.meta.url));
 mkdirSync(reports, { recursive: true });
 const method = `${ROUNDS} rounds, each a process with the code before and one with the code after, alternating; ${SAMPLES} samples of ${STEPS.toLocaleString("en-US")} churn steps per process after the warm-up; median of the ${ROUNDS * SAMPLES} samples per side, CPU time`;
-writeFileSync(path.join(reports, "bench-ab.json"), JSON.stringify({ benchmark: "npm run bench:ab", date: new Date().toISOString(), machine: machineDescription(), before: path.resolve(before), after: path.resolve(after), method, rows }, null, 1) + "\n");
+writeFileSync(
+  path.join(reports, "bench-ab.json"),
+  JSON.stringify(
+    {
+      benchmark: "npm run bench:ab",
+      date: new Date().toISOString(),
+      machine: machineDescription(),
+      before: path.resolve(before),
+      after: path.resolve(after),
+      method,
+      rows,
+    },
+    null,
+    1,
+  ) + "\n",
+);
 console.log(`wrote reports/bench-ab.json (${method})`);

@@ -22,12 +22,30 @@ import type { ProfileName } from "../../properties/profiles.ts";
 import { churnChart, type ChartSeries } from "./chart.ts";
 import { profileChurn } from "./cpu-profile.ts";
 import { measureOracle, type OracleRow } from "./oracle.ts";
-import { benchMarkdown, evaluateTargets, mediansTable, pairRatios, type BenchReport, type CellResult, type ChurnProfileRow, type ContenderResult, type Machine, type ProfileHistory } from "./report.ts";
+import {
+  benchMarkdown,
+  evaluateTargets,
+  mediansTable,
+  pairRatios,
+  type BenchReport,
+  type CellResult,
+  type ChurnProfileRow,
+  type ContenderResult,
+  type Machine,
+  type ProfileHistory,
+} from "./report.ts";
 import { ContenderProcess, measureCell } from "./runner.ts";
 import { nowNs, summarize } from "./timing.ts";
 import { geometries } from "../geometry.ts";
 import { listArraySizes } from "./patterns.ts";
-import { benchCells, CONTENDER_LABELS, CONTENDERS, GEOMETRY, SMALL_LIST_ITEMS, type ContenderName } from "./workloads.ts";
+import {
+  benchCells,
+  CONTENDER_LABELS,
+  CONTENDERS,
+  GEOMETRY,
+  SMALL_LIST_ITEMS,
+  type ContenderName,
+} from "./workloads.ts";
 
 const REPETITIONS = 9;
 const ORACLE_PROFILES: readonly ProfileName[] = ["quick", "ci", "deep"];
@@ -48,7 +66,9 @@ function caches(): string {
       const kib = Number.parseInt(text, 10);
       return kib >= 1024 && kib % 1024 === 0 ? `${kib / 1024} MiB` : `${kib} KiB`;
     };
-    return parts.map((c) => `L${c.level}${c.type === "Data" ? "d" : ""} ${size(c.size)}`).join(", ");
+    return parts
+      .map((c) => `L${c.level}${c.type === "Data" ? "d" : ""} ${size(c.size)}`)
+      .join(", ");
   } catch {
     return "caches unknown";
   }
@@ -67,7 +87,10 @@ function machine(loadStart: number): Machine {
   };
 }
 
-async function measureCells(only: readonly string[] | undefined, repetitions: number): Promise<CellResult[]> {
+async function measureCells(
+  only: readonly string[] | undefined,
+  repetitions: number,
+): Promise<CellResult[]> {
   const cells = benchCells().filter((cell) => only === undefined || only.includes(cell.id));
   const processes = new Map(CONTENDERS.map((c) => [c, new ContenderProcess(c)] as const));
   const results: CellResult[] = [];
@@ -77,12 +100,25 @@ async function measureCells(only: readonly string[] | undefined, repetitions: nu
       const samples = await measureCell(cell, processes, repetitions);
       const perContender: Partial<Record<ContenderName, ContenderResult>> = {};
       for (const c of cell.contenders) {
-        perContender[c] = { cpu: summarize(samples.cpuNsPerOp[c]!), wall: summarize(samples.wallNsPerOp[c]!), opsPerRun: samples.opsPerRun[c]! };
+        perContender[c] = {
+          cpu: summarize(samples.cpuNsPerOp[c]!),
+          wall: summarize(samples.wallNsPerOp[c]!),
+          opsPerRun: samples.opsPerRun[c]!,
+        };
       }
       const { contenders: _c, slotSize: _s, memPoolBytes: _m, ...rest } = cell;
-      results.push({ ...rest, results: perContender, ratios: pairRatios(perContender), ...(samples.heap !== undefined ? { bitmapHeap: samples.heap } : {}) });
-      const line = cell.contenders.map((c) => `${CONTENDER_LABELS[c]} ${perContender[c]!.cpu.median.toFixed(1)}`).join(", ");
-      console.log(`${cell.title.padEnd(58)} ${((nowNs() - started) / 1e9).toFixed(1).padStart(5)} s   ns/op: ${line}`);
+      results.push({
+        ...rest,
+        results: perContender,
+        ratios: pairRatios(perContender),
+        ...(samples.heap !== undefined ? { bitmapHeap: samples.heap } : {}),
+      });
+      const line = cell.contenders
+        .map((c) => `${CONTENDER_LABELS[c]} ${perContender[c]!.cpu.median.toFixed(1)}`)
+        .join(", ");
+      console.log(
+        `${cell.title.padEnd(58)} ${((nowNs() - started) / 1e9).toFixed(1).padStart(5)} s   ns/op: ${line}`,
+      );
     }
   } finally {
     for (const p of processes.values()) p.close();
@@ -96,7 +132,9 @@ function chartSeries(cells: readonly CellResult[]): ChartSeries[] {
     contender,
     points: churn.flatMap((cell) => {
       const r = cell.results[contender];
-      return r === undefined ? [] : [{ live: cell.n, median: r.cpu.median, min: r.cpu.min, max: r.cpu.max }];
+      return r === undefined
+        ? []
+        : [{ live: cell.n, median: r.cpu.median, min: r.cpu.min, max: r.cpu.max }];
     }),
   })).filter((s) => s.points.length > 0);
 }
@@ -104,7 +142,8 @@ function chartSeries(cells: readonly CellResult[]): ChartSeries[] {
 /** bench.json (when `withJson`), bench.md and bench-churn.svg in reports/. */
 function writeReports(report: BenchReport, withJson = false): void {
   mkdirSync("reports", { recursive: true });
-  if (withJson) writeFileSync(path.join("reports", "bench.json"), JSON.stringify(report, null, 2) + "\n");
+  if (withJson)
+    writeFileSync(path.join("reports", "bench.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(path.join("reports", "bench.md"), benchMarkdown(report));
   const series = chartSeries(report.cells);
   if (series.length === 0) return;
@@ -115,35 +154,59 @@ function writeReports(report: BenchReport, withJson = false): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { only: { type: "string" }, repetitions: { type: "string" }, "skip-oracle": { type: "boolean" }, "skip-profile": { type: "boolean" }, render: { type: "boolean" } },
+    options: {
+      only: { type: "string" },
+      repetitions: { type: "string" },
+      "skip-oracle": { type: "boolean" },
+      "skip-profile": { type: "boolean" },
+      render: { type: "boolean" },
+    },
   });
   if (values.render) {
     // Only re-render bench.md and the chart from reports/bench.json (the targets judged again, the current profile history).
-    const saved = JSON.parse(readFileSync(path.join("reports", "bench.json"), "utf8")) as BenchReport;
+    const saved = JSON.parse(
+      readFileSync(path.join("reports", "bench.json"), "utf8"),
+    ) as BenchReport;
     const history = JSON.parse(readFileSync(HISTORY, "utf8")) as ProfileHistory;
-    writeReports({ ...saved, targets: evaluateTargets(saved.cells, saved.oracle), profile: { ...saved.profile, history } });
+    writeReports({
+      ...saved,
+      targets: evaluateTargets(saved.cells, saved.oracle),
+      profile: { ...saved.profile, history },
+    });
     console.log("re-rendered reports/bench.md and reports/bench-churn.svg from reports/bench.json");
     return;
   }
   const started = nowNs();
   const loadStart = os.loadavg()[0]!;
   const repetitions = values.repetitions !== undefined ? Number(values.repetitions) : REPETITIONS;
-  console.log(`npm run bench — ${GEOMETRY}; ${os.cpus()[0]?.model}, ${os.cpus().length} cores; Node ${process.version}; load average ${loadStart.toFixed(2)}`);
-  console.log(`each contender in its own process, ${repetitions} interleaved repetitions per cell, ns per allocator call (CPU time, median)\n`);
+  console.log(
+    `npm run bench — ${GEOMETRY}; ${os.cpus()[0]?.model}, ${os.cpus().length} cores; Node ${process.version}; load average ${loadStart.toFixed(2)}`,
+  );
+  console.log(
+    `each contender in its own process, ${repetitions} interleaved repetitions per cell, ns per allocator call (CPU time, median)\n`,
+  );
 
   const cells = await measureCells(values.only?.split(","), repetitions);
 
   let oracle: OracleRow[] = [];
   if (!values["skip-oracle"]) {
-    console.log(`\nthe oracle's throughput (verifyAllocator on the bitmap allocator): ${ORACLE_PROFILES.join(", ")} (deep sampled)`);
+    console.log(
+      `\nthe oracle's throughput (verifyAllocator on the bitmap allocator): ${ORACLE_PROFILES.join(", ")} (deep sampled)`,
+    );
     oracle = measureOracle(ORACLE_PROFILES);
-    for (const row of oracle) console.log(`  ${row.profile.padEnd(5)} ${row.operations.toLocaleString("en-US").padStart(12)} operations in ${row.wallSeconds.toFixed(1)} s: ${Math.round(row.operationsPerSecond).toLocaleString("en-US")} per second (${row.verdict})`);
+    for (const row of oracle)
+      console.log(
+        `  ${row.profile.padEnd(5)} ${row.operations.toLocaleString("en-US").padStart(12)} operations in ${row.wallSeconds.toFixed(1)} s: ${Math.round(row.operationsPerSecond).toLocaleString("en-US")} per second (${row.verdict})`,
+      );
   }
 
   const now: ChurnProfileRow[] = [];
   if (!values["skip-profile"]) {
-    console.log(`\nprofiling the bitmap allocator's churn (node --cpu-prof) at ${PROFILED_LIVE.join(", ")} live blocks`);
-    for (const live of PROFILED_LIVE) for (const inlining of [true, false]) now.push(profileChurn(live, inlining));
+    console.log(
+      `\nprofiling the bitmap allocator's churn (node --cpu-prof) at ${PROFILED_LIVE.join(", ")} live blocks`,
+    );
+    for (const live of PROFILED_LIVE)
+      for (const inlining of [true, false]) now.push(profileChurn(live, inlining));
   }
 
   const report: BenchReport = {
@@ -153,13 +216,18 @@ async function main(): Promise<void> {
     geometry: GEOMETRY,
     machine: machine(loadStart),
     method: {
-      processes: "one child process per contender (src/bench/child.ts): every timed call site sees one heap class",
+      processes:
+        "one child process per contender (src/bench/child.ts): every timed call site sees one heap class",
       repetitions,
-      interleaving: "repetition r runs each contender once, in an order rotated by r; ratios are of the medians",
-      clock: "CPU time of the contender's process (user + system): on this shared 2-core VM the wall clock also counts the time another tenant held the core; wall-clock figures are in bench.json",
+      interleaving:
+        "repetition r runs each contender once, in an order rotated by r; ratios are of the medians",
+      clock:
+        "CPU time of the contender's process (user + system): on this shared 2-core VM the wall clock also counts the time another tenant held the core; wall-clock figures are in bench.json",
       unit: "nanoseconds per allocator call; churn: (free + malloc) / 2",
-      churn: "a steady live set; each step frees a random live block and mallocs one of a size uniform in 1…512 (every class) in its place; warm-up ≥ max(2·live, 2·10^6) steps and 0.6 s in calls of growing length, then runs of ~100 ms",
-      mixed: "churn where 10% of the requests are uniform in 513…4096 bytes (the raw path of bitmap and reference); the slot loop's slots are 4096 bytes",
+      churn:
+        "a steady live set; each step frees a random live block and mallocs one of a size uniform in 1…512 (every class) in its place; warm-up ≥ max(2·live, 2·10^6) steps and 0.6 s in calls of growing length, then runs of ~100 ms",
+      mixed:
+        "churn where 10% of the requests are uniform in 513…4096 bytes (the raw path of bitmap and reference); the slot loop's slots are 4096 bytes",
       seedPatterns: `every run on a fresh heap: n 28-byte blocks (a Python int), then all freed last to first (list_dealloc's order), or all but every 1000th freed first to last; plain Uint8Array runs end with a full gc() (the reclaiming, timed); list: one array of 8-byte pointers grown by realloc through CPython 3.12's list over-allocation to 10^6 items (malloc + ${listArraySizes(geometries[GEOMETRY], 1e6).length - 1} reallocs + free, up to 8 MB: the raw path); lists: 10^4 arrays grown side by side to ${SMALL_LIST_ITEMS} items (malloc + ${listArraySizes(geometries[GEOMETRY], SMALL_LIST_ITEMS).length - 1} reallocs + free each, ≤ 512 bytes: pools)`,
       contenders:
         "bitmap and reference: createAllocator(kind, 'cpython-3.12'); MemPool: new MemPool({ size: 256 MiB }) (align 8, compact, split); plain: new Uint8Array(n), freeing = dropping the reference; slot loop: src/bench/slot-allocator.ts, one class, a four-level bitmap, ctz per level",
@@ -172,12 +240,21 @@ async function main(): Promise<void> {
     oracle,
     profile: { history: JSON.parse(readFileSync(HISTORY, "utf8")) as ProfileHistory, now },
   };
-  const finished: BenchReport = { ...report, seconds: (nowNs() - started) / 1e9, machine: machine(loadStart) };
+  const finished: BenchReport = {
+    ...report,
+    seconds: (nowNs() - started) / 1e9,
+    machine: machine(loadStart),
+  };
 
   writeReports(finished, true);
   console.log(`\n${mediansTable(cells, false).join("\n")}\n`);
-  for (const t of finished.targets) console.log(`${{ met: "met         ", missed: "MISSED      ", "not measured": "not measured" }[t.status]}  ${t.target}: ${t.measured}`);
-  console.log(`\nwrote reports/bench.json, reports/bench.md, reports/bench-churn.svg in ${finished.seconds.toFixed(0)} s`);
+  for (const t of finished.targets)
+    console.log(
+      `${{ met: "met         ", missed: "MISSED      ", "not measured": "not measured" }[t.status]}  ${t.target}: ${t.measured}`,
+    );
+  console.log(
+    `\nwrote reports/bench.json, reports/bench.md, reports/bench-churn.svg in ${finished.seconds.toFixed(0)} s`,
+  );
 }
 
 await main();

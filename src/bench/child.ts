@@ -12,9 +12,14 @@ import type { Elapsed } from "./timing.ts";
 import { prepareTrial, type Trial } from "./trials.ts";
 import { CONTENDERS, type Cell, type ContenderName } from "./workloads.ts";
 
-export type ChildRequest = { readonly prepare: Cell } | { readonly run: true } | { readonly finish: true };
+export type ChildRequest =
+  { readonly prepare: Cell } | { readonly run: true } | { readonly finish: true };
 export type Prepared = Pick<Trial, "ops" | "heap">;
-export type ChildAnswer = Prepared | (Elapsed & { readonly ops: number }) | { readonly done: true } | { readonly error: string };
+export type ChildAnswer =
+  | Prepared
+  | (Elapsed & { readonly ops: number })
+  | { readonly done: true }
+  | { readonly error: string };
 
 const contender = process.argv[2] as ContenderName;
 if (!CONTENDERS.includes(contender)) throw new Error(`bench child: unknown contender ${contender}`);

@@ -67,7 +67,8 @@ export class Churn<H extends NumericHeap = Allocator> {
     const { sizes, mask } = this.streams;
     const n = live.length;
     let c = this.cursor;
-    for (let j = 0, i = start; j < count; j++, i = i + 1 === n ? 0 : i + 1) live[i] = a.malloc(sizes[c++ & mask]!)!;
+    for (let j = 0, i = start; j < count; j++, i = i + 1 === n ? 0 : i + 1)
+      live[i] = a.malloc(sizes[c++ & mask]!)!;
     this.cursor = c;
   }
 

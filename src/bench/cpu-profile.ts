@@ -48,7 +48,9 @@ export function selfTimes(profile: CpuProfile): FunctionTime[] {
     micros.set(name, (micros.get(name) ?? 0) + dt);
     total += dt;
   });
-  return [...micros].map(([name, us]) => ({ function: name, selfMs: us / 1000, share: us / total })).sort((a, b) => b.selfMs - a.selfMs);
+  return [...micros]
+    .map(([name, us]) => ({ function: name, selfMs: us / 1000, share: us / total }))
+    .sort((a, b) => b.selfMs - a.selfMs);
 }
 
 export interface ChurnProfile {
@@ -64,14 +66,28 @@ const ENTRY = fileURLToPath(new URL("./profile-churn.ts", import.meta.url));
 export function profileChurn(live: number, inlining: boolean, count = 12): ChurnProfile {
   const dir = mkdtempSync(path.join(os.tmpdir(), "allocheck-prof-"));
   try {
-    const flags = ["--import", "tsx", "--cpu-prof", `--cpu-prof-dir=${dir}`, ...(inlining ? [] : ["--no-turbo-inlining"])];
-    const out = execFileSync(process.execPath, [...flags, ENTRY, String(live)], { encoding: "utf8" });
+    const flags = [
+      "--import",
+      "tsx",
+      "--cpu-prof",
+      `--cpu-prof-dir=${dir}`,
+      ...(inlining ? [] : ["--no-turbo-inlining"]),
+    ];
+    const out = execFileSync(process.execPath, [...flags, ENTRY, String(live)], {
+      encoding: "utf8",
+    });
     const { nsPerOp } = JSON.parse(out.trim().split("\n").pop()!) as { nsPerOp: number };
     // tsx's loader thread writes a profile too: keep the one where the churn ran.
-    const profiles = readdirSync(dir).map((f) => selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile));
-    const main = profiles.find((times) => times.some((t) => t.function.startsWith("steps (churn.ts)")))!;
+    const profiles = readdirSync(dir).map((f) =>
+      selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile),
+    );
+    const main = profiles.find((times) =>
+      times.some((t) => t.function.startsWith("steps (churn.ts)")),
+    )!;
     // The project's functions and the GC; node's and tsx's start-up (module loading) is left out.
-    const ours = main.filter((t) => t.function.endsWith(".ts)") || t.function === "(garbage collector)");
+    const ours = main.filter(
+      (t) => t.function.endsWith(".ts)") || t.function === "(garbage collector)",
+    );
     return { live, inlining, nsPerOp, top: ours.slice(0, count) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,14 @@ import type { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
 export function bitmapMetadataBytes(a: BitmapAllocator): number {
   const t = a.table;
   return (
-    t.sizeClass.byteLength + t.live.byteLength + t.address.byteLength + t.emptyPools.byteLength + t.mapped.byteLength +
-    a.bitmaps.words.byteLength + a.bitmaps.start.byteLength + a.requestedSizes.slack.byteLength + a.requestedSizes.start.byteLength
+    t.sizeClass.byteLength +
+    t.live.byteLength +
+    t.address.byteLength +
+    t.emptyPools.byteLength +
+    t.mapped.byteLength +
+    a.bitmaps.words.byteLength +
+    a.bitmaps.start.byteLength +
+    a.requestedSizes.slack.byteLength +
+    a.requestedSizes.start.byteLength
   );
 }

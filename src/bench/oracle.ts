@@ -38,7 +38,10 @@ function profileFor(name: ProfileName): Profile {
 function run(name: ProfileName): OracleRow {
   const profile = profileFor(name);
   const cpu = process.cpuUsage();
-  const report = verifyAllocator((geometry) => createAllocator("bitmap", geometry), { name: "bitmap", profile });
+  const report = verifyAllocator((geometry) => createAllocator("bitmap", geometry), {
+    name: "bitmap",
+    profile,
+  });
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   return {
@@ -60,7 +63,10 @@ const SELF = fileURLToPath(import.meta.url);
 
 export function measureOracle(profiles: readonly ProfileName[]): OracleRow[] {
   return profiles.map((name) => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", SELF, name], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, ["--import", "tsx", SELF, name], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
     return JSON.parse(out.trim().split("\n").pop()!) as OracleRow;
   });
 }

@@ -11,7 +11,11 @@
  *                        CPython's list over-allocation, then freed
  *   growLists            many such arrays grown side by side (round-robin), then freed
  */
-import { listCapacityAfterResize, listNeedsResize, POINTER_SIZE } from "../cli/scenarios/cpython-objects.ts";
+import {
+  listCapacityAfterResize,
+  listNeedsResize,
+  POINTER_SIZE,
+} from "../cli/scenarios/cpython-objects.ts";
 import type { Geometry } from "../geometry.ts";
 import type { NumericHeap } from "./churn.ts";
 
@@ -22,7 +26,12 @@ export function allocateThenFreeAll(heap: NumericHeap, blocks: Float64Array, siz
   return 2 * n;
 }
 
-export function allocateThenPin(heap: NumericHeap, blocks: Float64Array, size: number, keepEvery: number): number {
+export function allocateThenPin(
+  heap: NumericHeap,
+  blocks: Float64Array,
+  size: number,
+  keepEvery: number,
+): number {
   const n = blocks.length;
   for (let i = 0; i < n; i++) blocks[i] = heap.malloc(size)!;
   let calls = n;

@@ -54,7 +54,11 @@ export function plainAllocateThenFreeAll(blocks: (Uint8Array | undefined)[], siz
   return 2 * n;
 }
 
-export function plainAllocateThenPin(blocks: (Uint8Array | undefined)[], size: number, keepEvery: number): number {
+export function plainAllocateThenPin(
+  blocks: (Uint8Array | undefined)[],
+  size: number,
+  keepEvery: number,
+): number {
   const n = blocks.length;
   for (let i = 0; i < n; i++) blocks[i] = new Uint8Array(size);
   let calls = n;

@@ -14,7 +14,11 @@ import { geometries } from "../geometry.ts";
 
 const PROFILE_SECONDS = 4;
 const live = Number(process.argv[2] ?? 1e5);
-const churn = new Churn(createAllocator("bitmap", GEOMETRY), live, randomStreams(0x9f0f11e + live, geometries[GEOMETRY].smallThreshold, live));
+const churn = new Churn(
+  createAllocator("bitmap", GEOMETRY),
+  live,
+  randomStreams(0x9f0f11e + live, geometries[GEOMETRY].smallThreshold, live),
+);
 churn.fill();
 churn.steps(Math.max(live, 300_000));
 const started = nowNs();

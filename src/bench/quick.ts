@@ -42,13 +42,24 @@ interface BitmapRow {
   arenas: number;
   /** Typed-array metadata of the bitmap allocator: the working set that outgrows the caches. */
   metadataMiB: number;
-  nsPerOp: { churn: number; malloc: number; free: number; realloc: number; usableSize: number; stats: number };
+  nsPerOp: {
+    churn: number;
+    malloc: number;
+    free: number;
+    realloc: number;
+    usableSize: number;
+    stats: number;
+  };
   seconds: number;
 }
 
 function setUp(kind: AllocatorKind, live: number, hot = live): Churn {
   const allocator = createAllocator(kind, GEOMETRY);
-  const churn = new Churn(allocator, live, randomStreams(SEED + live, geometries[GEOMETRY].smallThreshold, hot));
+  const churn = new Churn(
+    allocator,
+    live,
+    randomStreams(SEED + live, geometries[GEOMETRY].smallThreshold, hot),
+  );
   churn.fill();
   return churn;
 }
@@ -104,12 +115,24 @@ function measureBitmap(live: number, hot = live): BitmapRow {
     hot,
     arenas: a.stats().arenas.current,
     metadataMiB: a instanceof BitmapAllocator ? bitmapMetadataBytes(a) / 2 ** 20 : NaN,
-    nsPerOp: { churn: churnNs, malloc: median(mallocSamples), free: median(freeSamples), realloc: reallocNs, usableSize: usableNs, stats: statsNs },
+    nsPerOp: {
+      churn: churnNs,
+      malloc: median(mallocSamples),
+      free: median(freeSamples),
+      realloc: reallocNs,
+      usableSize: usableNs,
+      stats: statsNs,
+    },
     seconds: (nowNs() - started) / 1e9,
   };
 }
 
-function measureChurn(kind: AllocatorKind, live: number, steps: number, repetitions: number): number {
+function measureChurn(
+  kind: AllocatorKind,
+  live: number,
+  steps: number,
+  repetitions: number,
+): number {
   const churn = setUp(kind, live);
   warmUp(live, (count) => churn.steps(count));
   return medianNsPerOp(repetitions, 2 * steps, () => churn.steps(steps));
@@ -119,11 +142,25 @@ const fmt = (ns: number): string => (ns >= 100 ? ns.toFixed(0) : ns.toFixed(1)).
 
 function main(): void {
   const cpu = os.cpus()[0]?.model ?? "unknown";
-  const machine = { cpu, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
-  console.log(`bench:quick — ${GEOMETRY}, churn of a steady live set, sizes uniform over 1…${geometries[GEOMETRY].smallThreshold}`);
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${machine.platform}`);
-  console.log(`figures: median of ${REPETITIONS} runs after a warm-up, nanoseconds per operation (CPU time; malloc and free: wall clock)\n`);
-  console.log(`bitmap                 live   arenas  meta MiB     churn    malloc      free   realloc usableSize    stats`);
+  const machine = {
+    cpu,
+    cores: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+  console.log(
+    `bench:quick — ${GEOMETRY}, churn of a steady live set, sizes uniform over 1…${geometries[GEOMETRY].smallThreshold}`,
+  );
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${machine.platform}`,
+  );
+  console.log(
+    `figures: median of ${REPETITIONS} runs after a warm-up, nanoseconds per operation (CPU time; malloc and free: wall clock)\n`,
+  );
+  console.log(
+    `bitmap                 live   arenas  meta MiB     churn    malloc      free   realloc usableSize    stats`,
+  );
 
   const rows: BitmapRow[] = [];
   const print = (row: BitmapRow, label: string): void => {
@@ -145,11 +182,19 @@ function main(): void {
 
   // Growth from the smallest to the largest live set, per operation.
   const ops = Object.keys(rows[0]!.nsPerOp) as (keyof BitmapRow["nsPerOp"])[];
-  const growth = Object.fromEntries(ops.map((op) => [op, rows[rows.length - 1]!.nsPerOp[op] / rows[0]!.nsPerOp[op]]));
+  const growth = Object.fromEntries(
+    ops.map((op) => [op, rows[rows.length - 1]!.nsPerOp[op] / rows[0]!.nsPerOp[op]]),
+  );
   const worst = Math.max(...Object.values(growth));
-  console.log(`\ncost at 10^6 live ÷ cost at 10^3 live: ${ops.map((op) => `${op} ${growth[op]!.toFixed(2)}×`).join(", ")}`);
-  const controlGrowth = Object.fromEntries(ops.map((op) => [op, control.nsPerOp[op] / rows[0]!.nsPerOp[op]]));
-  console.log(`control (10^6 live, 10^3 touched) ÷ 10^3 live: ${ops.map((op) => `${op} ${controlGrowth[op]!.toFixed(2)}×`).join(", ")}`);
+  console.log(
+    `\ncost at 10^6 live ÷ cost at 10^3 live: ${ops.map((op) => `${op} ${growth[op]!.toFixed(2)}×`).join(", ")}`,
+  );
+  const controlGrowth = Object.fromEntries(
+    ops.map((op) => [op, control.nsPerOp[op] / rows[0]!.nsPerOp[op]]),
+  );
+  console.log(
+    `control (10^6 live, 10^3 touched) ÷ 10^3 live: ${ops.map((op) => `${op} ${controlGrowth[op]!.toFixed(2)}×`).join(", ")}`,
+  );
   console.log(
     `(No operation does more work on a bigger heap: with ${control.arenas} arenas mapped but a small working set, costs are those of a\n` +
       ` 1-arena heap. What grows in the uniform rows is the cost of each memory access, as the metadata (${rows[0]!.metadataMiB.toFixed(2)} → ` +
@@ -166,17 +211,26 @@ function main(): void {
     const ns = measureChurn("reference", live, steps, REPETITIONS);
     const bitmapNs = rows.find((r) => r.live === live)!.nsPerOp.churn;
     reference.push({ live, churnNsPerOp: ns, bitmapOverReference: bitmapNs / ns });
-    console.log(`${String(live).padStart(27)} ${fmt(ns).padStart(13)}   ${(bitmapNs / ns).toFixed(4).padStart(16)}`);
+    console.log(
+      `${String(live).padStart(27)} ${fmt(ns).padStart(13)}   ${(bitmapNs / ns).toFixed(4).padStart(16)}`,
+    );
   }
   const ratio = reference.find((r) => r.live === refLive)!.bitmapOverReference;
-  console.log(`\nat ${refLive} live: bitmap/reference = ${ratio.toFixed(4)} (the bitmap is ${(1 / ratio).toFixed(1)}× faster)`);
+  console.log(
+    `\nat ${refLive} live: bitmap/reference = ${ratio.toFixed(4)} (the bitmap is ${(1 / ratio).toFixed(1)}× faster)`,
+  );
 
   const report = {
     benchmark: "bench:quick",
     date: new Date().toISOString(),
     geometry: GEOMETRY,
     machine,
-    method: { workload: "churn: free a random live block, malloc a new one; sizes uniform 1..T", repetitions: REPETITIONS, statistic: "median", unit: "ns per operation" },
+    method: {
+      workload: "churn: free a random live block, malloc a new one; sizes uniform 1..T",
+      repetitions: REPETITIONS,
+      statistic: "median",
+      unit: "ns per operation",
+    },
     bitmap: rows,
     control,
     growthLargestOverSmallest: growth,

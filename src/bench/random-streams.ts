@@ -6,7 +6,6 @@
  */
 import { mulberry32 } from "../random.ts";
 
-
 export interface RandomStreams {
   /** Request sizes: uniform in 1 … smallThreshold (every class equally often), except `large`. */
   readonly sizes: Int32Array;
@@ -22,7 +21,13 @@ export interface LargeRequests {
   readonly max: number;
 }
 
-export function randomStreams(seed: number, smallThreshold: number, slots: number, large?: LargeRequests, log2Length = 20): RandomStreams {
+export function randomStreams(
+  seed: number,
+  smallThreshold: number,
+  slots: number,
+  large?: LargeRequests,
+  log2Length = 20,
+): RandomStreams {
   const rng = mulberry32(seed);
   const length = 1 << log2Length;
   const sizes = new Int32Array(length);
@@ -30,7 +35,8 @@ export function randomStreams(seed: number, smallThreshold: number, slots: numbe
   for (let i = 0; i < length; i++) {
     sizes[i] = 1 + Math.floor(rng() * smallThreshold);
     picks[i] = Math.floor(rng() * slots);
-    if (large !== undefined && rng() < large.share) sizes[i] = smallThreshold + 1 + Math.floor(rng() * (large.max - smallThreshold));
+    if (large !== undefined && rng() < large.share)
+      sizes[i] = smallThreshold + 1 + Math.floor(rng() * (large.max - smallThreshold));
   }
   return { sizes, picks, mask: length - 1 };
 }

@@ -69,13 +69,26 @@ export interface OptimisationStep {
   readonly changes: readonly string[];
   /** How churnBeforeAfter was measured (npm run bench:ab: processes alternating on one machine). */
   readonly method: string;
-  readonly churnBeforeAfter: readonly { readonly live: number; readonly before: number; readonly after: number; readonly note?: string }[];
-  readonly metadataBeforeAfter?: readonly { readonly live: number; readonly beforeMiB: number; readonly afterMiB: number }[];
+  readonly churnBeforeAfter: readonly {
+    readonly live: number;
+    readonly before: number;
+    readonly after: number;
+    readonly note?: string;
+  }[];
+  readonly metadataBeforeAfter?: readonly {
+    readonly live: number;
+    readonly beforeMiB: number;
+    readonly afterMiB: number;
+  }[];
 }
 
 /** src/bench/profile-history.json: the profile before the first optimisation, and each step since. */
 export interface ProfileHistory {
-  readonly before: { readonly commit: string; readonly date: string; readonly profiles: readonly ChurnProfileRow[] };
+  readonly before: {
+    readonly commit: string;
+    readonly date: string;
+    readonly profiles: readonly ChurnProfileRow[];
+  };
   readonly steps: readonly OptimisationStep[];
 }
 
@@ -100,7 +113,11 @@ export function pairRatios(results: Partial<Record<ContenderName, ContenderResul
     for (let j = i + 1; j < present.length; j++) {
       const first = present[i]!;
       const second = present[j]!;
-      ratios.push({ first, second, firstOverSecond: results[second]!.cpu.median / results[first]!.cpu.median });
+      ratios.push({
+        first,
+        second,
+        firstOverSecond: results[second]!.cpu.median / results[first]!.cpu.median,
+      });
     }
   }
   return ratios;
@@ -115,7 +132,10 @@ function ns(cells: readonly CellResult[], id: string, contender: ContenderName):
   return cells.find((c) => c.id === id)?.results[contender]?.cpu.median ?? NaN;
 }
 
-export function evaluateTargets(cells: readonly CellResult[], oracle: readonly OracleRow[]): Target[] {
+export function evaluateTargets(
+  cells: readonly CellResult[],
+  oracle: readonly OracleRow[],
+): Target[] {
   const bitmap5 = ns(cells, "churn-1e5", "bitmap");
   const slot5 = ns(cells, "churn-1e5", "slot-loop");
   const bitmap3 = ns(cells, "churn-1e3", "bitmap");
@@ -151,7 +171,10 @@ export function evaluateTargets(cells: readonly CellResult[], oracle: readonly O
     },
     {
       target: "the oracle ≥ 200,000 checked operations per second, ci profile",
-      measured: ci === undefined ? "not measured" : `${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per second (${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second)`,
+      measured:
+        ci === undefined
+          ? "not measured"
+          : `${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per second (${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second)`,
       status: judged([ci?.operationsPerSecond ?? NaN], (ci?.operationsPerSecond ?? 0) >= 200_000),
     },
   ];
@@ -173,16 +196,27 @@ function fmtRatio(x: number): string {
   return `${x.toFixed(2)}×`;
 }
 
-const short: Readonly<Record<ContenderName, string>> = { bitmap: "bitmap", reference: "reference", mempool: "MemPool", uint8array: "Uint8Array", "slot-loop": "slot loop" };
+const short: Readonly<Record<ContenderName, string>> = {
+  bitmap: "bitmap",
+  reference: "reference",
+  mempool: "MemPool",
+  uint8array: "Uint8Array",
+  "slot-loop": "slot loop",
+};
 
 /** The medians table (README and bench.md): one row per cell, `median (min–max)` per contender. */
 export function mediansTable(cells: readonly CellResult[], spreads: boolean): string[] {
-  const lines = [`| workload | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`, `|---|${CONTENDERS.map(() => "---:").join("|")}|`];
+  const lines = [
+    `| workload | ${CONTENDERS.map((c) => CONTENDER_LABELS[c]).join(" | ")} |`,
+    `|---|${CONTENDERS.map(() => "---:").join("|")}|`,
+  ];
   for (const cell of cells) {
     const row = CONTENDERS.map((c) => {
       const r = cell.results[c];
       if (r === undefined) return "—";
-      return spreads ? `${fmtNs(r.cpu.median)} (${fmtNs(r.cpu.min)}–${fmtNs(r.cpu.max)})` : fmtNs(r.cpu.median);
+      return spreads
+        ? `${fmtNs(r.cpu.median)} (${fmtNs(r.cpu.min)}–${fmtNs(r.cpu.max)})`
+        : fmtNs(r.cpu.median);
     });
     lines.push(`| ${cell.title} | ${row.join(" | ")} |`);
   }
@@ -191,8 +225,12 @@ export function mediansTable(cells: readonly CellResult[], spreads: boolean): st
 
 function ratiosTable(cells: readonly CellResult[]): string[] {
   const pairs: [ContenderName, ContenderName][] = [];
-  for (let i = 0; i < CONTENDERS.length; i++) for (let j = i + 1; j < CONTENDERS.length; j++) pairs.push([CONTENDERS[i]!, CONTENDERS[j]!]);
-  const lines = [`| workload | ${pairs.map(([a, b]) => `${short[a]} ÷ ${short[b]}`).join(" | ")} |`, `|---|${pairs.map(() => "---:").join("|")}|`];
+  for (let i = 0; i < CONTENDERS.length; i++)
+    for (let j = i + 1; j < CONTENDERS.length; j++) pairs.push([CONTENDERS[i]!, CONTENDERS[j]!]);
+  const lines = [
+    `| workload | ${pairs.map(([a, b]) => `${short[a]} ÷ ${short[b]}`).join(" | ")} |`,
+    `|---|${pairs.map(() => "---:").join("|")}|`,
+  ];
   for (const cell of cells) {
     const row = pairs.map(([a, b]) => {
       const ratio = cell.ratios.find((r) => r.first === a && r.second === b);
@@ -204,14 +242,19 @@ function ratiosTable(cells: readonly CellResult[]): string[] {
 }
 
 function profileTable(rows: readonly ChurnProfileRow[], count: number): string[] {
-  const lines = [`| live, inlining | ns/op under the profiler | top functions by self time |`, `|---|---:|---|`];
+  const lines = [
+    `| live, inlining | ns/op under the profiler | top functions by self time |`,
+    `|---|---:|---|`,
+  ];
   for (const row of rows) {
     const top = row.top
       .filter((t) => t.function.endsWith(".ts)") || t.function === "(garbage collector)")
       .slice(0, count)
       .map((t) => `${t.function.replace(/ \((.*)\)$/, " ($1)")} ${(100 * t.share).toFixed(0)}%`)
       .join("; ");
-    lines.push(`| 10^${Math.round(Math.log10(row.live))}, ${row.inlining ? "on (as run)" : "off (attribution)"} | ${f1(row.nsPerOp)} | ${top} |`);
+    lines.push(
+      `| 10^${Math.round(Math.log10(row.live))}, ${row.inlining ? "on (as run)" : "off (attribution)"} | ${f1(row.nsPerOp)} | ${top} |`,
+    );
   }
   return lines;
 }
@@ -231,15 +274,24 @@ export function benchMarkdown(report: BenchReport): string {
   out.push(``);
 
   out.push(`## Results: nanoseconds per allocator call`, ``);
-  out.push(`Median of ${report.method["repetitions"]} interleaved repetitions, CPU time; in brackets the fastest and slowest repetition. — : not run (see "Left out" below).`, ``);
+  out.push(
+    `Median of ${report.method["repetitions"]} interleaved repetitions, CPU time; in brackets the fastest and slowest repetition. — : not run (see "Left out" below).`,
+    ``,
+  );
   out.push(...mediansTable(report.cells, true), ``);
   out.push(`## Ratios: throughput of the first ÷ throughput of the second`, ``);
-  out.push(`From the medians above (= median ns of the second ÷ median ns of the first): above 1× the first is faster; 1/N: the second is N times faster.`, ``);
+  out.push(
+    `From the medians above (= median ns of the second ÷ median ns of the first): above 1× the first is faster; 1/N: the second is N times faster.`,
+    ``,
+  );
   out.push(...ratiosTable(report.cells), ``);
 
   out.push(`## Targets (issue 6)`, ``);
   out.push(`| target | measured | |`, `|---|---|---|`);
-  for (const t of report.targets) out.push(`| ${t.target} | ${t.measured} | ${t.status === "missed" ? "**missed**" : t.status} |`);
+  for (const t of report.targets)
+    out.push(
+      `| ${t.target} | ${t.measured} | ${t.status === "missed" ? "**missed**" : t.status} |`,
+    );
   out.push(``);
 
   out.push(`## Churn against the live-set size`, ``);
@@ -248,7 +300,9 @@ export function benchMarkdown(report: BenchReport): string {
   out.push(`| cell | arenas | typed-array metadata |`, `|---|---:|---:|`);
   for (const cell of report.cells) {
     if (cell.bitmapHeap === undefined) continue;
-    out.push(`| ${cell.title} | ${cell.bitmapHeap.arenas} | ${(cell.bitmapHeap.metadataBytes / 2 ** 20).toFixed(2)} MiB |`);
+    out.push(
+      `| ${cell.title} | ${cell.bitmapHeap.arenas} | ${(cell.bitmapHeap.metadataBytes / 2 ** 20).toFixed(2)} MiB |`,
+    );
   }
   out.push(``);
 
@@ -258,7 +312,10 @@ export function benchMarkdown(report: BenchReport): string {
       `An operation is one allocator call (of the bitmap allocator; the reference runs beside it in invariant 11).`,
     ``,
   );
-  out.push(`| profile | runs per property | properties | operations | wall s | CPU s | operations / s | operations / CPU s | verdict |`, `|---|---:|---:|---:|---:|---:|---:|---:|---|`);
+  out.push(
+    `| profile | runs per property | properties | operations | wall s | CPU s | operations / s | operations / CPU s | verdict |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---|`,
+  );
   for (const row of report.oracle) {
     out.push(
       `| ${row.profile}${row.sampled ? " (sample)" : ""} | ${row.runsPerProperty} | ${row.properties} | ${row.operations.toLocaleString("en-US")} | ${f1(row.wallSeconds)} | ${f1(row.cpuSeconds)} | ` +
@@ -284,17 +341,25 @@ export function benchMarkdown(report: BenchReport): string {
     out.push(``);
     out.push(`Churn ns/op before and after (${step.method}):`, ``);
     out.push(`| live | before | after | after ÷ before |`, `|---:|---:|---:|---:|`);
-    for (const row of step.churnBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${f1(row.before)} | ${f1(row.after)} | ${f2(row.after / row.before)}${row.note === undefined ? "" : ` (${row.note})`} |`);
+    for (const row of step.churnBeforeAfter)
+      out.push(
+        `| 10^${Math.round(Math.log10(row.live))} | ${f1(row.before)} | ${f1(row.after)} | ${f2(row.after / row.before)}${row.note === undefined ? "" : ` (${row.note})`} |`,
+      );
     out.push(``);
     if (step.metadataBeforeAfter === undefined) return;
     out.push(`Typed-array metadata of the bitmap allocator at the end of the churn warm-up:`, ``);
     out.push(`| live | before | after |`, `|---:|---:|---:|`);
-    for (const row of step.metadataBeforeAfter) out.push(`| 10^${Math.round(Math.log10(row.live))} | ${row.beforeMiB.toFixed(2)} MiB | ${row.afterMiB.toFixed(2)} MiB |`);
+    for (const row of step.metadataBeforeAfter)
+      out.push(
+        `| 10^${Math.round(Math.log10(row.live))} | ${row.beforeMiB.toFixed(2)} MiB | ${row.afterMiB.toFixed(2)} MiB |`,
+      );
     out.push(``);
   });
 
   out.push(`## Left out`, ``);
-  for (const cell of report.cells) for (const s of cell.skipped) out.push(`- ${cell.title}: ${CONTENDER_LABELS[s.contender]}: ${s.reason}.`);
+  for (const cell of report.cells)
+    for (const s of cell.skipped)
+      out.push(`- ${cell.title}: ${CONTENDER_LABELS[s.contender]}: ${s.reason}.`);
   out.push(``);
   return out.join("\n");
 }

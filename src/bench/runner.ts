@@ -17,20 +17,27 @@ export class ContenderProcess {
   private pending: ((answer: ChildAnswer) => void) | undefined;
 
   constructor(readonly contender: ContenderName) {
-    this.child = fork(CHILD, [contender], { execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(CHILD, [contender], {
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.child.on("message", (answer: ChildAnswer) => {
       const resolve = this.pending;
       this.pending = undefined;
       resolve?.(answer);
     });
     this.child.on("exit", (code) => {
-      if (this.pending !== undefined) this.pending({ error: `the ${contender} process exited with code ${code}` });
+      if (this.pending !== undefined)
+        this.pending({ error: `the ${contender} process exited with code ${code}` });
     });
   }
 
   request(request: ChildRequest): Promise<ChildAnswer> {
     return new Promise((resolve, reject) => {
-      this.pending = (answer) => ("error" in answer ? reject(new Error(`${this.contender}: ${answer.error}`)) : resolve(answer));
+      this.pending = (answer) =>
+        "error" in answer
+          ? reject(new Error(`${this.contender}: ${answer.error}`))
+          : resolve(answer);
       this.child.send(request);
     });
   }
@@ -49,7 +56,11 @@ export interface CellSamples {
   readonly heap?: Prepared["heap"];
 }
 
-export async function measureCell(cell: Cell, processes: ReadonlyMap<ContenderName, ContenderProcess>, repetitions: number): Promise<CellSamples> {
+export async function measureCell(
+  cell: Cell,
+  processes: ReadonlyMap<ContenderName, ContenderProcess>,
+  repetitions: number,
+): Promise<CellSamples> {
   const cpuNsPerOp: Partial<Record<ContenderName, number[]>> = {};
   const wallNsPerOp: Partial<Record<ContenderName, number[]>> = {};
   const opsPerRun: Partial<Record<ContenderName, number>> = {};
@@ -64,12 +75,15 @@ export async function measureCell(cell: Cell, processes: ReadonlyMap<ContenderNa
   for (let r = 0; r < repetitions; r++) {
     for (let i = 0; i < order.length; i++) {
       const contender = order[(i + r) % order.length]!;
-      const answer = (await processes.get(contender)!.request({ run: true })) as Elapsed & { ops: number };
+      const answer = (await processes.get(contender)!.request({ run: true })) as Elapsed & {
+        ops: number;
+      };
       cpuNsPerOp[contender]!.push(answer.cpuNs / answer.ops);
       wallNsPerOp[contender]!.push(answer.wallNs / answer.ops);
       opsPerRun[contender] = answer.ops;
     }
   }
-  for (const contender of cell.contenders) await processes.get(contender)!.request({ finish: true });
+  for (const contender of cell.contenders)
+    await processes.get(contender)!.request({ finish: true });
   return { cpuNsPerOp, wallNsPerOp, opsPerRun, ...(heap !== undefined ? { heap } : {}) };
 }

@@ -29,8 +29,14 @@ export class SlotAllocator {
   private top = -1;
 
   constructor(slotSize: number) {
-    if (!(slotSize > 0 && (slotSize & (slotSize - 1)) === 0 && SLOT_CAPACITY * slotSize <= 2 ** 32)) {
-      throw new RangeError(`SlotAllocator: slot size ${slotSize} must be a power of two up to ${2 ** 32 / SLOT_CAPACITY}`);
+    if (!(
+      slotSize > 0 &&
+      (slotSize & (slotSize - 1)) === 0 &&
+      SLOT_CAPACITY * slotSize <= 2 ** 32
+    )) {
+      throw new RangeError(
+        `SlotAllocator: slot size ${slotSize} must be a power of two up to ${2 ** 32 / SLOT_CAPACITY}`,
+      );
     }
     this.slotSize = slotSize;
     this.shift = 31 - Math.clz32(slotSize);
@@ -63,7 +69,8 @@ export class SlotAllocator {
 
   free(p: number): void {
     const slot = (p - BASE) >>> this.shift;
-    if (slot >= SLOT_CAPACITY || p !== BASE + slot * this.slotSize) throw new Error(`SlotAllocator: free(${p}) is not a slot`);
+    if (slot >= SLOT_CAPACITY || p !== BASE + slot * this.slotSize)
+      throw new Error(`SlotAllocator: free(${p}) is not a slot`);
     const w = slot >>> 5;
     const bit = 1 << (slot & 31);
     const before = this.l0[w]!;

@@ -70,7 +70,11 @@ export function warmUp(live: number, steps: (count: number) => void): number {
     done += chunk;
     const nsPerStep = Math.max(1, t1 - t0) / chunk;
     const elapsedMs = (t1 - started) / 1e6;
-    if ((done >= Math.max(2 * live, WARM_UP_STEPS) && elapsedMs >= WARM_UP_MS) || elapsedMs >= WARM_UP_LIMIT_MS) return nsPerStep;
+    if (
+      (done >= Math.max(2 * live, WARM_UP_STEPS) && elapsedMs >= WARM_UP_MS) ||
+      elapsedMs >= WARM_UP_LIMIT_MS
+    )
+      return nsPerStep;
     chunk = Math.min(chunk * 2, Math.max(256, Math.ceil((25 * 1e6) / nsPerStep)));
   }
 }
@@ -98,7 +102,14 @@ export interface Summary {
 }
 
 export function summarize(samples: readonly number[]): Summary {
-  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), q1: quantile(samples, 0.25), q3: quantile(samples, 0.75), samples };
+  return {
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    q1: quantile(samples, 0.25),
+    q3: quantile(samples, 0.75),
+    samples,
+  };
 }
 
 /** Runs `body` `repetitions` times (settled before each); returns the median CPU ns per op. */

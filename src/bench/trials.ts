@@ -13,12 +13,34 @@ import { createAllocator } from "../create-allocator.ts";
 import { geometries } from "../geometry.ts";
 import { Churn, type NumericHeap } from "./churn.ts";
 import { bitmapMetadataBytes } from "./metadata-bytes.ts";
-import { allocateThenFreeAll, allocateThenPin, growList, growLists, listArraySizes } from "./patterns.ts";
-import { collectGarbage, PlainChurn, plainAllocateThenFreeAll, plainAllocateThenPin, plainGrowList, plainGrowLists } from "./plain-arrays.ts";
+import {
+  allocateThenFreeAll,
+  allocateThenPin,
+  growList,
+  growLists,
+  listArraySizes,
+} from "./patterns.ts";
+import {
+  collectGarbage,
+  PlainChurn,
+  plainAllocateThenFreeAll,
+  plainAllocateThenPin,
+  plainGrowList,
+  plainGrowLists,
+} from "./plain-arrays.ts";
 import { randomStreams, type RandomStreams } from "./random-streams.ts";
 import { SlotAllocator } from "./slot-allocator.ts";
 import { cpuNow, settle, timed, warmUp, type Elapsed } from "./timing.ts";
-import { GEOMETRY, INT_SIZE, KEEP_EVERY, LARGE_MAX, LARGE_SHARE, SMALL_LIST_ITEMS, type Cell, type ContenderName } from "./workloads.ts";
+import {
+  GEOMETRY,
+  INT_SIZE,
+  KEEP_EVERY,
+  LARGE_MAX,
+  LARGE_SHARE,
+  SMALL_LIST_ITEMS,
+  type Cell,
+  type ContenderName,
+} from "./workloads.ts";
 
 export interface Trial {
   /** Allocator calls per run (churn: a free and a malloc per step). */
@@ -57,7 +79,12 @@ function checkHeap(heap: NumericHeap | undefined): void {
 
 export function streamsFor(cell: Cell): RandomStreams {
   const T = geometries[GEOMETRY].smallThreshold;
-  return randomStreams(SEED + cell.n, T, cell.hot, cell.kind === "mixed" ? { share: LARGE_SHARE, max: LARGE_MAX } : undefined);
+  return randomStreams(
+    SEED + cell.n,
+    T,
+    cell.hot,
+    cell.kind === "mixed" ? { share: LARGE_SHARE, max: LARGE_MAX } : undefined,
+  );
 }
 
 function churnTrial(contender: ContenderName, cell: Cell): Trial {
@@ -65,7 +92,10 @@ function churnTrial(contender: ContenderName, cell: Cell): Trial {
   if (contender === "uint8array") {
     const churn = new PlainChurn(cell.n, streams);
     churn.fill();
-    const steps = Math.max(64, Math.round((CHURN_RUN_MS * 1e6) / warmUp(cell.n, (count) => churn.steps(count))));
+    const steps = Math.max(
+      64,
+      Math.round((CHURN_RUN_MS * 1e6) / warmUp(cell.n, (count) => churn.steps(count))),
+    );
     const run = (): Elapsed => {
       settle();
       return timed(() => churn.steps(steps));
@@ -75,10 +105,20 @@ function churnTrial(contender: ContenderName, cell: Cell): Trial {
   const heap = numericHeap(contender, cell);
   const churn = new Churn(heap, cell.n, streams);
   churn.fill();
-  const steps = Math.max(64, Math.round((CHURN_RUN_MS * 1e6) / warmUp(cell.n, (count) => churn.steps(count))));
-  const trial: Trial = { ops: 2 * steps, run: () => timed(() => churn.steps(steps)), finish: () => checkHeap(heap) };
+  const steps = Math.max(
+    64,
+    Math.round((CHURN_RUN_MS * 1e6) / warmUp(cell.n, (count) => churn.steps(count))),
+  );
+  const trial: Trial = {
+    ops: 2 * steps,
+    run: () => timed(() => churn.steps(steps)),
+    finish: () => checkHeap(heap),
+  };
   if (!(heap instanceof BitmapAllocator)) return trial;
-  return { ...trial, heap: { arenas: heap.stats().arenas.current, metadataBytes: bitmapMetadataBytes(heap) } };
+  return {
+    ...trial,
+    heap: { arenas: heap.stats().arenas.current, metadataBytes: bitmapMetadataBytes(heap) },
+  };
 }
 
 /**
@@ -141,5 +181,7 @@ function patternTrial(contender: ContenderName, cell: Cell): Trial {
 }
 
 export function prepareTrial(contender: ContenderName, cell: Cell): Trial {
-  return cell.kind === "churn" || cell.kind === "mixed" ? churnTrial(contender, cell) : patternTrial(contender, cell);
+  return cell.kind === "churn" || cell.kind === "mixed"
+    ? churnTrial(contender, cell)
+    : patternTrial(contender, cell);
 }

@@ -49,15 +49,30 @@ export const LARGE_MAX = 4096;
 
 const pow = (n: number): string => `10^${Math.round(Math.log10(n))}`;
 
-const REFERENCE_CHURN = "O(pools) per malloc (a scan, by design): at 10^6 live blocks filling the heap takes ~30 s and churn ~27 µs/op";
-const MEMPOOL_CHURN = "free walks its used-block list, O(live): ~3.5 ms/op at 10^5 live blocks, and reaching a steady state would take hours";
+const REFERENCE_CHURN =
+  "O(pools) per malloc (a scan, by design): at 10^6 live blocks filling the heap takes ~30 s and churn ~27 µs/op";
+const MEMPOOL_CHURN =
+  "free walks its used-block list, O(live): ~3.5 ms/op at 10^5 live blocks, and reaching a steady state would take hours";
 const REFERENCE_SEED = "O(pools) per malloc: a million 28-byte blocks take ~11 s per run";
-const MEMPOOL_PIN = "frees first to last: each free walks its used list from the newest block, O(live), 10^10 steps at 10^5 blocks";
-const MEMPOOL_LISTS = "realloc walks its used list to find the block, O(live): ~110 µs per call with 10^4 arrays, 10 s per run";
-const SLOT_LIST = "one fixed slot size: a growing array outgrows any slot (the other cells fit theirs)";
+const MEMPOOL_PIN =
+  "frees first to last: each free walks its used list from the newest block, O(live), 10^10 steps at 10^5 blocks";
+const MEMPOOL_LISTS =
+  "realloc walks its used list to find the block, O(live): ~110 µs per call with 10^4 arrays, 10 s per run";
+const SLOT_LIST =
+  "one fixed slot size: a growing array outgrows any slot (the other cells fit theirs)";
 
-function cell(kind: WorkloadKind, n: number, title: string, skip: Partial<Record<ContenderName, string>>, slotSize = 512, hot = n): Cell {
-  const skipped = CONTENDERS.filter((c) => skip[c] !== undefined).map((contender) => ({ contender, reason: skip[contender]! }));
+function cell(
+  kind: WorkloadKind,
+  n: number,
+  title: string,
+  skip: Partial<Record<ContenderName, string>>,
+  slotSize = 512,
+  hot = n,
+): Cell {
+  const skipped = CONTENDERS.filter((c) => skip[c] !== undefined).map((contender) => ({
+    contender,
+    reason: skip[contender]!,
+  }));
   return {
     id: `${kind}-1e${Math.round(Math.log10(n))}${hot === n ? "" : `-hot1e${Math.round(Math.log10(hot))}`}`,
     kind,
@@ -84,17 +99,52 @@ export function benchCells(): Cell[] {
   // The control: a 10^6-block heap whose churn touches only 10^3 of its blocks. Its cost against
   // the 10^3 cell's is the work that grows with the heap; the rest of the 10^6 cell's is memory.
   const control = "the control is about the bitmap allocator and the floor under it";
-  cells.push(cell("churn", 1e6, "churn, 10^6 live, 10^3 of them churned (control)", { reference: control, mempool: control, uint8array: control }, 512, 1e3));
+  cells.push(
+    cell(
+      "churn",
+      1e6,
+      "churn, 10^6 live, 10^3 of them churned (control)",
+      { reference: control, mempool: control, uint8array: control },
+      512,
+      1e3,
+    ),
+  );
   for (const n of [1e4, 1e5]) {
-    cells.push(cell("mixed", n, `mixed (10% > 512 B), ${pow(n)} live`, n > 1e4 ? { mempool: MEMPOOL_CHURN } : {}, LARGE_MAX));
+    cells.push(
+      cell(
+        "mixed",
+        n,
+        `mixed (10% > 512 B), ${pow(n)} live`,
+        n > 1e4 ? { mempool: MEMPOOL_CHURN } : {},
+        LARGE_MAX,
+      ),
+    );
   }
   for (const n of [1e5, 1e6]) {
-    cells.push(cell("free-all", n, `${pow(n)} allocated, all freed`, n > 1e5 ? { reference: REFERENCE_SEED } : {}));
+    cells.push(
+      cell(
+        "free-all",
+        n,
+        `${pow(n)} allocated, all freed`,
+        n > 1e5 ? { reference: REFERENCE_SEED } : {},
+      ),
+    );
   }
   for (const n of [1e5, 1e6]) {
-    cells.push(cell("pinned", n, `${pow(n)} allocated, all but every 1000th freed`, { mempool: MEMPOOL_PIN, ...(n > 1e5 ? { reference: REFERENCE_SEED } : {}) }));
+    cells.push(
+      cell("pinned", n, `${pow(n)} allocated, all but every 1000th freed`, {
+        mempool: MEMPOOL_PIN,
+        ...(n > 1e5 ? { reference: REFERENCE_SEED } : {}),
+      }),
+    );
   }
-  cells.push(cell("list", 1e6, "one list grown to 10^6 items by realloc", { "slot-loop": SLOT_LIST }));
-  cells.push(cell("lists", 1e4, `10^4 lists grown to ${SMALL_LIST_ITEMS} items side by side`, { mempool: MEMPOOL_LISTS }));
+  cells.push(
+    cell("list", 1e6, "one list grown to 10^6 items by realloc", { "slot-loop": SLOT_LIST }),
+  );
+  cells.push(
+    cell("lists", 1e4, `10^4 lists grown to ${SMALL_LIST_ITEMS} items side by side`, {
+      mempool: MEMPOOL_LISTS,
+    }),
+  );
   return cells;
 }

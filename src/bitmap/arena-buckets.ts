@@ -70,18 +70,26 @@ export class ArenaBuckets {
       const bucket = this.buckets[count];
       let members = 0;
       if (bucket !== undefined) {
-        problems.expect(count !== 0)`bucket 0 exists (arenas without an empty pool belong to no bucket)`;
+        problems.expect(
+          count !== 0,
+        )`bucket 0 exists (arenas without an empty pool belong to no bucket)`;
         for (const slot of bucket) {
           members++;
           const mapped = table.isMapped(slot);
           const empty = table.emptyPools[slot];
           problems.expect(mapped)`bucket ${count} holds arena slot ${slot}, which is not mapped`;
-          problems.expect(!mapped || empty === count)`bucket ${count} holds arena slot ${slot}, which has ${empty} empty pools`;
+          problems.expect(
+            !mapped || empty === count,
+          )`bucket ${count} holds arena slot ${slot}, which has ${empty} empty pools`;
         }
         problems.include(bucket.summaryProblems())`bucket ${count}: `;
       }
-      problems.expect(members === this.sizes[count])`bucket ${count} has ${members} arenas but its size says ${this.sizes[count]}`;
-      problems.expect(count === 0 || this.counts.has(count) === members > 0)`counts has ${count} = ${this.counts.has(count)} but bucket ${count} has ${members} arenas`;
+      problems.expect(
+        members === this.sizes[count],
+      )`bucket ${count} has ${members} arenas but its size says ${this.sizes[count]}`;
+      problems.expect(
+        count === 0 || this.counts.has(count) === members > 0,
+      )`counts has ${count} = ${this.counts.has(count)} but bucket ${count} has ${members} arenas`;
     }
     // Members past poolsPerArena are past the set's capacity: its summary check reports them.
     for (const count of this.counts) problems.expect(count !== 0)`counts holds ${count}`;

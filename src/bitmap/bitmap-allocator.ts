@@ -179,7 +179,8 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   malloc(n: number): number | null {
     validateSize(this.geometry, n); // invariant 9
-    const address = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    const address =
+      n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
     if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
     this.requested.change(n);
     return address;
@@ -256,10 +257,14 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
       const bytes = this.arenaBytes[slot];
       const cached = bytes !== undefined;
       const mapped = this.table.isMapped(slot);
-      problems.expect(cached === mapped)`arena ${slot}: cached arena view ${cached} but mapped ${mapped}`;
+      problems.expect(
+        cached === mapped,
+      )`arena ${slot}: cached arena view ${cached} but mapped ${mapped}`;
       // Both ways on a correct heap: slots below the capacity that are not (or no longer) mapped.
       if (cached && mapped) {
-        problems.expect(bytes.buffer === this.addressSpace.view(this.addressSpace.arenaStart(slot), 1).buffer)`arena ${slot}: cached arena view is not the mapped memory`;
+        problems.expect(
+          bytes.buffer === this.addressSpace.view(this.addressSpace.arenaStart(slot), 1).buffer,
+        )`arena ${slot}: cached arena view is not the mapped memory`;
       }
     }
     problems.throwIfAny(this.kind);
@@ -282,7 +287,8 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const table = this.table;
     const live = table.live[gp]! + 1;
     table.live[gp] = live;
-    if (live === this.blocksPerPool[c]) classes.removePartly(c, gp); // now full
+    if (live === this.blocksPerPool[c])
+      classes.removePartly(c, gp); // now full
     else if (live === 1) classes.addPartly(c, gp); // a fresh pool with room left
     const size = this.classSizes[c]!;
     this.requestedSizes.set(gp, k, size - n);
@@ -329,12 +335,14 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     }
     this.table.mapped[slot] = 1;
     this.table.emptyPools[slot] = ppa;
-    this.arenaBytes[slot] = this.addressSpace.view(this.addressSpace.arenaStart(slot), this.geometry.arenaSize);
+    this.arenaBytes[slot] = this.addressSpace.view(
+      this.addressSpace.arenaStart(slot),
+      this.geometry.arenaSize,
+    );
     this.buckets.add(slot, ppa);
     this.emptyArenaCount++;
     return slot;
   }
-
 
   // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
 
@@ -424,9 +432,11 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const fromSlot = space.slotOf(from);
     const fromOffset = from - space.arenaStart(fromSlot);
     // Two live blocks never overlap, even in one arena (invariant 1): a plain copy.
-    this.arenaBytes[toSlot]!.set(this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length), to - space.arenaStart(toSlot));
+    this.arenaBytes[toSlot]!.set(
+      this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length),
+      to - space.arenaStart(toSlot),
+    );
   }
-
 
   // ── finding blocks ──────────────────────────────────────────────────────────────────────
 
@@ -456,10 +466,14 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     // finds k, and the exact product k·size confirms it; a non-integer p never passes. A header
     // pointer (offset < 0) gives k < 0, which is huge as unsigned.
     const k = Math.round(offset * this.classInverse[c]!);
-    if (k >>> 0 >= this.blocksPerPool[c]! || k * this.classSizes[c]! !== offset || this.bitmaps.isFree(gp, k)) return -1;
+    if (
+      k >>> 0 >= this.blocksPerPool[c]! ||
+      k * this.classSizes[c]! !== offset ||
+      this.bitmaps.isFree(gp, k)
+    )
+      return -1;
     this.foundClass = c;
     this.foundBlock = k;
     return gp;
   }
-
 }

@@ -19,7 +19,10 @@ export class ClassPools {
   readonly blocks: Int32Array;
 
   constructor(geometry: Geometry) {
-    this.partly = Array.from({ length: geometry.sizeClasses }, () => new LevelBitset(geometry.poolsPerArena));
+    this.partly = Array.from(
+      { length: geometry.sizeClasses },
+      () => new LevelBitset(geometry.poolsPerArena),
+    );
     this.lowest = new Int32Array(geometry.sizeClasses).fill(-1);
     this.pools = new Int32Array(geometry.sizeClasses);
     this.blocks = new Int32Array(geometry.sizeClasses);

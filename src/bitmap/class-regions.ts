@@ -88,16 +88,25 @@ export class ClassRegions {
     for (let gp = 0; gp < this.start.length; gp++) {
       const c = sizeClass[gp]!;
       const first = this.start[gp]!;
-      problems.expect((c === -1) === (first === -1))`pool ${gp} of class ${c} has ${noun} region ${first}`;
-      if (c >= 0) problems.expect(claim(first, c) === 0)`pool ${gp}: ${noun} region ${first} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
+      problems.expect(
+        (c === -1) === (first === -1),
+      )`pool ${gp} of class ${c} has ${noun} region ${first}`;
+      if (c >= 0)
+        problems.expect(
+          claim(first, c) === 0,
+        )`pool ${gp}: ${noun} region ${first} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
     }
     for (let c = 0; c < this.spare.length; c++) {
       for (let i = 0; i < this.spareCount[c]!; i++) {
-        problems.expect(claim(this.spare[c]![i]!, c) === 0)`spare ${noun} region ${this.spare[c]![i]} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
+        problems.expect(
+          claim(this.spare[c]![i]!, c) === 0,
+        )`spare ${noun} region ${this.spare[c]![i]} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
       }
     }
     const lost = taken.indexOf(0);
-    problems.expect(lost === -1)`${noun} entry ${lost} of the ${this.used} cut belongs to no region in use or spare (lost)`;
+    problems.expect(
+      lost === -1,
+    )`${noun} entry ${lost} of the ${this.used} cut belongs to no region in use or spare (lost)`;
     return problems.list;
   }
 }

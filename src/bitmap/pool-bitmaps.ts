@@ -15,7 +15,17 @@
  * words: a 1021-block pool is 32 level-0 words under one summary word (invariant 5's "lowest
  * free block" in O(levels)).
  */
-import { bitLayout, clearBit, ctz32, fillFirst, nextSetBit, popcount32, setBit, testBit, type BitLayout } from "../bits/level-bitset.ts";
+import {
+  bitLayout,
+  clearBit,
+  ctz32,
+  fillFirst,
+  nextSetBit,
+  popcount32,
+  setBit,
+  testBit,
+  type BitLayout,
+} from "../bits/level-bitset.ts";
 import type { Geometry } from "../geometry.ts";
 import { Problems } from "../integrity.ts";
 import { ClassRegions } from "./class-regions.ts";
@@ -35,7 +45,10 @@ export class PoolBitmaps extends ClassRegions {
   /** No regions yet: `ensurePools` (ClassRegions) makes room as arenas are mapped. */
   constructor(geometry: Geometry) {
     const layouts = geometry.blocksPerPool.map((blocks) => bitLayout(blocks));
-    super(layouts.map((layout) => layout.totalWords), "free-bit");
+    super(
+      layouts.map((layout) => layout.totalWords),
+      "free-bit",
+    );
     this.layouts = layouts;
     this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
     // Stryker disable next-line ArrowFunction: equivalent: without level counts every pool takes the generic path, which finds the same blocks (the written-out paths are for speed)
@@ -136,13 +149,17 @@ export class PoolBitmaps extends ClassRegions {
       const beyond = word & ~((2 ** Math.min(32, blocks - 32 * w) - 1) | 0);
       problems.expect(beyond === 0)`level-0 word ${w} has bits set past block ${blocks - 1}`;
     }
-    problems.expect(free === blocks - live)`${free} free bits but ${blocks} blocks with ${live} live`;
+    problems.expect(
+      free === blocks - live,
+    )`${free} free bits but ${blocks} blocks with ${live} live`;
     for (let level = 1; level < layout.offsets.length; level++) {
       const below = layout.words[level - 1]!;
       const at = base + layout.offsets[level]!;
       for (let w = 0; w < 32 * layout.words[level]!; w++) {
         const nonZero = w < below && words[base + layout.offsets[level - 1]! + w] !== 0;
-        problems.expect(nonZero === testBit(words, at, w))`summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}`;
+        problems.expect(
+          nonZero === testBit(words, at, w),
+        )`summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}`;
       }
     }
     return problems.list;

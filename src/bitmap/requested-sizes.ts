@@ -33,7 +33,8 @@ export class RequestedSizes extends ClassRegions {
     super(geometry.blocksPerPool, "requested-size");
     // The narrowest entry that holds every slack (one byte for CPython's geometries).
     const limit = maxSlack(geometry);
-    this.slack = limit <= 0xff ? new Uint8Array(0) : limit <= 0xffff ? new Uint16Array(0) : new Uint32Array(0);
+    this.slack =
+      limit <= 0xff ? new Uint8Array(0) : limit <= 0xffff ? new Uint16Array(0) : new Uint32Array(0);
   }
 
   /** The pool takes class c: a region of blocksPerPool[c] entries. O(1), amortised. */

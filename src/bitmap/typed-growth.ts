@@ -4,7 +4,8 @@
  * is copied into one twice as large when a higher slot gets mapped: amortised O(1) per arena.
  */
 
-export type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int16Array | Int32Array | Float64Array;
+export type TypedArray =
+  Uint8Array | Uint16Array | Uint32Array | Int16Array | Int32Array | Float64Array;
 
 /** A copy of `array` with `length` elements (length >= array.length); new elements are `fill`. */
 export function resized<T extends TypedArray>(array: T, length: number, fill = 0): T {

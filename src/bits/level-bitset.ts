@@ -166,10 +166,19 @@ export class LevelBitset {
   private empty(capacity: number): void {
     // Five written-out levels hold no more (a sixth would be silently ignored): refuse.
     /* v8 ignore next -- @preserve unreachable through the allocators: defineGeometry keeps every pool index and arena slot below the maximum; covered by properties/tests/level-bitset.test.ts */
-    if (!(capacity <= LEVEL_BITSET_MAX_CAPACITY)) throw new RangeError(`LevelBitset: capacity ${capacity} is above ${LEVEL_BITSET_MAX_CAPACITY} (five levels)`);
+    if (!(capacity <= LEVEL_BITSET_MAX_CAPACITY))
+      throw new RangeError(
+        `LevelBitset: capacity ${capacity} is above ${LEVEL_BITSET_MAX_CAPACITY} (five levels)`,
+      );
     this.layout = bitLayout(capacity, LEVELS);
     this.bits = new Uint32Array(this.layout.totalWords);
-    [, this.o1, this.o2, this.o3, this.o4] = this.layout.offsets as [number, number, number, number, number];
+    [, this.o1, this.o2, this.o3, this.o4] = this.layout.offsets as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     this.limit = capacity;
   }
 
@@ -245,11 +254,14 @@ export class LevelBitset {
   summaryProblems(): string[] {
     const problems = new Problems();
     const { capacity, offsets, words } = this.layout;
-    for (let i = capacity; i < 32 * words[0]!; i++) problems.expect(!testBit(this.bits, 0, i))`bit ${i} is set past the capacity ${capacity}`;
+    for (let i = capacity; i < 32 * words[0]!; i++)
+      problems.expect(!testBit(this.bits, 0, i))`bit ${i} is set past the capacity ${capacity}`;
     for (let level = 1; level < offsets.length; level++) {
       for (let w = 0; w < 32 * words[level]!; w++) {
         const nonZero = w < words[level - 1]! && this.bits[offsets[level - 1]! + w] !== 0;
-        problems.expect(nonZero === testBit(this.bits, offsets[level]!, w))`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${ZERO_NESS[Number(nonZero)]}`;
+        problems.expect(
+          nonZero === testBit(this.bits, offsets[level]!, w),
+        )`summary level ${level} bit ${w} is ${!nonZero} but level ${level - 1} word ${w} is ${ZERO_NESS[Number(nonZero)]}`;
       }
     }
     return problems.list;

@@ -37,12 +37,16 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, command: stri
     }
     if (!(name in spec.values)) {
       const known = [...Object.keys(spec.values), ...spec.switches].map((f) => `--${f}`).join(", ");
-      throw new UsageError(`${command}: unknown option --${name}; options: ${known}. See allocheck ${command} --help`);
+      throw new UsageError(
+        `${command}: unknown option --${name}; options: ${known}. See allocheck ${command} --help`,
+      );
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${command}: --${name} needs a value`);
+    if (value === undefined || value.startsWith("--"))
+      throw new UsageError(`${command}: --${name} needs a value`);
     const allowed = spec.values[name];
-    if (allowed !== undefined && !allowed.includes(value)) throw new UsageError(`${command}: --${name} ${value}: use one of ${allowed.join(", ")}`);
+    if (allowed !== undefined && !allowed.includes(value))
+      throw new UsageError(`${command}: --${name} ${value}: use one of ${allowed.join(", ")}`);
     flags[name] = value;
   }
   return { positional, flags, switches };
@@ -52,6 +56,7 @@ export function integerFlag(args: ParsedArgs, name: string, command: string): nu
   const raw = args.flags[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new UsageError(`${command}: --${name} ${raw}: use an integer`);
+  if (!Number.isSafeInteger(value))
+    throw new UsageError(`${command}: --${name} ${raw}: use an integer`);
   return value;
 }

@@ -38,15 +38,34 @@ options:
 export function runCrosscheck(argv: readonly string[]): number {
   const args = parseArgs(
     argv,
-    { values: { workload: undefined, python: undefined, json: undefined, scale: undefined, seed: undefined, out: undefined }, switches: ["verbose", "compare"] },
+    {
+      values: {
+        workload: undefined,
+        python: undefined,
+        json: undefined,
+        scale: undefined,
+        seed: undefined,
+        out: undefined,
+      },
+      switches: ["verbose", "compare"],
+    },
     "crosscheck",
   );
-  if (args.positional.length > 0) throw new UsageError(`crosscheck: unexpected argument "${args.positional[0]}"; see allocheck crosscheck --help`);
+  if (args.positional.length > 0)
+    throw new UsageError(
+      `crosscheck: unexpected argument "${args.positional[0]}"; see allocheck crosscheck --help`,
+    );
   if (args.switches.has("compare")) return compare(args.flags);
 
-  const names = args.flags.workload?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = args.flags.workload
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   for (const name of names ?? []) {
-    if (!WORKLOADS.some((w) => w.name === name)) throw new UsageError(`crosscheck: unknown workload "${name}"; workloads: ${WORKLOADS.map((w) => w.name).join(", ")}`);
+    if (!WORKLOADS.some((w) => w.name === name))
+      throw new UsageError(
+        `crosscheck: unknown workload "${name}"; workloads: ${WORKLOADS.map((w) => w.name).join(", ")}`,
+      );
   }
   const verbose = args.switches.has("verbose");
   let printed = false;
@@ -56,17 +75,26 @@ export function runCrosscheck(argv: readonly string[]): number {
     onWorkload: (result) => {
       if (!printed) {
         const env = result.probe.environment;
-        console.log(`allocheck crosscheck: CPython ${env.version} (${env.pointerBits}-bit, pymalloc)\n`);
+        console.log(
+          `allocheck crosscheck: CPython ${env.version} (${env.pointerBits}-bit, pymalloc)\n`,
+        );
         printed = true;
       }
       console.log(formatWorkload(result));
       if (verbose) {
-        for (const s of result.probe.snapshots) console.log(`\n  -- sys._debugmallocstats() at "${s.label}" --\n${s.text.replace(/^/gm, "  ")}`);
+        for (const s of result.probe.snapshots)
+          console.log(
+            `\n  -- sys._debugmallocstats() at "${s.label}" --\n${s.text.replace(/^/gm, "  ")}`,
+          );
       }
       console.log("");
     },
   });
-  if (args.flags.json !== undefined) writeFileSync(args.flags.json, `${JSON.stringify(report, (key, value) => (key === "workload" && typeof value === "object" && value !== null ? { name: value.name, description: value.description } : value), 1)}\n`);
+  if (args.flags.json !== undefined)
+    writeFileSync(
+      args.flags.json,
+      `${JSON.stringify(report, (key, value) => (key === "workload" && typeof value === "object" && value !== null ? { name: value.name, description: value.description } : value), 1)}\n`,
+    );
   if (report.status === "skipped") {
     console.log(formatReport(report));
     return 0;
@@ -77,9 +105,11 @@ export function runCrosscheck(argv: readonly string[]): number {
 
 function compare(flags: Record<string, string>): number {
   const scale = flags.scale === undefined ? 1 : Number(flags.scale);
-  if (!(scale > 0 && scale <= 10)) throw new UsageError(`crosscheck: --scale ${flags.scale}: use a number in (0, 10]`);
+  if (!(scale > 0 && scale <= 10))
+    throw new UsageError(`crosscheck: --scale ${flags.scale}: use a number in (0, 10]`);
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`crosscheck: --seed ${flags.seed}: use an integer`);
+  if (!Number.isSafeInteger(seed))
+    throw new UsageError(`crosscheck: --seed ${flags.seed}: use an integer`);
   const comparison = runPolicyComparison({ scale, seed });
   const paths = writePolicyComparison(comparison, flags.out ?? "reports");
   for (const s of comparison.scenarios) {

@@ -13,13 +13,24 @@ export function formatHeapText(snapshot: HeapSnapshot, g: Geometry, maxCells = 6
     const cells: string[] = [];
     for (let i = 0; i < Math.min(g.poolsPerArena, maxCells); i++) {
       const pool = used.get(i);
-      cells.push(pool === undefined ? "·" : `c${pool.sizeClass} ${pool.blocks.length}/${g.blocksPerPool[pool.sizeClass]}`);
+      cells.push(
+        pool === undefined
+          ? "·"
+          : `c${pool.sizeClass} ${pool.blocks.length}/${g.blocksPerPool[pool.sizeClass]}`,
+      );
     }
     const more = g.poolsPerArena > maxCells ? ` … ${g.poolsPerArena - maxCells} more pools` : "";
     lines.push(`arena ${arena.slot} @${hex(arena.address)}: [${cells.join("] [")}]${more}`);
   }
   if (snapshot.arenas.length === 0) lines.push("no arenas mapped");
   const raw = snapshot.raw;
-  lines.push(raw.length === 0 ? "no raw blocks" : `raw: ${raw.slice(0, 8).map((r) => `${hex(r.address)} (${r.requested} B)`).join(", ")}${raw.length > 8 ? ` … ${raw.length} in all` : ""}`);
+  lines.push(
+    raw.length === 0
+      ? "no raw blocks"
+      : `raw: ${raw
+          .slice(0, 8)
+          .map((r) => `${hex(r.address)} (${r.requested} B)`)
+          .join(", ")}${raw.length > 8 ? ` … ${raw.length} in all` : ""}`,
+  );
   return lines.join("\n");
 }

@@ -9,7 +9,10 @@ import { runScenarioCommand, SCENARIO_HELP } from "./scenario.ts";
 import { runStats, STATS_HELP } from "./stats.ts";
 import { runVerify, VERIFY_HELP } from "./verify.ts";
 
-const COMMANDS: Record<string, { readonly help: string; readonly run: (argv: readonly string[]) => number }> = {
+const COMMANDS: Record<
+  string,
+  { readonly help: string; readonly run: (argv: readonly string[]) => number }
+> = {
   verify: { help: VERIFY_HELP, run: runVerify },
   replay: { help: REPLAY_HELP, run: runReplay },
   scenario: { help: SCENARIO_HELP, run: runScenarioCommand },
@@ -36,7 +39,10 @@ export function main(argv: readonly string[]): number {
   }
   const entry = COMMANDS[command];
   try {
-    if (entry === undefined) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")} (allocheck --help)`);
+    if (entry === undefined)
+      throw new UsageError(
+        `unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")} (allocheck --help)`,
+      );
     if (rest.includes("--help") || rest.includes("-h")) {
       console.log(entry.help);
       return 0;

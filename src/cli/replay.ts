@@ -26,10 +26,20 @@ and pools) at the failing step. Draws that heap as an SVG heap map.
 Exit code: 0 the counterexample no longer fails, 1 it fails, 2 bad arguments or file.`;
 
 export function runReplay(argv: readonly string[]): number {
-  const args = parseArgs(argv, { values: { step: undefined, svg: undefined }, switches: ["all-invariants"] }, "replay");
+  const args = parseArgs(
+    argv,
+    { values: { step: undefined, svg: undefined }, switches: ["all-invariants"] },
+    "replay",
+  );
   const file = args.positional[0];
-  if (file === undefined) throw new UsageError("replay: give a counterexample file, e.g. allocheck replay reports/counterexamples/I06-arena-release--bitmap--123.json");
-  if (!existsSync(file)) throw new UsageError(`replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`);
+  if (file === undefined)
+    throw new UsageError(
+      "replay: give a counterexample file, e.g. allocheck replay reports/counterexamples/I06-arena-release--bitmap--123.json",
+    );
+  if (!existsSync(file))
+    throw new UsageError(
+      `replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`,
+    );
   let c;
   try {
     c = readCounterexample(file);
@@ -49,16 +59,32 @@ export function runReplay(argv: readonly string[]): number {
   if (result.violation !== undefined) {
     console.log(`  ${String(result.violation.step).padStart(3)}  ✗ ${result.violation.message}`);
   }
-  console.log(`\nheap ${result.violation ? "at the failing step" : `after step ${result.steps - 1}`}:`);
+  console.log(
+    `\nheap ${result.violation ? "at the failing step" : `after step ${result.steps - 1}`}:`,
+  );
   const subject = result.subject;
   if (subject.snapshot !== undefined) console.log(formatHeapText(subject.snapshot(), geometry));
   if (subject.stats !== undefined) console.log("\n" + formatDebugMallocStats(subject.stats()));
   if (subject.snapshot !== undefined) {
-    const svg = args.flags.svg ?? `${REPORTS_DIR}/heap-${basename(file).replace(/\.json$/, "")}.svg`;
-    const where = result.violation ? `at step ${result.violation.step}, where invariant ${result.violation.invariant} fails` : `after step ${result.steps - 1}`;
-    writeReportFile(svg, heapMapSvg(subject.snapshot(), geometry, { title: `${c.property} on ${c.implementation}: the heap ${where}`, subtitle: `seed ${c.seed}` }), "replay");
+    const svg =
+      args.flags.svg ?? `${REPORTS_DIR}/heap-${basename(file).replace(/\.json$/, "")}.svg`;
+    const where = result.violation
+      ? `at step ${result.violation.step}, where invariant ${result.violation.invariant} fails`
+      : `after step ${result.steps - 1}`;
+    writeReportFile(
+      svg,
+      heapMapSvg(subject.snapshot(), geometry, {
+        title: `${c.property} on ${c.implementation}: the heap ${where}`,
+        subtitle: `seed ${c.seed}`,
+      }),
+      "replay",
+    );
     console.log(`wrote ${svg} (the heap map)`);
   }
-  console.log(result.violation ? `invariant ${result.violation.invariant} fails at step ${result.violation.step}` : "no invariant fails: the counterexample passes now");
+  console.log(
+    result.violation
+      ? `invariant ${result.violation.invariant} fails at step ${result.violation.step}`
+      : "no invariant fails: the counterexample passes now",
+  );
   return result.violation ? 1 : 0;
 }

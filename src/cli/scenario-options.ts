@@ -7,7 +7,13 @@ import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../create-
 import { geometries, type PresetName } from "../geometry.ts";
 import { integerFlag, UsageError, type ParsedArgs } from "./args.ts";
 import { ScenarioOutOfMemory } from "./scenarios/recorder.ts";
-import { runScenario, scenarioByName, SCENARIO_NAMES, type Scenario, type ScenarioResult } from "./scenarios/index.ts";
+import {
+  runScenario,
+  scenarioByName,
+  SCENARIO_NAMES,
+  type Scenario,
+  type ScenarioResult,
+} from "./scenarios/index.ts";
 
 export const DEFAULT_GEOMETRY: PresetName = "cpython-3.11";
 export const DEFAULT_ALLOCATOR: AllocatorKind = "bitmap";
@@ -34,13 +40,26 @@ export interface ScenarioChoice {
 }
 
 /** The scenario `name` with the flags of `args`; bad names and values are UsageErrors. */
-export function scenarioChoice(args: ParsedArgs, name: string | undefined, command: string): ScenarioChoice {
-  if (name === undefined) throw new UsageError(`${command}: name a scenario: ${SCENARIO_NAMES.join(", ")} (allocheck ${command} --help)`);
+export function scenarioChoice(
+  args: ParsedArgs,
+  name: string | undefined,
+  command: string,
+): ScenarioChoice {
+  if (name === undefined)
+    throw new UsageError(
+      `${command}: name a scenario: ${SCENARIO_NAMES.join(", ")} (allocheck ${command} --help)`,
+    );
   const scenario = scenarioByName(name);
-  if (scenario === undefined) throw new UsageError(`${command}: unknown scenario "${name}"; scenarios: ${SCENARIO_NAMES.join(", ")}`);
+  if (scenario === undefined)
+    throw new UsageError(
+      `${command}: unknown scenario "${name}"; scenarios: ${SCENARIO_NAMES.join(", ")}`,
+    );
   const rawScale = args.flags.scale;
   const scale = rawScale === undefined ? 1 : Number(rawScale);
-  if (!(Number.isFinite(scale) && scale > 0 && scale <= 10)) throw new UsageError(`${command}: --scale ${rawScale}: use a number above 0 and at most 10, e.g. 0.1`);
+  if (!(Number.isFinite(scale) && scale > 0 && scale <= 10))
+    throw new UsageError(
+      `${command}: --scale ${rawScale}: use a number above 0 and at most 10, e.g. 0.1`,
+    );
   return {
     scenario,
     geometry: (args.flags.geometry as PresetName | undefined) ?? DEFAULT_GEOMETRY,
@@ -53,15 +72,25 @@ export function scenarioChoice(args: ParsedArgs, name: string | undefined, comma
 /** Positional arguments beyond `expected` are a UsageError. */
 export function noExtraArguments(args: ParsedArgs, expected: number, command: string): void {
   const extra = args.positional[expected];
-  if (extra !== undefined) throw new UsageError(`${command}: unexpected argument "${extra}" (allocheck ${command} --help)`);
+  if (extra !== undefined)
+    throw new UsageError(
+      `${command}: unexpected argument "${extra}" (allocheck ${command} --help)`,
+    );
 }
 
 export function runChosenScenario(choice: ScenarioChoice, command: string): ScenarioResult {
   const allocator = createAllocator(choice.kind, choice.geometry);
   try {
-    return runScenario(choice.scenario, allocator, { scale: choice.scale, seed: choice.seed, create: (g) => createAllocator(choice.kind, g) });
+    return runScenario(choice.scenario, allocator, {
+      scale: choice.scale,
+      seed: choice.seed,
+      create: (g) => createAllocator(choice.kind, g),
+    });
   } catch (error) {
-    if (error instanceof ScenarioOutOfMemory) throw new UsageError(`${command}: ${choice.scenario.name} ran ${error.message}; use a smaller --scale`);
+    if (error instanceof ScenarioOutOfMemory)
+      throw new UsageError(
+        `${command}: ${choice.scenario.name} ran ${error.message}; use a smaller --scale`,
+      );
     throw error;
   }
 }

@@ -9,7 +9,13 @@ import type { Geometry } from "../geometry.ts";
 import { parseArgs } from "./args.ts";
 import { bytesWithHuman, count, humanBytes } from "./format.ts";
 import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
-import { noExtraArguments, runChosenScenario, SCENARIO_FLAGS, SCENARIO_OPTIONS_HELP, scenarioChoice } from "./scenario-options.ts";
+import {
+  noExtraArguments,
+  runChosenScenario,
+  SCENARIO_FLAGS,
+  SCENARIO_OPTIONS_HELP,
+  scenarioChoice,
+} from "./scenario-options.ts";
 import { endOf, SCENARIOS, type ScenarioResult } from "./scenarios/index.ts";
 import { heapMapSvg } from "./svg/heap-map.ts";
 import { memoryTimelineSvg } from "./svg/memory-timeline.ts";
@@ -35,7 +41,10 @@ export function describeGeometry(g: Geometry): string {
 }
 
 export function scenarioFiles(name: string): { heap: string; memory: string } {
-  return { heap: `${REPORTS_DIR}/scenario-${name}-heap.svg`, memory: `${REPORTS_DIR}/scenario-${name}-memory.svg` };
+  return {
+    heap: `${REPORTS_DIR}/scenario-${name}-heap.svg`,
+    memory: `${REPORTS_DIR}/scenario-${name}-memory.svg`,
+  };
 }
 
 /** The printout of a scenario run (without the file lines). */
@@ -43,7 +52,9 @@ export function formatScenario(result: ScenarioResult, kind: string): string {
   const { scenario, geometry, phases } = result;
   const lines: string[] = [];
   lines.push(`scenario ${scenario.name}: ${scenario.summary}`);
-  lines.push(`geometry ${geometry.name} (${describeGeometry(geometry)}), allocator ${kind}${result.scale === 1 ? "" : `, scale ${result.scale}`}`);
+  lines.push(
+    `geometry ${geometry.name} (${describeGeometry(geometry)}), allocator ${kind}${result.scale === 1 ? "" : `, scale ${result.scale}`}`,
+  );
   lines.push("", ...scenario.python.split("\n").map((l) => `    ${l}`), "");
 
   const labelWidth = Math.max(5, ...phases.map((p) => p.label.length));
@@ -58,18 +69,36 @@ export function formatScenario(result: ScenarioResult, kind: string): string {
   const end = endOf(result);
   const stats = result.allocator.stats();
   lines.push("");
-  lines.push(`mapped bytes: before ${bytesWithHuman(start.mappedBytes)}, after ${bytesWithHuman(end.mappedBytes)}; highest ${bytesWithHuman(stats.mappedBytes.peak)}`);
-  lines.push(`tracemalloc.get_traced_memory() = (${count(end.requested.current)}, ${count(end.requested.peak)})   # (current, peak) bytes`);
+  lines.push(
+    `mapped bytes: before ${bytesWithHuman(start.mappedBytes)}, after ${bytesWithHuman(end.mappedBytes)}; highest ${bytesWithHuman(stats.mappedBytes.peak)}`,
+  );
+  lines.push(
+    `tracemalloc.get_traced_memory() = (${count(end.requested.current)}, ${count(end.requested.peak)})   # (current, peak) bytes`,
+  );
   lines.push(...result.lines);
-  lines.push("", "sys._debugmallocstats() at the end:", "", formatDebugMallocStats(stats).trimEnd());
+  lines.push(
+    "",
+    "sys._debugmallocstats() at the end:",
+    "",
+    formatDebugMallocStats(stats).trimEnd(),
+  );
   return lines.join("\n");
 }
 
 /** Writes the two pictures of a scenario run; returns their paths. */
-export function writeScenarioPictures(result: ScenarioResult, kind: string): { heap: string; memory: string } {
+export function writeScenarioPictures(
+  result: ScenarioResult,
+  kind: string,
+): { heap: string; memory: string } {
   const files = scenarioFiles(result.scenario.name);
   const what = `scenario ${result.scenario.name} on ${result.geometry.name}, ${kind}${result.scale === 1 ? "" : `, scale ${result.scale}`}`;
-  writeReportFile(files.heap, heapMapSvg(result.allocator.snapshot(), result.geometry, { title: `Heap at the end of ${what}` }), "scenario");
+  writeReportFile(
+    files.heap,
+    heapMapSvg(result.allocator.snapshot(), result.geometry, {
+      title: `Heap at the end of ${what}`,
+    }),
+    "scenario",
+  );
   writeReportFile(
     files.memory,
     memoryTimelineSvg(result.series, {
@@ -89,6 +118,8 @@ export function runScenarioCommand(argv: readonly string[]): number {
   const result = runChosenScenario(choice, "scenario");
   console.log(formatScenario(result, choice.kind));
   const files = writeScenarioPictures(result, choice.kind);
-  console.log(`\nwrote ${files.heap} (the heap at the end) and ${files.memory} (mapped and live bytes over time)`);
+  console.log(
+    `\nwrote ${files.heap} (the heap at the end) and ${files.memory} (mapped and live bytes over time)`,
+  );
   return 0;
 }

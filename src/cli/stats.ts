@@ -4,7 +4,13 @@
  */
 import { formatDebugMallocStats } from "../debug-malloc-stats.ts";
 import { parseArgs } from "./args.ts";
-import { noExtraArguments, runChosenScenario, SCENARIO_FLAGS, SCENARIO_OPTIONS_HELP, scenarioChoice } from "./scenario-options.ts";
+import {
+  noExtraArguments,
+  runChosenScenario,
+  SCENARIO_FLAGS,
+  SCENARIO_OPTIONS_HELP,
+  scenarioChoice,
+} from "./scenario-options.ts";
 import { SCENARIO_NAMES } from "./scenarios/index.ts";
 import { describeGeometry } from "./scenario.ts";
 
@@ -20,12 +26,18 @@ ${SCENARIO_OPTIONS_HELP}
 Exit code: 0 done, 2 bad arguments.`;
 
 export function runStats(argv: readonly string[]): number {
-  const args = parseArgs(argv, { values: { ...SCENARIO_FLAGS, scenario: undefined }, switches: [] }, "stats");
+  const args = parseArgs(
+    argv,
+    { values: { ...SCENARIO_FLAGS, scenario: undefined }, switches: [] },
+    "stats",
+  );
   noExtraArguments(args, 0, "stats");
   const choice = scenarioChoice(args, args.flags.scenario ?? DEFAULT_SCENARIO, "stats");
   const result = runChosenScenario(choice, "stats");
   const g = result.geometry;
-  console.log(`sys._debugmallocstats() after scenario ${choice.scenario.name}${choice.scale === 1 ? "" : ` (scale ${choice.scale})`}, geometry ${g.name} (${describeGeometry(g)}), allocator ${choice.kind}:\n`);
+  console.log(
+    `sys._debugmallocstats() after scenario ${choice.scenario.name}${choice.scale === 1 ? "" : ` (scale ${choice.scale})`}, geometry ${g.name} (${describeGeometry(g)}), allocator ${choice.kind}:\n`,
+  );
   console.log(formatDebugMallocStats(result.allocator.stats()));
   return 0;
 }

@@ -5,11 +5,25 @@
  * reports/summary.json. Exit code 1 when anything fails.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ADDRESS_ORDERED_KINDS, ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../create-allocator.ts";
+import {
+  ADDRESS_ORDERED_KINDS,
+  ALLOCATOR_KINDS,
+  createAllocator,
+  type AllocatorKind,
+} from "../create-allocator.ts";
 import { COUNTEREXAMPLE_DIR } from "../../properties/run/paths.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
-import { baseSeedFromEnv, PROFILES, profileFromEnv, type ProfileName } from "../../properties/profiles.ts";
-import { verifyAllocator, type VerifyProgress, type VerifyReport } from "../../properties/verify-allocator.ts";
+import {
+  baseSeedFromEnv,
+  PROFILES,
+  profileFromEnv,
+  type ProfileName,
+} from "../../properties/profiles.ts";
+import {
+  verifyAllocator,
+  type VerifyProgress,
+  type VerifyReport,
+} from "../../properties/verify-allocator.ts";
 import { integerFlag, parseArgs } from "./args.ts";
 import { machineDescription } from "./machine.ts";
 
@@ -28,7 +42,8 @@ function progressPrinter(label: string): (event: VerifyProgress) => void {
   const tty = process.stderr.isTTY === true;
   let current = "";
   return (event) => {
-    if (event.kind === "property-start") current = `[${label} ${event.index + 1}/${event.total}] ${event.property} (${event.family})`;
+    if (event.kind === "property-start")
+      current = `[${label} ${event.index + 1}/${event.total}] ${event.property} (${event.family})`;
     if (event.kind === "run" && tty && (event.runs % 5 === 0 || event.runs === event.of)) {
       process.stderr.write(`\r${current}: ${event.runs}/${event.of} runs   `);
     }
@@ -40,14 +55,27 @@ function progressPrinter(label: string): (event: VerifyProgress) => void {
     }
     if (event.kind === "exhaustive-end") {
       const e = event.result;
-      process.stderr.write(`[${label}] bounded-exhaustive: ${e.sequences.toLocaleString("en-US")} sequences of up to ${e.length} steps, ${e.failure ? `FAILED: ${e.failure.violation.message}` : "pass"}\n`);
+      process.stderr.write(
+        `[${label}] bounded-exhaustive: ${e.sequences.toLocaleString("en-US")} sequences of up to ${e.length} steps, ${e.failure ? `FAILED: ${e.failure.violation.message}` : "pass"}\n`,
+      );
     }
   };
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-function markdown(reports: readonly VerifyReport[], meta: { verdict: string; date: string; machine: string; profile: string; baseSeed: number; seconds: number; operations: number }): string {
+function markdown(
+  reports: readonly VerifyReport[],
+  meta: {
+    verdict: string;
+    date: string;
+    machine: string;
+    profile: string;
+    baseSeed: number;
+    seconds: number;
+    operations: number;
+  },
+): string {
   const lines = [
     `# allocheck verify: ${meta.verdict}`,
     "",
@@ -59,15 +87,29 @@ function markdown(reports: readonly VerifyReport[], meta: { verdict: string; dat
   ];
   for (const report of reports) {
     lines.push(`## ${report.implementation}: ${report.verdict}`, "");
-    lines.push("| property | geometries | seed | runs | operations | reached | verdict |", "|---|---|---|---|---|---|---|");
+    lines.push(
+      "| property | geometries | seed | runs | operations | reached | verdict |",
+      "|---|---|---|---|---|---|---|",
+    );
     for (const r of report.results) {
-      const reached = r.reach.filter((x) => x.target !== undefined).map((x) => `${x.state} ${pct(x.fraction)} (≥${pct(x.target!)})`).join(", ");
-      const verdict = r.verdict === "pass" ? "pass" : `**fail**${r.failure?.file ? `: \`${r.failure.file}\`` : r.unreached.length ? `: ${r.unreached.join("; ")}` : ""}`;
-      lines.push(`| ${r.property} | ${r.family} | ${r.seed} | ${r.runs} | ${r.operations.toLocaleString("en-US")} | ${reached} | ${verdict} |`);
+      const reached = r.reach
+        .filter((x) => x.target !== undefined)
+        .map((x) => `${x.state} ${pct(x.fraction)} (≥${pct(x.target!)})`)
+        .join(", ");
+      const verdict =
+        r.verdict === "pass"
+          ? "pass"
+          : `**fail**${r.failure?.file ? `: \`${r.failure.file}\`` : r.unreached.length ? `: ${r.unreached.join("; ")}` : ""}`;
+      lines.push(
+        `| ${r.property} | ${r.family} | ${r.seed} | ${r.runs} | ${r.operations.toLocaleString("en-US")} | ${reached} | ${verdict} |`,
+      );
     }
     const e = report.exhaustive;
     if (e !== undefined) {
-      lines.push("", `Bounded-exhaustive: ${e.sequences.toLocaleString("en-US")} sequences of up to ${e.length} steps on ${e.geometries} tiny geometries, ${e.operations.toLocaleString("en-US")} operations: ${e.failure ? `**fail** (${e.failure.violation.message})` : "pass"}.`);
+      lines.push(
+        "",
+        `Bounded-exhaustive: ${e.sequences.toLocaleString("en-US")} sequences of up to ${e.length} steps on ${e.geometries} tiny geometries, ${e.operations.toLocaleString("en-US")} operations: ${e.failure ? `**fail** (${e.failure.violation.message})` : "pass"}.`,
+      );
     }
     for (const s of report.skipped) lines.push("", `Not applicable: ${s.property} (${s.reason}).`);
     lines.push("");
@@ -76,12 +118,31 @@ function markdown(reports: readonly VerifyReport[], meta: { verdict: string; dat
 }
 
 export function runVerify(argv: readonly string[]): number {
-  const args = parseArgs(argv, { values: { profile: ["quick", "ci", "deep"], allocator: [...ALLOCATOR_KINDS, "all"], seed: undefined }, switches: [] }, "verify");
-  const profile = args.flags.profile !== undefined ? PROFILES[args.flags.profile as ProfileName] : profileFromEnv();
+  const args = parseArgs(
+    argv,
+    {
+      values: {
+        profile: ["quick", "ci", "deep"],
+        allocator: [...ALLOCATOR_KINDS, "all"],
+        seed: undefined,
+      },
+      switches: [],
+    },
+    "verify",
+  );
+  const profile =
+    args.flags.profile !== undefined
+      ? PROFILES[args.flags.profile as ProfileName]
+      : profileFromEnv();
   const baseSeed = integerFlag(args, "seed", "verify") ?? baseSeedFromEnv();
-  const kinds: AllocatorKind[] = args.flags.allocator === undefined || args.flags.allocator === "all" ? [...ALLOCATOR_KINDS] : [args.flags.allocator as AllocatorKind];
+  const kinds: AllocatorKind[] =
+    args.flags.allocator === undefined || args.flags.allocator === "all"
+      ? [...ALLOCATOR_KINDS]
+      : [args.flags.allocator as AllocatorKind];
   const started = performance.now();
-  process.stderr.write(`allocheck verify: ${kinds.join(", ")}; profile ${profile.name}; base seed ${baseSeed}\n`);
+  process.stderr.write(
+    `allocheck verify: ${kinds.join(", ")}; profile ${profile.name}; base seed ${baseSeed}\n`,
+  );
 
   const reports = kinds.map((kind) =>
     verifyAllocator((g) => createAllocator(kind, g), {
@@ -104,14 +165,27 @@ export function runVerify(argv: readonly string[]): number {
     operations,
   };
   mkdirSync("reports", { recursive: true });
-  writeFileSync("reports/summary.json", JSON.stringify({ ...meta, allocators: reports }, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n");
+  writeFileSync(
+    "reports/summary.json",
+    JSON.stringify(
+      { ...meta, allocators: reports },
+      (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
+      2,
+    ) + "\n",
+  );
   writeFileSync("reports/summary.md", markdown(reports, meta));
 
-  console.log(`\n${"allocator".padEnd(10)} ${"verdict".padEnd(8)} ${"properties".padStart(10)} ${"operations".padStart(14)} ${"seconds".padStart(8)}`);
+  console.log(
+    `\n${"allocator".padEnd(10)} ${"verdict".padEnd(8)} ${"properties".padStart(10)} ${"operations".padStart(14)} ${"seconds".padStart(8)}`,
+  );
   for (const r of reports) {
     const passed = r.results.filter((x) => x.verdict === "pass").length;
-    console.log(`${r.implementation.padEnd(10)} ${r.verdict.padEnd(8)} ${`${passed}/${r.results.length}`.padStart(10)} ${r.operations.toLocaleString("en-US").padStart(14)} ${r.seconds.toFixed(1).padStart(8)}`);
+    console.log(
+      `${r.implementation.padEnd(10)} ${r.verdict.padEnd(8)} ${`${passed}/${r.results.length}`.padStart(10)} ${r.operations.toLocaleString("en-US").padStart(14)} ${r.seconds.toFixed(1).padStart(8)}`,
+    );
   }
-  console.log(`\nverify: ${meta.verdict}; ${operations.toLocaleString("en-US")} operations checked in ${meta.seconds.toFixed(0)} s; wrote reports/summary.md and reports/summary.json`);
+  console.log(
+    `\nverify: ${meta.verdict}; ${operations.toLocaleString("en-US")} operations checked in ${meta.seconds.toFixed(0)} s; wrote reports/summary.md and reports/summary.json`,
+  );
   return meta.verdict === "pass" ? 0 : 1;
 }

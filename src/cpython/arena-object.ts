@@ -63,7 +63,8 @@ export class ArenaObjects {
       const numarenas = this.maxarenas === 0 ? INITIAL_ARENA_OBJECTS : this.maxarenas << 1;
       const first = this.all.length;
       for (let i = first; i < numarenas; i++) this.all.push(new ArenaObject(i));
-      for (let i = first; i < numarenas; i++) this.all[i]!.nextarena = i + 1 < numarenas ? this.all[i + 1]! : null;
+      for (let i = first; i < numarenas; i++)
+        this.all[i]!.nextarena = i + 1 < numarenas ? this.all[i + 1]! : null;
       this.unused = this.all[first]!;
     }
     const ao = this.unused;

@@ -12,7 +12,13 @@
 import type { AddressSpace } from "../address-space.ts";
 import type { Allocator, HeapSnapshot, PoolSnapshot, Stats } from "../allocator.ts";
 import { reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
-import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
+import {
+  classifyBadPointer,
+  isAddressShaped,
+  validateSize,
+  type HeapQuery,
+  type PointerUse,
+} from "../misuse.ts";
 import { RequestedBytes, statsFromPools } from "../stats.ts";
 import { checkCPythonHeap } from "./cpython-check.ts";
 import { describePymalloc, type PymallocInternals } from "./internals.ts";
@@ -21,7 +27,12 @@ import { Pymalloc, type SmallBlock } from "./pymalloc.ts";
 /** Where a live block lives: a small block's pool, or a raw block. */
 type Live =
   | (SmallBlock & { readonly raw: false })
-  | { readonly raw: true; readonly address: number; readonly size: number; readonly requested: number };
+  | {
+      readonly raw: true;
+      readonly address: number;
+      readonly size: number;
+      readonly requested: number;
+    };
 
 export class CPythonAllocator implements Allocator {
   readonly kind = "cpython";
@@ -132,7 +143,8 @@ export class CPythonAllocator implements Allocator {
       const small = this.pymalloc.findSmall(p);
       if (small !== undefined) return { raw: false, ...small };
       const size = this.addressSpace.rawSize(p);
-      if (size !== -1) return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
+      if (size !== -1)
+        return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
     }
     return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
   }
@@ -147,7 +159,8 @@ export class CPythonAllocator implements Allocator {
       const pool = this.pymalloc.arenaBySlot.get(slot)!.pools[index];
       return pool !== undefined && pool.count > 0 ? pool.szidx : -1;
     },
-    isBlockLive: (slot, index, block) => this.pymalloc.arenaBySlot.get(slot)!.pools[index]!.requested[block]! >= 0,
+    isBlockLive: (slot, index, block) =>
+      this.pymalloc.arenaBySlot.get(slot)!.pools[index]!.requested[block]! >= 0,
   };
 
   // ── reporting ───────────────────────────────────────────────────────────────────────────
@@ -157,7 +170,9 @@ export class CPythonAllocator implements Allocator {
    * allocated arena with ref.count > 0, by class.
    */
   stats(): Stats {
-    const pools = [...this.pymalloc.arenaBySlot.values()].flatMap((ao) => ao.pools.map((pool) => ({ sizeClass: pool.szidx, live: pool.count })));
+    const pools = [...this.pymalloc.arenaBySlot.values()].flatMap((ao) =>
+      ao.pools.map((pool) => ({ sizeClass: pool.szidx, live: pool.count })),
+    );
     return statsFromPools(this.geometry, this.addressSpace, pools, this.requested);
   }
 

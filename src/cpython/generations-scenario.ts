@@ -15,7 +15,8 @@ const SIZES = [32, 48, 64, 96, 128, 200, 300, 500];
 
 export const generations: Scenario = {
   name: "generations",
-  summary: "an old generation, 80% dying at random, a young one made after, then the old survivors freed",
+  summary:
+    "an old generation, 80% dying at random, a young one made after, then the old survivors freed",
   python:
     "old = [make() for _ in range(300_000)]\nold = [x for x in old if random() >= 0.8]   # 80% die\nyoung = [make() for _ in range(100_000)]\ndel old",
   estimateSteps: (scale) => scaled(OLD, scale) * 2 + scaled(YOUNG, scale),
@@ -35,7 +36,9 @@ export const generations: Scenario = {
     for (const [p, n] of survivors) heap.free(p, n);
     const end = heap.phase("the old survivors freed");
     return {
-      lines: [`${count(survivors.length)} old survivors; at the end ${humanBytes(end.mappedBytes)} mapped in ${end.arenas} arenas for ${humanBytes(end.requested.current)} live`],
+      lines: [
+        `${count(survivors.length)} old survivors; at the end ${humanBytes(end.mappedBytes)} mapped in ${end.arenas} arenas for ${humanBytes(end.requested.current)} live`,
+      ],
       figures: { survivors: survivors.length, mappedEnd: end.mappedBytes, arenasEnd: end.arenas },
     };
   },

@@ -73,11 +73,18 @@ export function describePymalloc(pymalloc: Pymalloc): PymallocInternals {
   }
   return {
     usedpools,
-    usableArenas: pymalloc.usable.list().map((ao) => ({ slot: ao.slot, nfreepools: ao.nfreepools })),
+    usableArenas: pymalloc.usable
+      .list()
+      .map((ao) => ({ slot: ao.slot, nfreepools: ao.nfreepools })),
     nfp2lasta,
     arenas: pymalloc.mappedArenas().map((ao) => {
       const freepools: number[] = [];
-      for (let p = ao.freepools; p !== null && freepools.length <= ao.pools.length; p = p.nextFreePool) freepools.push(p.address);
+      for (
+        let p = ao.freepools;
+        p !== null && freepools.length <= ao.pools.length;
+        p = p.nextFreePool
+      )
+        freepools.push(p.address);
       return {
         index: ao.index,
         slot: ao.slot,

@@ -21,7 +21,12 @@ import { join } from "node:path";
 import type { Stats } from "../allocator.ts";
 import { createAllocator, type AllocatorKind } from "../create-allocator.ts";
 import { resolveGeometry, type Geometry, type GeometryInput } from "../geometry.ts";
-import { SCENARIOS as SEED_SCENARIOS, runScenario, type Scenario, type SeriesPoint } from "../cli/scenarios/index.ts";
+import {
+  SCENARIOS as SEED_SCENARIOS,
+  runScenario,
+  type Scenario,
+  type SeriesPoint,
+} from "../cli/scenarios/index.ts";
 import { generations } from "./generations-scenario.ts";
 
 /** The seed's scenarios, and one of the comparison's own where the reuse order matters. */
@@ -49,7 +54,12 @@ export interface PolicyRun {
   readonly seconds: number;
   /** Mapped bytes and live requested bytes over the run (Recorder series: bucket maxima). */
   readonly series: readonly SeriesPoint[];
-  readonly phases: readonly { readonly label: string; readonly step: number; readonly mappedBytes: number; readonly arenas: number }[];
+  readonly phases: readonly {
+    readonly label: string;
+    readonly step: number;
+    readonly mappedBytes: number;
+    readonly arenas: number;
+  }[];
   readonly peak: {
     readonly mappedBytes: number;
     readonly arenas: number;
@@ -66,7 +76,11 @@ export interface PolicyRun {
     readonly arenaFragmentation: number;
     readonly arenaEvents: { readonly mapped: number; readonly unmapped: number };
   };
-  readonly pools: { readonly used: number; readonly minimal: number; readonly byClass: readonly ClassPools[] };
+  readonly pools: {
+    readonly used: number;
+    readonly minimal: number;
+    readonly byClass: readonly ClassPools[];
+  };
 }
 
 export interface ScenarioComparison {
@@ -95,15 +109,38 @@ export interface PolicyComparisonOptions {
 const ratio = (part: number, whole: number) => (whole === 0 ? 0 : 1 - part / whole);
 
 function poolsAtEnd(stats: Stats, g: Geometry): PolicyRun["pools"] {
-  const byClass = stats.classes.map((c) => ({ index: c.index, size: c.size, pools: c.pools, minimal: Math.ceil(c.blocksInUse / g.blocksPerPool[c.index]!) }));
-  return { used: byClass.reduce((n, c) => n + c.pools, 0), minimal: byClass.reduce((n, c) => n + c.minimal, 0), byClass };
+  const byClass = stats.classes.map((c) => ({
+    index: c.index,
+    size: c.size,
+    pools: c.pools,
+    minimal: Math.ceil(c.blocksInUse / g.blocksPerPool[c.index]!),
+  }));
+  return {
+    used: byClass.reduce((n, c) => n + c.pools, 0),
+    minimal: byClass.reduce((n, c) => n + c.minimal, 0),
+    byClass,
+  };
 }
 
-function runOne(scenario: Scenario, kind: AllocatorKind, policy: PolicyName, g: Geometry, scale: number, seed: number): PolicyRun {
+function runOne(
+  scenario: Scenario,
+  kind: AllocatorKind,
+  policy: PolicyName,
+  g: Geometry,
+  scale: number,
+  seed: number,
+): PolicyRun {
   const started = performance.now();
-  const result = runScenario(scenario, createAllocator(kind, g), { scale, seed, create: (other) => createAllocator(kind, other) });
+  const result = runScenario(scenario, createAllocator(kind, g), {
+    scale,
+    seed,
+    create: (other) => createAllocator(kind, other),
+  });
   const stats = result.allocator.stats();
-  const peakPoint = result.series.reduce((best, p) => (p.mapped > best.mapped ? p : best), result.series[0]!);
+  const peakPoint = result.series.reduce(
+    (best, p) => (p.mapped > best.mapped ? p : best),
+    result.series[0]!,
+  );
   const events = result.allocator.addressSpace.events();
   const arenaBytes = stats.arenas.current * g.arenaSize;
   return {
@@ -112,15 +149,27 @@ function runOne(scenario: Scenario, kind: AllocatorKind, policy: PolicyName, g: 
     steps: result.steps,
     seconds: (performance.now() - started) / 1000,
     series: result.series,
-    phases: result.phases.map((p) => ({ label: p.label, step: p.step, mappedBytes: p.mappedBytes, arenas: p.arenas })),
-    peak: { mappedBytes: stats.mappedBytes.peak, arenas: stats.arenas.highwater, fragmentation: ratio(peakPoint.live, peakPoint.mapped) },
+    phases: result.phases.map((p) => ({
+      label: p.label,
+      step: p.step,
+      mappedBytes: p.mappedBytes,
+      arenas: p.arenas,
+    })),
+    peak: {
+      mappedBytes: stats.mappedBytes.peak,
+      arenas: stats.arenas.highwater,
+      fragmentation: ratio(peakPoint.live, peakPoint.mapped),
+    },
     end: {
       mappedBytes: stats.mappedBytes.current,
       arenas: stats.arenas.current,
       liveRequested: stats.requested.current,
       fragmentation: ratio(stats.requested.current, stats.mappedBytes.current),
       arenaFragmentation: ratio(stats.bytes.inAllocatedBlocks, arenaBytes),
-      arenaEvents: { mapped: events.filter((e) => e.kind === "map-arena").length, unmapped: events.filter((e) => e.kind === "unmap-arena").length },
+      arenaEvents: {
+        mapped: events.filter((e) => e.kind === "map-arena").length,
+        unmapped: events.filter((e) => e.kind === "unmap-arena").length,
+      },
     },
     pools: poolsAtEnd(stats, g),
   };
@@ -130,11 +179,17 @@ export function runPolicyComparison(options: PolicyComparisonOptions = {}): Poli
   const g = resolveGeometry(options.geometry ?? "cpython-3.11");
   const scale = options.scale ?? 1;
   const seed = options.seed ?? 1;
-  const chosen = options.scenarios === undefined ? SCENARIOS : options.scenarios.map((name) => {
-    const s = SCENARIOS.find((x) => x.name === name);
-    if (s === undefined) throw new RangeError(`unknown scenario "${name}"; scenarios: ${SCENARIOS.map((x) => x.name).join(", ")}`);
-    return s;
-  });
+  const chosen =
+    options.scenarios === undefined
+      ? SCENARIOS
+      : options.scenarios.map((name) => {
+          const s = SCENARIOS.find((x) => x.name === name);
+          if (s === undefined)
+            throw new RangeError(
+              `unknown scenario "${name}"; scenarios: ${SCENARIOS.map((x) => x.name).join(", ")}`,
+            );
+          return s;
+        });
   return {
     geometry: g.name,
     scale,
@@ -163,7 +218,13 @@ function sample(series: readonly SeriesPoint[], steps: number, points: number): 
 }
 
 function sparkline(values: readonly number[], max: number): string {
-  return values.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))])).join("");
+  return values
+    .map((v) =>
+      max === 0
+        ? BARS[0]
+        : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))],
+    )
+    .join("");
 }
 
 export function formatPolicyComparison(c: PolicyComparison): string {
@@ -178,7 +239,9 @@ export function formatPolicyComparison(c: PolicyComparison): string {
       "(arenas plus live raw blocks); live bytes are tracemalloc's traced memory.",
   );
   lines.push("");
-  lines.push("| scenario | policy | peak mapped | arenas at peak | end mapped | arenas kept | fragmentation at peak | at end | arena fragmentation at end | pools used / minimal at end | arena map / unmap |");
+  lines.push(
+    "| scenario | policy | peak mapped | arenas at peak | end mapped | arenas kept | fragmentation at peak | at end | arena fragmentation at end | pools used / minimal at end | arena map / unmap |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const s of c.scenarios) {
     for (const r of s.runs) {
@@ -188,7 +251,9 @@ export function formatPolicyComparison(c: PolicyComparison): string {
     }
   }
   lines.push("");
-  lines.push("Fragmentation at peak and at end: 1 − live requested bytes / mapped bytes. Arena fragmentation: 1 − bytes in allocated blocks / mapped arena bytes. Pools: used pools of all classes against Σ ⌈blocks in use / blocks per pool⌉.");
+  lines.push(
+    "Fragmentation at peak and at end: 1 − live requested bytes / mapped bytes. Arena fragmentation: 1 − bytes in allocated blocks / mapped arena bytes. Pools: used pools of all classes against Σ ⌈blocks in use / blocks per pool⌉.",
+  );
   for (const s of c.scenarios) {
     lines.push("");
     lines.push(`## ${s.scenario}`);
@@ -200,7 +265,9 @@ export function formatPolicyComparison(c: PolicyComparison): string {
     const steps = s.runs[0]!.steps;
     const samples = s.runs.map((r) => sample(r.series, r.steps, 40));
     const max = Math.max(...samples.flat());
-    lines.push(`Mapped bytes over ${steps.toLocaleString("en-US")} calls (40 samples, the same scale for both, full height ${mib(max)}):`);
+    lines.push(
+      `Mapped bytes over ${steps.toLocaleString("en-US")} calls (40 samples, the same scale for both, full height ${mib(max)}):`,
+    );
     lines.push("");
     lines.push("```");
     s.runs.forEach((r, i) => lines.push(`${r.policy.padEnd(16)} ${sparkline(samples[i]!, max)}`));
@@ -209,17 +276,35 @@ export function formatPolicyComparison(c: PolicyComparison): string {
     const points = s.runs.map((r) => sample(r.series, r.steps, 8));
     lines.push(`| calls | ${s.runs.map((r) => r.policy).join(" | ")} |`);
     lines.push(`|---|${s.runs.map(() => "---").join("|")}|`);
-    for (let i = 0; i < 8; i++) lines.push(`| ${Math.round(((i + 1) * steps) / 8).toLocaleString("en-US")} | ${points.map((p) => mib(p[i]!)).join(" | ")} |`);
+    for (let i = 0; i < 8; i++)
+      lines.push(
+        `| ${Math.round(((i + 1) * steps) / 8).toLocaleString("en-US")} | ${points.map((p) => mib(p[i]!)).join(" | ")} |`,
+      );
     lines.push("");
     lines.push("| phase | " + s.runs.map((r) => `${r.policy}: mapped, arenas`).join(" | ") + " |");
     lines.push(`|---|${s.runs.map(() => "---").join("|")}|`);
-    s.runs[0]!.phases.forEach((p, i) => lines.push(`| ${p.label} | ${s.runs.map((r) => `${mib(r.phases[i]?.mappedBytes ?? 0)}, ${r.phases[i]?.arenas ?? 0}`).join(" | ")} |`));
-    const wasted = s.runs.map((r) => r.pools.byClass.filter((k) => k.pools > k.minimal).sort((a, b) => b.pools - b.minimal - (a.pools - a.minimal)).slice(0, 4));
+    s.runs[0]!.phases.forEach((p, i) =>
+      lines.push(
+        `| ${p.label} | ${s.runs.map((r) => `${mib(r.phases[i]?.mappedBytes ?? 0)}, ${r.phases[i]?.arenas ?? 0}`).join(" | ")} |`,
+      ),
+    );
+    const wasted = s.runs.map((r) =>
+      r.pools.byClass
+        .filter((k) => k.pools > k.minimal)
+        .sort((a, b) => b.pools - b.minimal - (a.pools - a.minimal))
+        .slice(0, 4),
+    );
     if (wasted.some((w) => w.length > 0)) {
       lines.push("");
-      lines.push("Classes with more used pools than their live blocks need, at the end (pools / minimal):");
+      lines.push(
+        "Classes with more used pools than their live blocks need, at the end (pools / minimal):",
+      );
       lines.push("");
-      s.runs.forEach((r, i) => lines.push(`- ${r.policy}: ${wasted[i]!.length === 0 ? "none" : wasted[i]!.map((k) => `${k.size} B ${k.pools} / ${k.minimal}`).join(", ")}`));
+      s.runs.forEach((r, i) =>
+        lines.push(
+          `- ${r.policy}: ${wasted[i]!.length === 0 ? "none" : wasted[i]!.map((k) => `${k.size} B ${k.pools} / ${k.minimal}`).join(", ")}`,
+        ),
+      );
     }
   }
   lines.push("");
@@ -227,7 +312,10 @@ export function formatPolicyComparison(c: PolicyComparison): string {
 }
 
 /** Writes `policy-comparison.md` and `.json` into `dir` (default reports/); returns their paths. */
-export function writePolicyComparison(c: PolicyComparison, dir = "reports"): { readonly markdown: string; readonly json: string } {
+export function writePolicyComparison(
+  c: PolicyComparison,
+  dir = "reports",
+): { readonly markdown: string; readonly json: string } {
   mkdirSync(dir, { recursive: true });
   const markdown = join(dir, "policy-comparison.md");
   const json = join(dir, "policy-comparison.json");

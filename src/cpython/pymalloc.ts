@@ -54,7 +54,9 @@ export class Pymalloc {
   }
 
   blockAddress(pool: PoolHeader, block: number): number {
-    return pool.address + this.geometry.poolOverhead + block * this.geometry.classSizes[pool.szidx]!;
+    return (
+      pool.address + this.geometry.poolOverhead + block * this.geometry.classSizes[pool.szidx]!
+    );
   }
 
   // ── allocation ──────────────────────────────────────────────────────────────────────────
@@ -178,7 +180,8 @@ export class Pymalloc {
     this.arenaBySlot.set(slot, ao);
     ++this.narenasCurrentlyAllocated;
     ++this.ntimesArenaAllocated;
-    if (this.narenasCurrentlyAllocated > this.narenasHighwater) this.narenasHighwater = this.narenasCurrentlyAllocated;
+    if (this.narenasCurrentlyAllocated > this.narenasHighwater)
+      this.narenasHighwater = this.narenasCurrentlyAllocated;
     ao.freepools = null;
     ao.pools = [];
     // pool_address <- first pool-aligned address in the arena; nfreepools <- number of whole
@@ -267,7 +270,9 @@ export class Pymalloc {
     const size = this.geometry.classSizes[pool.szidx]!;
     if (offset < 0 || offset % size !== 0) return undefined;
     const block = offset / size;
-    return block < pool.requested.length && pool.requested[block]! >= 0 ? { pool, block } : undefined;
+    return block < pool.requested.length && pool.requested[block]! >= 0
+      ? { pool, block }
+      : undefined;
   }
 
   /** Block number at byte offset `offset` of the pool. */

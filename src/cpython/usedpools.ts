@@ -57,7 +57,11 @@ export class UsedPools {
     const out: PoolHeader[] = [];
     const seen = new Set<PoolLinks>();
     // Stops at a repeat so that a corrupt list cannot loop forever inside check().
-    for (let p = head.nextpool; p !== head && p instanceof PoolHeader && !seen.has(p); p = p.nextpool) {
+    for (
+      let p = head.nextpool;
+      p !== head && p instanceof PoolHeader && !seen.has(p);
+      p = p.nextpool
+    ) {
       seen.add(p);
       out.push(p);
     }
@@ -69,7 +73,8 @@ export class UsedPools {
     const forward = this.list(sizeClass);
     const head = this.heads[sizeClass]!;
     let p = head.prevpool;
-    for (let i = forward.length - 1; i >= 0; i--, p = p.prevpool) if (p !== forward[i]) return false;
+    for (let i = forward.length - 1; i >= 0; i--, p = p.prevpool)
+      if (p !== forward[i]) return false;
     return p === head;
   }
 }

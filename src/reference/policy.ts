@@ -9,10 +9,15 @@ import { emptyPoolCount, isArenaEmpty, isPoolEmpty, type Arena, type Pool } from
  * §2.1 The lowest-address partly used pool of class c: a pool of that class with a free block.
  * `arenas` is in address order, and so are the pools of each arena.
  */
-export function lowestPartlyUsedPool(arenas: readonly Arena[], sizeClass: number, geometry: Geometry): Pool | undefined {
+export function lowestPartlyUsedPool(
+  arenas: readonly Arena[],
+  sizeClass: number,
+  geometry: Geometry,
+): Pool | undefined {
   for (const arena of arenas) {
     for (const pool of arena.pools) {
-      if (pool.sizeClass === sizeClass && pool.live < geometry.blocksPerPool[sizeClass]!) return pool;
+      if (pool.sizeClass === sizeClass && pool.live < geometry.blocksPerPool[sizeClass]!)
+        return pool;
     }
   }
   return undefined;
@@ -50,7 +55,11 @@ export function lowestEmptyPool(arena: Arena): Pool | undefined {
  * §2.6 The empty-arena rule, asked when `arena` has just become wholly empty: release it unless
  * the geometry keeps one empty arena and no other wholly empty arena is mapped.
  */
-export function shouldReleaseEmptyArena(arena: Arena, arenas: readonly Arena[], geometry: Geometry): boolean {
+export function shouldReleaseEmptyArena(
+  arena: Arena,
+  arenas: readonly Arena[],
+  geometry: Geometry,
+): boolean {
   if (!geometry.keepEmptyArena) return true;
   return arenas.some((other) => other !== arena && isArenaEmpty(other));
 }

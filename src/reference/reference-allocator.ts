@@ -17,15 +17,38 @@ import type { AddressSpace } from "../address-space.ts";
 import type { Allocator, HeapSnapshot, Stats } from "../allocator.ts";
 import { blockOffset, reallocStaysInPlace, sizeClassOf, type Geometry } from "../geometry.ts";
 import { Hex, Problems, sameNumbers } from "../integrity.ts";
-import { classifyBadPointer, isAddressShaped, validateSize, type HeapQuery, type PointerUse } from "../misuse.ts";
+import {
+  classifyBadPointer,
+  isAddressShaped,
+  validateSize,
+  type HeapQuery,
+  type PointerUse,
+} from "../misuse.ts";
 import { RequestedBytes, statsFromPools } from "../stats.ts";
 import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./heap.ts";
-import { arenaForNewPool, lowestEmptyPool, lowestFreeBlock, lowestPartlyUsedPool, shouldReleaseEmptyArena } from "./policy.ts";
+import {
+  arenaForNewPool,
+  lowestEmptyPool,
+  lowestFreeBlock,
+  lowestPartlyUsedPool,
+  shouldReleaseEmptyArena,
+} from "./policy.ts";
 
 /** Where a live block lives: a small block's pool and arena, or a raw block. */
 export type Live =
-  | { readonly raw: false; readonly arena: Arena; readonly pool: Pool; readonly index: number; readonly block: Block }
-  | { readonly raw: true; readonly address: number; readonly size: number; readonly requested: number };
+  | {
+      readonly raw: false;
+      readonly arena: Arena;
+      readonly pool: Pool;
+      readonly index: number;
+      readonly block: Block;
+    }
+  | {
+      readonly raw: true;
+      readonly address: number;
+      readonly size: number;
+      readonly requested: number;
+    };
 
 export class ReferenceAllocator implements Allocator {
   readonly kind = "reference";
@@ -96,7 +119,10 @@ export class ReferenceAllocator implements Allocator {
     const pool = this.choosePool(sizeClass) ?? this.takeEmptyPool(sizeClass);
     if (pool === undefined) return null;
     const index = this.chooseBlock(pool);
-    const block: Block = { address: pool.address + blockOffset(this.geometry, sizeClass, index), requested: n };
+    const block: Block = {
+      address: pool.address + blockOffset(this.geometry, sizeClass, index),
+      requested: n,
+    };
     pool.blocks[index] = block;
     pool.live++;
     return block.address;
@@ -141,7 +167,9 @@ export class ReferenceAllocator implements Allocator {
     if (arena === undefined) return undefined;
     const pool = this.chooseEmptyPool(arena);
     pool.sizeClass = sizeClass;
-    pool.blocks = new Array<Block | undefined>(this.geometry.blocksPerPool[sizeClass]!).fill(undefined);
+    pool.blocks = new Array<Block | undefined>(this.geometry.blocksPerPool[sizeClass]!).fill(
+      undefined,
+    );
     return pool;
   }
 
@@ -190,20 +218,28 @@ export class ReferenceAllocator implements Allocator {
       if (index !== -1) return { raw: false, arena, pool, index, block: pool.blocks[index]! };
     }
     const size = isAddressShaped(p) ? this.addressSpace.rawSize(p) : -1;
-    if (size !== -1) return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
+    if (size !== -1)
+      return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
     return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
   }
 
   protected readonly heapQuery: HeapQuery = {
     isArenaMapped: (slot) => this.arenas.some((arena) => arena.slot === slot),
-    poolClass: (slot, pool) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.sizeClass,
-    isBlockLive: (slot, pool, block) => this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.blocks[block] !== undefined,
+    poolClass: (slot, pool) =>
+      this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.sizeClass,
+    isBlockLive: (slot, pool, block) =>
+      this.arenas.find((arena) => arena.slot === slot)!.pools[pool]!.blocks[block] !== undefined,
   };
 
   // ── reporting ───────────────────────────────────────────────────────────────────────────
 
   stats(): Stats {
-    return statsFromPools(this.geometry, this.addressSpace, this.arenas.flatMap((arena) => arena.pools), this.requested);
+    return statsFromPools(
+      this.geometry,
+      this.addressSpace,
+      this.arenas.flatMap((arena) => arena.pools),
+      this.requested,
+    );
   }
 
   snapshot(): HeapSnapshot {
@@ -217,7 +253,9 @@ export class ReferenceAllocator implements Allocator {
             index: pool.index,
             address: pool.address,
             sizeClass: pool.sizeClass,
-            blocks: pool.blocks.filter((b): b is Block => b !== undefined).map((b) => [b.address, b.requested] as const),
+            blocks: pool.blocks
+              .filter((b): b is Block => b !== undefined)
+              .map((b) => [b.address, b.requested] as const),
           })),
       })),
       raw: this.addressSpace.rawBlocks(),
@@ -230,33 +268,55 @@ export class ReferenceAllocator implements Allocator {
     const problems = new Problems();
     const mapped = [...this.addressSpace.mappedSlots()];
     const slots = this.arenas.map((arena) => arena.slot);
-    problems.expect(sameNumbers(slots, mapped))`arenas [${slots}] differ from mapped slots [${mapped}]`;
-    problems.expect(!slots.some((slot, i) => i > 0 && slot <= slots[i - 1]!))`arenas are not in address order: [${slots}]`;
+    problems.expect(
+      sameNumbers(slots, mapped),
+    )`arenas [${slots}] differ from mapped slots [${mapped}]`;
+    problems.expect(
+      !slots.some((slot, i) => i > 0 && slot <= slots[i - 1]!),
+    )`arenas are not in address order: [${slots}]`;
     let requested = 0;
     for (const arena of this.arenas) {
-      problems.expect(arena.pools.length === g.poolsPerArena)`arena ${arena.slot} has ${arena.pools.length} pools`;
+      problems.expect(
+        arena.pools.length === g.poolsPerArena,
+      )`arena ${arena.slot} has ${arena.pools.length} pools`;
       for (const pool of arena.pools) {
         const live = pool.blocks.filter((b) => b !== undefined).length;
-        problems.expect(live === pool.live)`arena ${arena.slot} pool ${pool.index}: live = ${pool.live} but ${live} blocks are live`;
-        problems.expect((pool.sizeClass === -1) === (pool.live === 0))`arena ${arena.slot} pool ${pool.index}: class ${pool.sizeClass} with ${pool.live} live blocks`;
+        problems.expect(
+          live === pool.live,
+        )`arena ${arena.slot} pool ${pool.index}: live = ${pool.live} but ${live} blocks are live`;
+        problems.expect(
+          (pool.sizeClass === -1) === (pool.live === 0),
+        )`arena ${arena.slot} pool ${pool.index}: class ${pool.sizeClass} with ${pool.live} live blocks`;
         if (pool.sizeClass === -1) continue;
         const size = g.classSizes[pool.sizeClass]!;
-        problems.expect(pool.blocks.length === g.blocksPerPool[pool.sizeClass])`arena ${arena.slot} pool ${pool.index}: ${pool.blocks.length} block slots for class ${pool.sizeClass}`;
+        problems.expect(
+          pool.blocks.length === g.blocksPerPool[pool.sizeClass],
+        )`arena ${arena.slot} pool ${pool.index}: ${pool.blocks.length} block slots for class ${pool.sizeClass}`;
         pool.blocks.forEach((block, k) => {
           if (block === undefined) return;
           requested += block.requested;
-          problems.expect(block.address === pool.address + blockOffset(g, pool.sizeClass, k))`arena ${arena.slot} pool ${pool.index}: block ${k} at ${new Hex(block.address)}`;
+          problems.expect(
+            block.address === pool.address + blockOffset(g, pool.sizeClass, k),
+          )`arena ${arena.slot} pool ${pool.index}: block ${k} at ${new Hex(block.address)}`;
           // Both alternatives happen on a correct heap: a malloc'd block is in its own class, one
           // kept in place by a shrinking realloc may be in a smaller one (invariant 4).
-          const fits = block.requested <= size && (sizeClassOf(g, block.requested) === pool.sizeClass || 4 * block.requested > 3 * size);
-          problems.expect(fits)`arena ${arena.slot} pool ${pool.index}: block ${k} holds a request of ${block.requested} bytes in class ${pool.sizeClass}`;
+          const fits =
+            block.requested <= size &&
+            (sizeClassOf(g, block.requested) === pool.sizeClass || 4 * block.requested > 3 * size);
+          problems.expect(
+            fits,
+          )`arena ${arena.slot} pool ${pool.index}: block ${k} holds a request of ${block.requested} bytes in class ${pool.sizeClass}`;
         });
       }
     }
     const emptyArenas = this.arenas.filter(isArenaEmpty).length;
-    problems.expect(emptyArenas <= Number(g.keepEmptyArena))`${emptyArenas} wholly empty arenas are mapped`;
+    problems.expect(
+      emptyArenas <= Number(g.keepEmptyArena),
+    )`${emptyArenas} wholly empty arenas are mapped`;
     for (const raw of this.addressSpace.rawBlocks()) requested += raw.requested;
-    problems.expect(requested === this.requested.current)`requested.current = ${this.requested.current} but live blocks asked for ${requested}`;
+    problems.expect(
+      requested === this.requested.current,
+    )`requested.current = ${this.requested.current} but live blocks asked for ${requested}`;
     problems.throwIfAny(this.kind);
   }
 }

@@ -22,10 +22,15 @@ const bitmap = (g: Geometry) => createAllocator("bitmap", g);
 
 describe("bounded-exhaustive, bitmap", () => {
   test("every sequence of up to 2 operations on the tiny geometries, every invariant", () => {
-    const all = (subject: Subject, g: Geometry) => PROPERTIES.filter((p) => p.invariant.applies(subject, g)).map((p) => p.invariant.check);
+    const all = (subject: Subject, g: Geometry) =>
+      PROPERTIES.filter((p) => p.invariant.applies(subject, g)).map((p) => p.invariant.check);
     const result = runExhaustive(bitmap, TINY_GEOMETRIES, 2, all);
     const f = result.failure;
-    expect(f, f && `${f.violation.message}\n  on ${f.geometry.name}: ${f.operations.map(formatOp).join(", ")}`).toBeUndefined();
+    expect(
+      f,
+      f &&
+        `${f.violation.message}\n  on ${f.geometry.name}: ${f.operations.map(formatOp).join(", ")}`,
+    ).toBeUndefined();
   });
 });
 
@@ -34,7 +39,12 @@ for (const definition of PROPERTIES) {
     for (const family of GEOMETRY_FAMILIES) {
       const seed = seedFor(base, `${definition.id}/bitmap/${family}`);
       test(`${family} geometries, ${profile.name} profile (seed ${seed})`, () => {
-        const result = runProperty(definition, bitmap, { implementation: "bitmap", profile, family, seed });
+        const result = runProperty(definition, bitmap, {
+          implementation: "bitmap",
+          profile,
+          family,
+          seed,
+        });
         expect(result.verdict, describeResult(result)).toBe("pass");
       });
     }

@@ -22,7 +22,8 @@ export class EmptyAtOnePoolLess extends BitmapAllocator {
     const empty = table.emptyPools[slot]! + 1;
     table.emptyPools[slot] = empty;
     this.buckets.move(slot, empty - 1, empty);
-    if (empty === this.geometry.arenaSize / this.poolSize - 1) { // BUG: this.poolsPerArena (R/P, or R/P − 1 when not pool-aligned)
+    if (empty === this.geometry.arenaSize / this.poolSize - 1) {
+      // BUG: this.poolsPerArena (R/P, or R/P − 1 when not pool-aligned)
       this.emptyArenaCount++;
       if (this.releasesEmptyArena()) this.releaseArena(slot);
     }
@@ -46,7 +47,8 @@ export class EmptyAtAllPoolsOfAnAlignedArena extends BitmapAllocator {
     const empty = table.emptyPools[slot]! + 1;
     table.emptyPools[slot] = empty;
     this.buckets.move(slot, empty - 1, empty);
-    if (empty === this.geometry.arenaSize / this.poolSize) { // BUG: this.poolsPerArena (CPython: ntotalpools, 63 or 64)
+    if (empty === this.geometry.arenaSize / this.poolSize) {
+      // BUG: this.poolsPerArena (CPython: ntotalpools, 63 or 64)
       this.emptyArenaCount++;
       if (this.releasesEmptyArena()) this.releaseArena(slot);
     }

@@ -126,7 +126,10 @@ export class PoolsNotRoundedUp extends BitmapAllocator {
     }
     this.table.mapped[slot] = 1;
     this.table.emptyPools[slot] = ppa;
-    this.arenaBytes[slot] = this.addressSpace.view(this.addressSpace.arenaStart(slot), this.geometry.arenaSize);
+    this.arenaBytes[slot] = this.addressSpace.view(
+      this.addressSpace.arenaStart(slot),
+      this.geometry.arenaSize,
+    );
     this.buckets.add(slot, ppa);
     this.emptyArenaCount++;
     return slot;
@@ -160,7 +163,8 @@ export class ClassOffByOne extends BitmapAllocator {
 export class ThresholdGoesRaw extends BitmapAllocator {
   override malloc(n: number): number | null {
     validateSize(this.geometry, n);
-    const address = n === 0 || n >= this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n); // BUG: n > this.threshold
+    const address =
+      n === 0 || n >= this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n); // BUG: n > this.threshold
     if (address === -1) return null;
     this.requested.change(n);
     return address;

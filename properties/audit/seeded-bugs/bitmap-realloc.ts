@@ -21,14 +21,21 @@ export class CopyWithinLength extends BitmapAllocator {
     const target = this.arenaBytes[toSlot]!;
     const fromOffset = from - space.arenaStart(fromSlot);
     const toOffset = to - space.arenaStart(toSlot);
-    if (source === target) target.copyWithin(toOffset, fromOffset, length); // BUG: fromOffset + length
+    if (source === target)
+      target.copyWithin(toOffset, fromOffset, length); // BUG: fromOffset + length
     else target.set(source.subarray(fromOffset, fromOffset + length), toOffset);
   }
 }
 
 /** realloc frees the old block when it fails: the caller's block is gone although null said "unchanged". */
 export class FreesOldBlockOnFailure extends BitmapAllocator {
-  protected override reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
+  protected override reallocSmall(
+    p: number,
+    gp: number,
+    c: number,
+    k: number,
+    n: number,
+  ): number | null {
     const size = this.classSizes[c]!;
     const oldRequested = size - this.requestedSizes.get(gp, k);
     if (reallocStaysInPlace(size, n)) {
@@ -37,7 +44,7 @@ export class FreesOldBlockOnFailure extends BitmapAllocator {
       return p;
     }
     const q = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
-    if (q === -1) return this.requested.change(-this.freeSmall(gp, c, k)), null; // BUG: was `return null`: the failure path frees the block
+    if (q === -1) return (this.requested.change(-this.freeSmall(gp, c, k)), null); // BUG: was `return null`: the failure path frees the block
     this.copy(p, q, Math.min(size, n));
     this.freeSmall(gp, c, k);
     this.requested.change(n - oldRequested);
@@ -47,7 +54,13 @@ export class FreesOldBlockOnFailure extends BitmapAllocator {
 
 /** Stats drift: an in-place realloc updates the block's requested size but not the total. */
 export class InPlaceReallocNotCounted extends BitmapAllocator {
-  protected override reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
+  protected override reallocSmall(
+    p: number,
+    gp: number,
+    c: number,
+    k: number,
+    n: number,
+  ): number | null {
     const size = this.classSizes[c]!;
     const oldRequested = size - this.requestedSizes.get(gp, k);
     if (reallocStaysInPlace(size, n)) {

@@ -4,7 +4,12 @@
  * invariant 11, so these must be caught by the invariants that do not compare with it.
  */
 import { reallocStaysInPlace } from "../../../src/geometry.ts";
-import { classifyBadPointer, isAddressShaped, validateSize, type PointerUse } from "../../../src/misuse.ts";
+import {
+  classifyBadPointer,
+  isAddressShaped,
+  validateSize,
+  type PointerUse,
+} from "../../../src/misuse.ts";
 import { isArenaEmpty, type Arena, type Pool } from "../../../src/reference/heap.ts";
 import { ReferenceAllocator, type Live } from "../../../src/reference/reference-allocator.ts";
 
@@ -68,7 +73,8 @@ export class ReferenceLastBlockNeverUsed extends ReferenceAllocator {
   protected override choosePool(sizeClass: number): Pool | undefined {
     for (const arena of this.arenas) {
       for (const pool of arena.pools) {
-        if (pool.sizeClass === sizeClass && pool.live < this.geometry.blocksPerPool[sizeClass]! - 1) return pool; // BUG: `< blocksPerPool[sizeClass]`
+        if (pool.sizeClass === sizeClass && pool.live < this.geometry.blocksPerPool[sizeClass]! - 1)
+          return pool; // BUG: `< blocksPerPool[sizeClass]`
       }
     }
     return undefined;
@@ -83,11 +89,14 @@ export class ReferenceContainingBlock extends ReferenceAllocator {
     if (arena !== undefined) {
       const pool = arena.pools[this.addressSpace.poolIndexIn(arena.slot, p)]!;
       const size = pool.sizeClass >= 0 ? this.geometry.classSizes[pool.sizeClass]! : 0;
-      const index = pool.blocks.findIndex((block) => block !== undefined && block.address <= p && p < block.address + size); // BUG: block?.address === p
+      const index = pool.blocks.findIndex(
+        (block) => block !== undefined && block.address <= p && p < block.address + size,
+      ); // BUG: block?.address === p
       if (index !== -1) return { raw: false, arena, pool, index, block: pool.blocks[index]! };
     }
     const size = isAddressShaped(p) ? this.addressSpace.rawSize(p) : -1;
-    if (size !== -1) return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
+    if (size !== -1)
+      return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
     return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
   }
 }

@@ -7,8 +7,23 @@ import { formatOp } from "../../model/ops.ts";
 import { replayOperations } from "../../run/replay.ts";
 
 test("regression: I03-aligned, reference, seed -82841299", () => {
-  const geometry = defineGeometry({"alignment":16,"smallThreshold":32,"poolSize":128,"arenaSize":256,"poolOverhead":16,"poolAlignedArenas":false,"maxArenas":2,"keepEmptyArena":false,"maxRequest":9007199254740991}, "custom(A=16 T=32 P=128 R=256 H=16 unaligned arenas<=2 keep0)");
-  const operations = [{"op":"fill-arena","n":32}];
-  const { violation, driver } = replayOperations("reference", geometry, "I03-aligned", operations, { allInvariants: true });
+  const geometry = defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 32,
+      poolSize: 128,
+      arenaSize: 256,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 2,
+      keepEmptyArena: false,
+      maxRequest: 9007199254740991,
+    },
+    "custom(A=16 T=32 P=128 R=256 H=16 unaligned arenas<=2 keep0)",
+  );
+  const operations = [{ op: "fill-arena", n: 32 }];
+  const { violation, driver } = replayOperations("reference", geometry, "I03-aligned", operations, {
+    allInvariants: true,
+  });
   expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();
 });

@@ -7,8 +7,30 @@ import { formatOp } from "../../model/ops.ts";
 import { replayOperations } from "../../run/replay.ts";
 
 test("regression: I06-arena-release, reference, seed -1114064067", () => {
-  const geometry = defineGeometry({"alignment":16,"smallThreshold":16,"poolSize":128,"arenaSize":256,"poolOverhead":16,"poolAlignedArenas":false,"maxArenas":2,"keepEmptyArena":false,"maxRequest":9007199254740991}, "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)");
-  const operations = [{"op":"malloc","n":1},{"op":"free","pick":0}];
-  const { violation, driver } = replayOperations("bitmap", geometry, "I06-arena-release", operations, { allInvariants: true });
+  const geometry = defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 16,
+      poolSize: 128,
+      arenaSize: 256,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 2,
+      keepEmptyArena: false,
+      maxRequest: 9007199254740991,
+    },
+    "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)",
+  );
+  const operations = [
+    { op: "malloc", n: 1 },
+    { op: "free", pick: 0 },
+  ];
+  const { violation, driver } = replayOperations(
+    "bitmap",
+    geometry,
+    "I06-arena-release",
+    operations,
+    { allInvariants: true },
+  );
   expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();
 });

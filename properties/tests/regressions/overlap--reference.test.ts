@@ -7,8 +7,27 @@ import { formatOp } from "../../model/ops.ts";
 import { replayOperations } from "../../run/replay.ts";
 
 test("regression: I01-disjoint, reference, seed 758106585", () => {
-  const geometry = defineGeometry({"alignment":16,"smallThreshold":16,"poolSize":128,"arenaSize":256,"poolOverhead":16,"poolAlignedArenas":false,"maxArenas":2,"keepEmptyArena":false,"maxRequest":9007199254740991}, "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)");
-  const operations = [{"op":"fill-pool","n":16}];
-  const { violation, driver } = replayOperations("reference", geometry, "I01-disjoint", operations, { allInvariants: true });
+  const geometry = defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 16,
+      poolSize: 128,
+      arenaSize: 256,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 2,
+      keepEmptyArena: false,
+      maxRequest: 9007199254740991,
+    },
+    "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)",
+  );
+  const operations = [{ op: "fill-pool", n: 16 }];
+  const { violation, driver } = replayOperations(
+    "reference",
+    geometry,
+    "I01-disjoint",
+    operations,
+    { allInvariants: true },
+  );
   expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();
 });

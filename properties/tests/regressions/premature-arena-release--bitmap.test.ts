@@ -7,8 +7,27 @@ import { formatOp } from "../../model/ops.ts";
 import { replayOperations } from "../../run/replay.ts";
 
 test("regression: I06-arena-release, reference, seed 575462144", () => {
-  const geometry = defineGeometry({"alignment":16,"smallThreshold":16,"poolSize":128,"arenaSize":256,"poolOverhead":16,"poolAlignedArenas":true,"maxArenas":2,"keepEmptyArena":false,"maxRequest":9007199254740991}, "custom(A=16 T=16 P=128 R=256 H=16 arenas<=2 keep0)");
-  const operations = [{"op":"fill-pool","n":16},{"op":"malloc","n":16},{"op":"free-all"}];
-  const { violation, driver } = replayOperations("bitmap", geometry, "I06-arena-release", operations, { allInvariants: true });
+  const geometry = defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 16,
+      poolSize: 128,
+      arenaSize: 256,
+      poolOverhead: 16,
+      poolAlignedArenas: true,
+      maxArenas: 2,
+      keepEmptyArena: false,
+      maxRequest: 9007199254740991,
+    },
+    "custom(A=16 T=16 P=128 R=256 H=16 arenas<=2 keep0)",
+  );
+  const operations = [{ op: "fill-pool", n: 16 }, { op: "malloc", n: 16 }, { op: "free-all" }];
+  const { violation, driver } = replayOperations(
+    "bitmap",
+    geometry,
+    "I06-arena-release",
+    operations,
+    { allInvariants: true },
+  );
   expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();
 });

@@ -7,8 +7,27 @@ import { formatOp } from "../../model/ops.ts";
 import { replayOperations } from "../../run/replay.ts";
 
 test("regression: I11-equivalence, reference, seed 1838112654", () => {
-  const geometry = defineGeometry({"alignment":16,"smallThreshold":16,"poolSize":128,"arenaSize":256,"poolOverhead":16,"poolAlignedArenas":false,"maxArenas":2,"keepEmptyArena":false,"maxRequest":9007199254740991}, "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)");
-  const operations = [{"op":"malloc","n":16}];
-  const { violation, driver } = replayOperations("reference", geometry, "I11-equivalence", operations, { allInvariants: true });
+  const geometry = defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 16,
+      poolSize: 128,
+      arenaSize: 256,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 2,
+      keepEmptyArena: false,
+      maxRequest: 9007199254740991,
+    },
+    "custom(A=16 T=16 P=128 R=256 H=16 unaligned arenas<=2 keep0)",
+  );
+  const operations = [{ op: "malloc", n: 16 }];
+  const { violation, driver } = replayOperations(
+    "reference",
+    geometry,
+    "I11-equivalence",
+    operations,
+    { allInvariants: true },
+  );
   expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();
 });

@@ -10,7 +10,9 @@ import type { Arena, Pool } from "../../../src/reference/heap.ts";
 /** Block handed out twice: the second block of a pool reuses the first, live one. */
 export class HandsOutLiveBlock extends ReferenceAllocator {
   protected override chooseBlock(pool: Pool): number {
-    return pool.live === 1 ? pool.blocks.findIndex((b) => b !== undefined) : super.chooseBlock(pool);
+    return pool.live === 1
+      ? pool.blocks.findIndex((b) => b !== undefined)
+      : super.chooseBlock(pool);
   }
 }
 
@@ -51,10 +53,39 @@ export class ChoosesHighestBlock extends ReferenceAllocator {
 }
 
 export const BUGS = [
-  { slug: "overlap", bug: "overlap (a live block handed out again)", property: "I01-disjoint", invariant: 1, Allocator: HandsOutLiveBlock },
-  { slug: "misalignment", bug: "misalignment", property: "I03-aligned", invariant: 3, Allocator: MisalignsLargerClasses },
-  { slug: "missing-arena-release", bug: "missing arena release", property: "I06-arena-release", invariant: 6, Allocator: NeverReleasesArenas },
-  { slug: "premature-arena-release", bug: "premature arena release", property: "I06-arena-release", invariant: 6, Allocator: ReleasesArenaWithLiveBlocks },
-  { slug: "wrong-block-choice", bug: "wrong block choice", property: "I11-equivalence", invariant: 11, Allocator: ChoosesHighestBlock },
+  {
+    slug: "overlap",
+    bug: "overlap (a live block handed out again)",
+    property: "I01-disjoint",
+    invariant: 1,
+    Allocator: HandsOutLiveBlock,
+  },
+  {
+    slug: "misalignment",
+    bug: "misalignment",
+    property: "I03-aligned",
+    invariant: 3,
+    Allocator: MisalignsLargerClasses,
+  },
+  {
+    slug: "missing-arena-release",
+    bug: "missing arena release",
+    property: "I06-arena-release",
+    invariant: 6,
+    Allocator: NeverReleasesArenas,
+  },
+  {
+    slug: "premature-arena-release",
+    bug: "premature arena release",
+    property: "I06-arena-release",
+    invariant: 6,
+    Allocator: ReleasesArenaWithLiveBlocks,
+  },
+  {
+    slug: "wrong-block-choice",
+    bug: "wrong block choice",
+    property: "I11-equivalence",
+    invariant: 11,
+    Allocator: ChoosesHighestBlock,
+  },
 ] as const;
-

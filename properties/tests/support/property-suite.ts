@@ -4,7 +4,11 @@
  * its counterexample under reports/counterexamples/ and says how to replay it.
  */
 import { describe, expect, test } from "vitest";
-import { ADDRESS_ORDERED_KINDS, ALLOCATOR_KINDS, createAllocator } from "../../../src/create-allocator.ts";
+import {
+  ADDRESS_ORDERED_KINDS,
+  ALLOCATOR_KINDS,
+  createAllocator,
+} from "../../../src/create-allocator.ts";
 import { GEOMETRY_FAMILIES } from "../../generators/geometry.ts";
 import { baseSeedFromEnv, profileFromEnv, seedFor } from "../../profiles.ts";
 import { propertyById } from "../../properties.ts";
@@ -32,7 +36,9 @@ export function propertySuite(id: string): void {
     for (const kind of kinds) {
       for (const family of GEOMETRY_FAMILIES) {
         const seed = seedFor(base, `${definition.id}/${kind}/${family}`);
-        test(`${kind}, ${family} geometries, ${profile.name} profile (seed ${seed})`, ({ task }) => {
+        test(`${kind}, ${family} geometries, ${profile.name} profile (seed ${seed})`, ({
+          task,
+        }) => {
           const result = runProperty(definition, (geometry) => createAllocator(kind, geometry), {
             implementation: kind,
             profile,

@@ -21,6 +21,7 @@ export class XmlError extends Error {
 }
 
 const NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*/;
+// eslint-disable-next-line no-control-regex -- the control characters XML 1.0 forbids are the point
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
@@ -32,7 +33,12 @@ function decode(raw: string, where: () => string): string {
     const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(body);
     if (numeric === null) throw new XmlError(`unknown entity &${body}; ${where()}`);
     const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : Number(numeric[2]);
-    if (code > 0x10ffff || FORBIDDEN_CHAR.test(String.fromCodePoint(code)) || (code >= 0xd800 && code <= 0xdfff)) throw new XmlError(`entity &${body}; is not an XML character ${where()}`);
+    if (
+      code > 0x10ffff ||
+      FORBIDDEN_CHAR.test(String.fromCodePoint(code)) ||
+      (code >= 0xd800 && code <= 0xdfff)
+    )
+      throw new XmlError(`entity &${body}; is not an XML character ${where()}`);
     return String.fromCodePoint(code);
   });
 }
@@ -62,7 +68,12 @@ export function parseXml(source: string): XmlElement {
   if (source.startsWith("<?xml", 0)) {
     const end = source.indexOf("?>");
     if (end < 0) fail("unterminated XML declaration");
-    if (!/^<\?xml\s+version="1\.[0-9]"(\s+encoding="[A-Za-z][A-Za-z0-9._-]*")?(\s+standalone="(yes|no)")?\s*\?>$/.test(source.slice(0, end + 2))) fail("malformed XML declaration");
+    if (
+      !/^<\?xml\s+version="1\.[0-9]"(\s+encoding="[A-Za-z][A-Za-z0-9._-]*")?(\s+standalone="(yes|no)")?\s*\?>$/.test(
+        source.slice(0, end + 2),
+      )
+    )
+      fail("malformed XML declaration");
     i = end + 2;
   }
   skipMisc();
@@ -78,7 +89,12 @@ export function parseXml(source: string): XmlElement {
   let root: XmlElement | undefined;
 
   const close = (element: Open) => {
-    const done: XmlElement = { name: element.name, attributes: element.attributes, children: element.children, text: element.text };
+    const done: XmlElement = {
+      name: element.name,
+      attributes: element.attributes,
+      children: element.children,
+      text: element.text,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(done);
     else root = done;
@@ -126,7 +142,8 @@ export function parseXml(source: string): XmlElement {
           break;
         }
         if (i === before) fail(`expected whitespace before an attribute of <${name}>`);
-        const attr = NAME.exec(source.slice(i))?.[0] ?? fail(`expected an attribute name in <${name}>`);
+        const attr =
+          NAME.exec(source.slice(i))?.[0] ?? fail(`expected an attribute name in <${name}>`);
         i += attr.length;
         skipSpace();
         if (source[i] !== "=") fail(`expected = after ${attr}`);

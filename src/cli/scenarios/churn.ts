@@ -29,8 +29,10 @@ function objectSize(g: Geometry, random: () => number): number {
 
 export const churn: Scenario = {
   name: "churn",
-  summary: "a steady live set of 100,000 mixed objects, then a million random frees and mallocs (seeded)",
-  python: "live = [make() for _ in range(100_000)]\nfor _ in range(1_000_000):\n    live[randrange(len(live))] = make()   # drop one, make one",
+  summary:
+    "a steady live set of 100,000 mixed objects, then a million random frees and mallocs (seeded)",
+  python:
+    "live = [make() for _ in range(100_000)]\nfor _ in range(1_000_000):\n    live[randrange(len(live))] = make()   # drop one, make one",
   estimateSteps: (scale) => scaled(LIVE, scale) + 2 * scaled(STEPS, scale),
   run(heap, { geometry, scale, seed }) {
     const random = mulberry32(seed);
@@ -58,7 +60,14 @@ export const churn: Scenario = {
         `seed ${seed}: ${count(liveCount)} live objects throughout (${humanBytes(end.requested.current)} requested at the end)`,
         `mapped: ${humanBytes(built.mappedBytes)} after building, ${humanBytes(end.mappedBytes)} at the end (peak ${humanBytes(peak)}): ${(end.mappedBytes / end.requested.current).toFixed(2)} bytes mapped per live byte`,
       ],
-      figures: { live: liveCount, steps, mappedBuilt: built.mappedBytes, mappedEnd: end.mappedBytes, mappedPeak: peak, liveEnd: end.requested.current },
+      figures: {
+        live: liveCount,
+        steps,
+        mappedBuilt: built.mappedBytes,
+        mappedEnd: end.mappedBytes,
+        mappedPeak: peak,
+        liveEnd: end.requested.current,
+      },
     };
   },
 };

@@ -14,5 +14,13 @@ export function scenarioByName(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }
 
-export { runScenario, endOf, scaled, type Scenario, type ScenarioResult, type ScenarioContext, type ScenarioReport } from "./scenario.ts";
+export {
+  runScenario,
+  endOf,
+  scaled,
+  type Scenario,
+  type ScenarioResult,
+  type ScenarioContext,
+  type ScenarioReport,
+} from "./scenario.ts";
 export type { Phase, SeriesPoint } from "./recorder.ts";

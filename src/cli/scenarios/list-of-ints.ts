@@ -12,7 +12,8 @@ const ITEMS = 1_000_000;
 
 export const listOfInts: Scenario = {
   name: "list-of-ints",
-  summary: "lst = [i for i in range(1_000_000)]; del lst: a million ints and a growing array, then the floor",
+  summary:
+    "lst = [i for i in range(1_000_000)]; del lst: a million ints and a growing array, then the floor",
   python: "lst = [i for i in range(1_000_000)]\ndel lst",
   estimateSteps: (scale) => 2 * scaled(ITEMS, scale),
   run(heap, { geometry, scale }) {
@@ -37,7 +38,14 @@ export const listOfInts: Scenario = {
         `${count(ints.length)} int objects of ${INT_OBJECT_SIZE} bytes (0 … 256 are CPython's cached small ints), a pointer array of ${count(arrayBytes)} bytes after ${resizes} reallocs`,
         `mapped with the list: ${humanBytes(built.mappedBytes)} in ${built.arenas} arenas; after del: ${humanBytes(after.mappedBytes)} in ${after.arenas} (the floor: ${geometry.keepEmptyArena ? "one empty arena kept, 3.9+" : "no empty arena kept, 3.8"})`,
       ],
-      figures: { ints: ints.length, arrayBytes, resizes, floorBytes: floor, mappedWithList: built.mappedBytes, mappedAfterDel: after.mappedBytes },
+      figures: {
+        ints: ints.length,
+        arrayBytes,
+        resizes,
+        floorBytes: floor,
+        mappedWithList: built.mappedBytes,
+        mappedAfterDel: after.mappedBytes,
+      },
     };
   },
 };

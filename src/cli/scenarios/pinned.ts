@@ -15,7 +15,8 @@ const KEEP_EVERY = 1000;
 export const pinned: Scenario = {
   name: "pinned",
   summary: "a million small objects, all but every 1000th freed: the arenas stay mapped",
-  python: "objs = [1_000_000 + i for i in range(1_000_000)]   # a million 28-byte ints\nkept = objs[::1000]                                 # every 1000th\ndel objs",
+  python:
+    "objs = [1_000_000 + i for i in range(1_000_000)]   # a million 28-byte ints\nkept = objs[::1000]                                 # every 1000th\ndel objs",
   estimateSteps: (scale) => 2 * scaled(OBJECTS, scale),
   run(heap, { scale }) {
     const n = scaled(OBJECTS, scale);
@@ -34,7 +35,15 @@ export const pinned: Scenario = {
         `freed ${count(n - kept)} of ${count(n)} blocks (${(freedShare * 100).toFixed(1)}%); ${count(kept)} stay live, ${humanBytes(after.requested.current)} requested`,
         `mapped: ${humanBytes(full.mappedBytes)} in ${full.arenas} arenas before the frees, ${humanBytes(after.mappedBytes)} in ${after.arenas} after: ${((after.mappedBytes / full.mappedBytes) * 100).toFixed(1)}% still mapped`,
       ],
-      figures: { objects: n, kept, freedShare, mappedFull: full.mappedBytes, mappedAfter: after.mappedBytes, arenasFull: full.arenas, arenasAfter: after.arenas },
+      figures: {
+        objects: n,
+        kept,
+        freedShare,
+        mappedFull: full.mappedBytes,
+        mappedAfter: after.mappedBytes,
+        arenasFull: full.arenas,
+        arenasAfter: after.arenas,
+      },
     };
   },
 };

@@ -88,10 +88,13 @@ export class Recorder {
   phase(label: string): Phase {
     this.#closeBucket();
     const last = this.series[this.series.length - 1]!;
-    if (last.mapped !== this.#mapped || last.live !== this.#live) this.series.push({ step: this.#steps, mapped: this.#mapped, live: this.#live });
+    if (last.mapped !== this.#mapped || last.live !== this.#live)
+      this.series.push({ step: this.#steps, mapped: this.#mapped, live: this.#live });
     const stats = this.allocator.stats();
     if (stats.requested.current !== this.#live) {
-      throw new Error(`scenario bookkeeping: ${this.#live} live requested bytes counted, the allocator's stats() says ${stats.requested.current}`);
+      throw new Error(
+        `scenario bookkeeping: ${this.#live} live requested bytes counted, the allocator's stats() says ${stats.requested.current}`,
+      );
     }
     const phase: Phase = {
       label,
@@ -130,6 +133,8 @@ export class Recorder {
 export class ScenarioOutOfMemory extends Error {
   override readonly name = "ScenarioOutOfMemory";
   constructor(n: number, allocator: Allocator) {
-    super(`out of simulated memory asking for ${n} bytes on ${allocator.geometry.name} (${allocator.addressSpace.mappedBytes.current} bytes mapped)`);
+    super(
+      `out of simulated memory asking for ${n} bytes on ${allocator.geometry.name} (${allocator.addressSpace.mappedBytes.current} bytes mapped)`,
+    );
   }
 }

@@ -63,7 +63,11 @@ export interface RunOptions {
   readonly create?: (geometry: Geometry) => Allocator;
 }
 
-export function runScenario(scenario: Scenario, allocator: Allocator, options: RunOptions = {}): ScenarioResult {
+export function runScenario(
+  scenario: Scenario,
+  allocator: Allocator,
+  options: RunOptions = {},
+): ScenarioResult {
   const scale = options.scale ?? 1;
   const bucket = Math.ceil(scenario.estimateSteps(scale) / SERIES_POINTS);
   const heap = new Recorder(allocator, bucket);
@@ -74,7 +78,9 @@ export function runScenario(scenario: Scenario, allocator: Allocator, options: R
     create:
       options.create ??
       (() => {
-        throw new Error(`scenario ${scenario.name} needs a second allocator: pass create to runScenario`);
+        throw new Error(
+          `scenario ${scenario.name} needs a second allocator: pass create to runScenario`,
+        );
       }),
   };
   heap.phase("start");

@@ -13,7 +13,8 @@ const ITEMS = 10_000;
 export const strings: Scenario = {
   name: "strings",
   summary: "data = [str(i) for i in range(10000)] under tracemalloc: current and peak",
-  python: "tracemalloc.start()\ndata = [str(i) for i in range(10000)]\ncurrent, peak = tracemalloc.get_traced_memory()",
+  python:
+    "tracemalloc.start()\ndata = [str(i) for i in range(10000)]\ncurrent, peak = tracemalloc.get_traced_memory()",
   estimateSteps: (scale) => 3 * scaled(ITEMS, scale),
   run(heap, { geometry, scale }) {
     const n = scaled(ITEMS, scale);

@@ -23,7 +23,9 @@ interface ThrashRun {
 }
 
 const arenaEvents = (allocator: Allocator, from: number) =>
-  allocator.addressSpace.events(from).filter((e) => e.kind === "map-arena" || e.kind === "unmap-arena").length;
+  allocator.addressSpace
+    .events(from)
+    .filter((e) => e.kind === "map-arena" || e.kind === "unmap-arena").length;
 
 function thrash(heap: Recorder, iterations: number, afterFill?: () => void): ThrashRun {
   const space = heap.allocator.addressSpace;
@@ -34,7 +36,8 @@ function thrash(heap: Recorder, iterations: number, afterFill?: () => void): Thr
     const seen = space.eventsLogged;
     p = heap.malloc(INT_OBJECT_SIZE);
     filled++;
-    if (space.eventsLogged !== seen) arenasMapped += space.events(seen).filter((e) => e.kind === "map-arena").length;
+    if (space.eventsLogged !== seen)
+      arenasMapped += space.events(seen).filter((e) => e.kind === "map-arena").length;
   }
   afterFill?.();
   const loopStart = space.eventsLogged;
@@ -53,7 +56,8 @@ export function emptyArenaRule(g: Geometry): string {
 export const thrashScenario: Scenario = {
   name: "thrash",
   summary: "a loop across an arena boundary: map/unmap churn under the 3.8 rule, none under 3.9+",
-  python: "live = [1_000_000 + i for i in range(k)]   # k: the next int lands in a new arena\nfor _ in range(1000):\n    x = 1_000_000 + k                        # the only block of that arena\n    del x",
+  python:
+    "live = [1_000_000 + i for i in range(k)]   # k: the next int lands in a new arena\nfor _ in range(1000):\n    x = 1_000_000 + k                        # the only block of that arena\n    del x",
   estimateSteps: (scale) => 40_000 + 2 * scaled(ITERATIONS, scale),
   run(heap, { geometry, scale, create }) {
     const iterations = scaled(ITERATIONS, scale);
@@ -62,7 +66,9 @@ export const thrashScenario: Scenario = {
     const twinGeometry = defineGeometry({ ...geometry, keepEmptyArena: !geometry.keepEmptyArena });
     const twin = thrash(new Recorder(create(twinGeometry), Number.MAX_SAFE_INTEGER), iterations);
     // The twin of a 3.10+ preset is no preset: name it after the preset it flips.
-    const twinName = twinGeometry.name.startsWith("custom(") ? `${geometry.name}, keepEmptyArena: ${twinGeometry.keepEmptyArena}` : twinGeometry.name;
+    const twinName = twinGeometry.name.startsWith("custom(")
+      ? `${geometry.name}, keepEmptyArena: ${twinGeometry.keepEmptyArena}`
+      : twinGeometry.name;
     const rows: [string, Geometry, ThrashRun][] = [
       [geometry.name, geometry, here],
       [twinName, twinGeometry, twin],
@@ -71,7 +77,10 @@ export const thrashScenario: Scenario = {
     return {
       lines: [
         `${count(here.filled - 1)} ints fill the first arena; the loop frees and remakes the one int in the next, ${count(iterations)} times`,
-        ...rows.map(([name, g, run]) => `${name.padEnd(width)}  ${emptyArenaRule(g).padEnd(31)} ${count(run.events).padStart(7)} arena map/unmap events in the loop`),
+        ...rows.map(
+          ([name, g, run]) =>
+            `${name.padEnd(width)}  ${emptyArenaRule(g).padEnd(31)} ${count(run.events).padStart(7)} arena map/unmap events in the loop`,
+        ),
       ],
       figures: {
         iterations,

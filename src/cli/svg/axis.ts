@@ -38,5 +38,7 @@ export function byteTicks(maxBytes: number): Ticks {
 
 /** Step-count ticks: 0, 250k, 500k, 1M … */
 export function countTicks(max: number): Ticks {
-  return ticksOf(Math.max(1, max), 1, "", (x) => (x >= 1e6 ? `${trim(x / 1e6)}M` : x >= 1e4 ? `${trim(x / 1e3)}k` : x.toLocaleString("en-US")));
+  return ticksOf(Math.max(1, max), 1, "", (x) =>
+    x >= 1e6 ? `${trim(x / 1e6)}M` : x >= 1e4 ? `${trim(x / 1e3)}k` : x.toLocaleString("en-US"),
+  );
 }

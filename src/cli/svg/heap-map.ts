@@ -51,21 +51,45 @@ export function heapMapSvg(snapshot: HeapSnapshot, g: Geometry, options: HeapMap
   const subtitleText = `${subtitle}${subtitle ? " · " : ""}${g.name}: ${count(g.poolsPerArena)} pools of ${humanBytes(g.poolSize)} per ${humanBytes(g.arenaSize)} arena · ${count(snapshot.arenas.length)} arenas mapped`;
   body.push(text({ x: MARGIN, y: 46, "font-size": 12, fill: "#444" }, subtitleText));
   // Wide enough for the heading lines (about 0.6 em per character).
-  const headingWidth = 2 * MARGIN + Math.max(options.title.length * 16, subtitleText.length * 12) * 0.6;
+  const headingWidth =
+    2 * MARGIN + Math.max(options.title.length * 16, subtitleText.length * 12) * 0.6;
 
   let y = 66;
   const gridX = MARGIN + LABEL_WIDTH;
   for (const arena of arenas) {
     const used = new Map<number, PoolSnapshot>(arena.pools.map((pool) => [pool.index, pool]));
     const cells: string[] = [
-      text({ x: MARGIN, y: y + Math.min(rowHeight, cell) / 2 + 4, "font-size": 11, "font-family": "ui-monospace, monospace" }, `arena ${arena.slot}  ${hex(arena.address)}`),
+      text(
+        {
+          x: MARGIN,
+          y: y + Math.min(rowHeight, cell) / 2 + 4,
+          "font-size": 11,
+          "font-family": "ui-monospace, monospace",
+        },
+        `arena ${arena.slot}  ${hex(arena.address)}`,
+      ),
     ];
     for (let i = 0; i < drawnPools; i++) {
       const x = gridX + (i % columns) * (cell + GAP);
       const cy = y + Math.floor(i / columns) * (cell + GAP);
       const pool = used.get(i);
       if (pool === undefined) {
-        cells.push(element("rect", { class: "pool empty", "data-pool": i, "data-live": 0, x, y: cy, width: cell, height: cell, fill: EMPTY_POOL }, tooltip(`pool ${i} @${hex(poolAddress(g, arena.address, i))}: empty`)));
+        cells.push(
+          element(
+            "rect",
+            {
+              class: "pool empty",
+              "data-pool": i,
+              "data-live": 0,
+              x,
+              y: cy,
+              width: cell,
+              height: cell,
+              fill: EMPTY_POOL,
+            },
+            tooltip(`pool ${i} @${hex(poolAddress(g, arena.address, i))}: empty`),
+          ),
+        );
         continue;
       }
       const perPool = g.blocksPerPool[pool.sizeClass]!;
@@ -73,18 +97,40 @@ export function heapMapSvg(snapshot: HeapSnapshot, g: Geometry, options: HeapMap
       cells.push(
         element(
           "rect",
-          { class: "pool", "data-pool": i, "data-class": pool.sizeClass, "data-live": live, x, y: cy, width: cell, height: cell, fill: poolColour(pool.sizeClass, live / perPool) },
-          tooltip(`pool ${i} @${hex(pool.address)}: class ${pool.sizeClass} (${g.classSizes[pool.sizeClass]} B), ${live}/${perPool} blocks live`),
+          {
+            class: "pool",
+            "data-pool": i,
+            "data-class": pool.sizeClass,
+            "data-live": live,
+            x,
+            y: cy,
+            width: cell,
+            height: cell,
+            fill: poolColour(pool.sizeClass, live / perPool),
+          },
+          tooltip(
+            `pool ${i} @${hex(pool.address)}: class ${pool.sizeClass} (${g.classSizes[pool.sizeClass]} B), ${live}/${perPool} blocks live`,
+          ),
         ),
       );
     }
-    body.push(element("g", { class: "arena", "data-slot": arena.slot, "data-address": hex(arena.address) }, ...cells));
+    body.push(
+      element(
+        "g",
+        { class: "arena", "data-slot": arena.slot, "data-address": hex(arena.address) },
+        ...cells,
+      ),
+    );
     y += rowHeight + ROW_GAP;
   }
   const notes: string[] = [];
   if (snapshot.arenas.length === 0) notes.push("no arenas mapped");
-  if (snapshot.arenas.length > arenas.length) notes.push(`… ${count(snapshot.arenas.length - arenas.length)} more arenas not drawn`);
-  if (g.poolsPerArena > drawnPools) notes.push(`only the first ${count(drawnPools)} of ${count(g.poolsPerArena)} pools of each arena are drawn`);
+  if (snapshot.arenas.length > arenas.length)
+    notes.push(`… ${count(snapshot.arenas.length - arenas.length)} more arenas not drawn`);
+  if (g.poolsPerArena > drawnPools)
+    notes.push(
+      `only the first ${count(drawnPools)} of ${count(g.poolsPerArena)} pools of each arena are drawn`,
+    );
   for (const note of notes) {
     y += 6;
     body.push(text({ x: MARGIN, y: y + 10, "font-size": 12, fill: "#444" }, note));
@@ -99,7 +145,13 @@ export function heapMapSvg(snapshot: HeapSnapshot, g: Geometry, options: HeapMap
 }
 
 /** The legend: one swatch per class present, the fill shading, empty pools, raw blocks. */
-function legendRows(snapshot: HeapSnapshot, g: Geometry, x0: number, y0: number, width: number): { markup: string; bottom: number } {
+function legendRows(
+  snapshot: HeapSnapshot,
+  g: Geometry,
+  x0: number,
+  y0: number,
+  width: number,
+): { markup: string; bottom: number } {
   const byClass = new Map<number, { pools: number; blocks: number }>();
   for (const arena of snapshot.arenas) {
     for (const pool of arena.pools) {
@@ -109,7 +161,12 @@ function legendRows(snapshot: HeapSnapshot, g: Geometry, x0: number, y0: number,
       byClass.set(pool.sizeClass, entry);
     }
   }
-  const parts: string[] = [text({ x: x0, y: y0, "font-size": 12, "font-weight": "bold" }, "size classes (colour) · fill: live blocks / blocks per pool (shade)")];
+  const parts: string[] = [
+    text(
+      { x: x0, y: y0, "font-size": 12, "font-weight": "bold" },
+      "size classes (colour) · fill: live blocks / blocks per pool (shade)",
+    ),
+  ];
   const entryWidth = 250;
   const perLine = Math.max(1, Math.floor(width / entryWidth));
   let y = y0 + 10;
@@ -122,7 +179,10 @@ function legendRows(snapshot: HeapSnapshot, g: Geometry, x0: number, y0: number,
         "g",
         { class: "legend-class", "data-class": c },
         element("rect", { x, y: ly, width: 12, height: 12, fill: poolColour(c, 1) }),
-        text({ x: x + 18, y: ly + 10, "font-size": 11 }, `c${c} · ${g.classSizes[c]} B · ${count(pools)} pools · ${count(blocks)} blocks`),
+        text(
+          { x: x + 18, y: ly + 10, "font-size": 11 },
+          `c${c} · ${g.classSizes[c]} B · ${count(pools)} pools · ${count(blocks)} blocks`,
+        ),
       ),
     );
   });
@@ -132,14 +192,32 @@ function legendRows(snapshot: HeapSnapshot, g: Geometry, x0: number, y0: number,
   const shades = [0.1, 0.25, 0.5, 0.75, 1];
   parts.push(text({ x: x0, y: y + 10, "font-size": 11 }, "fill"));
   shades.forEach((f, k) => {
-    parts.push(element("rect", { x: x0 + 30 + k * 44, y, width: 12, height: 12, fill: poolColour(hueClass, f) }));
-    parts.push(text({ x: x0 + 46 + k * 44, y: y + 10, "font-size": 10, fill: "#444" }, `${Math.round(f * 100)}%`));
+    parts.push(
+      element("rect", {
+        x: x0 + 30 + k * 44,
+        y,
+        width: 12,
+        height: 12,
+        fill: poolColour(hueClass, f),
+      }),
+    );
+    parts.push(
+      text(
+        { x: x0 + 46 + k * 44, y: y + 10, "font-size": 10, fill: "#444" },
+        `${Math.round(f * 100)}%`,
+      ),
+    );
   });
   const ex = x0 + 30 + shades.length * 44 + 16;
   parts.push(element("rect", { x: ex, y, width: 12, height: 12, fill: EMPTY_POOL }));
   parts.push(text({ x: ex + 18, y: y + 10, "font-size": 11 }, "empty pool"));
   y += 30;
   const rawBytes = snapshot.raw.reduce((sum, r) => sum + r.size, 0);
-  parts.push(text({ x: x0, y, "font-size": 11, fill: "#444" }, `raw blocks (outside the arenas): ${count(snapshot.raw.length)}, ${humanBytes(rawBytes)} mapped`));
+  parts.push(
+    text(
+      { x: x0, y, "font-size": 11, fill: "#444" },
+      `raw blocks (outside the arenas): ${count(snapshot.raw.length)}, ${humanBytes(rawBytes)} mapped`,
+    ),
+  );
   return { markup: element("g", { class: "legend" }, ...parts), bottom: y + 6 };
 }

@@ -4,7 +4,9 @@
  */
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab, newline, return; lone surrogates). */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- the control characters XML 1.0 forbids are the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text or an attribute value, escaped; characters XML cannot hold become U+FFFD. */
 export function escapeXml(value: string): string {
@@ -35,7 +37,9 @@ function attributes(attrs: Attributes): string {
 
 /** `<name attrs>children</name>`, or `<name attrs/>` without children. Children are markup. */
 export function element(name: string, attrs: Attributes = {}, ...children: string[]): string {
-  return children.length === 0 ? `<${name}${attributes(attrs)}/>` : `<${name}${attributes(attrs)}>${children.join("")}</${name}>`;
+  return children.length === 0
+    ? `<${name}${attributes(attrs)}/>`
+    : `<${name}${attributes(attrs)}>${children.join("")}</${name}>`;
 }
 
 /** A text element: the content is escaped. */
@@ -49,7 +53,12 @@ export function tooltip(content: string): string {
 }
 
 /** A whole SVG file: XML declaration, the root with viewBox, width and height, a title. */
-export function svgDocument(width: number, height: number, title: string, body: readonly string[]): string {
+export function svgDocument(
+  width: number,
+  height: number,
+  title: string,
+  body: readonly string[],
+): string {
   const w = Math.ceil(width);
   const h = Math.ceil(height);
   return [

@@ -7,7 +7,13 @@
  */
 import type { Allocator, Stats } from "../../allocator.ts";
 import { createAllocator } from "../../create-allocator.ts";
-import { defineGeometry, geometries, type Geometry, type GeometryOptions, type PresetName } from "../../geometry.ts";
+import {
+  defineGeometry,
+  geometries,
+  type Geometry,
+  type GeometryOptions,
+  type PresetName,
+} from "../../geometry.ts";
 import type { ProbeEnvironment } from "./probe.ts";
 import type { Workload, WorkloadOp } from "./workloads.ts";
 
@@ -25,7 +31,11 @@ export interface ObservedLayout {
  * pool-aligned (the probe's finding; otherwise what mmap usually does: page- but not 16 KiB-aligned).
  * Named after the preset when it is one.
  */
-export function observedGeometry(environment: ProbeEnvironment, layout: ObservedLayout, poolAligned: boolean | undefined): Geometry {
+export function observedGeometry(
+  environment: ProbeEnvironment,
+  layout: ObservedLayout,
+  poolAligned: boolean | undefined,
+): Geometry {
   const [major, minor] = environment.version.split(".").map(Number) as [number, number];
   const alignment = layout.threshold / layout.sizeClasses;
   const pointer = environment.pointerBits / 8;
@@ -43,9 +53,18 @@ export function observedGeometry(environment: ProbeEnvironment, layout: Observed
     keepEmptyArena,
     ...(environment.pointerBits === 32 ? { maxRequest: 2 ** 31 - 1, maxArenas: 4096 } : {}),
   };
-  const preset: string = environment.pointerBits === 32 ? "cpython-32bit" : major === 3 && minor >= 8 ? `cpython-3.${Math.min(minor, 13)}` : "";
+  const preset: string =
+    environment.pointerBits === 32
+      ? "cpython-32bit"
+      : major === 3 && minor >= 8
+        ? `cpython-3.${Math.min(minor, 13)}`
+        : "";
   const named = (geometries as Record<string, Geometry | undefined>)[preset];
-  if (named !== undefined && (Object.keys(options) as (keyof GeometryOptions)[]).every((k) => named[k] === options[k])) return geometries[preset as PresetName];
+  if (
+    named !== undefined &&
+    (Object.keys(options) as (keyof GeometryOptions)[]).every((k) => named[k] === options[k])
+  )
+    return geometries[preset as PresetName];
   return defineGeometry(options);
 }
 
@@ -62,7 +81,8 @@ function apply(a: Allocator, slots: (number | null)[], op: WorkloadOp): void {
       for (let i = op.slot; i < op.slot + op.count; i++) slots[i] = a.malloc(op.size);
       return;
     case "malloc-cycle":
-      for (let i = 0; i < op.count; i++) slots[op.slot + i] = a.malloc(op.sizes[i % op.sizes.length]!);
+      for (let i = 0; i < op.count; i++)
+        slots[op.slot + i] = a.malloc(op.sizes[i % op.sizes.length]!);
       return;
     case "free":
       for (const i of pyRange(op.start, op.stop, op.step)) {
@@ -71,7 +91,8 @@ function apply(a: Allocator, slots: (number | null)[], op: WorkloadOp): void {
       }
       return;
     case "realloc":
-      for (const i of pyRange(op.start, op.stop, op.step)) slots[i] = a.realloc(slots[i] ?? null, op.size);
+      for (const i of pyRange(op.start, op.stop, op.step))
+        slots[i] = a.realloc(slots[i] ?? null, op.size);
       return;
     case "script":
       for (const [kind, slot, n] of op.steps) {
@@ -98,7 +119,11 @@ export type ModelFactory = (geometry: Geometry) => Allocator;
 
 export const CPYTHON_MODEL: ModelFactory = (geometry) => createAllocator("cpython", geometry);
 
-export function predict(workload: Workload, geometry: Geometry, model: ModelFactory = CPYTHON_MODEL): Prediction {
+export function predict(
+  workload: Workload,
+  geometry: Geometry,
+  model: ModelFactory = CPYTHON_MODEL,
+): Prediction {
   const a = model(geometry);
   const slots = new Array<number | null>(workload.slots).fill(null);
   const phases = workload.phases.map((phase) => {

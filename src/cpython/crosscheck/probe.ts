@@ -58,7 +58,11 @@ export interface ProbeSnapshot {
 
 export interface ProbeRun {
   readonly environment: ProbeEnvironment;
-  readonly setup: { readonly filled: Readonly<Record<string, number>>; readonly ballastClass: number; readonly ballastBlocks: number };
+  readonly setup: {
+    readonly filled: Readonly<Record<string, number>>;
+    readonly ballastClass: number;
+    readonly ballastBlocks: number;
+  };
   /** Where the first arena of the workload will be mapped; null when the OS could not be pinned. */
   readonly osArena: { readonly address: number; readonly poolAligned: boolean } | null;
   readonly snapshots: readonly ProbeSnapshot[];
@@ -68,17 +72,30 @@ export class ProbeError extends Error {
   override readonly name = "ProbeError";
 }
 
-function run(python: string, args: readonly string[], input?: string): { stdout: string } | { missing: string } {
+function run(
+  python: string,
+  args: readonly string[],
+  input?: string,
+): { stdout: string } | { missing: string } {
   const env = { ...process.env };
   // It would print the stats at every new arena, into the captured stderr.
   delete env.PYTHONMALLOCSTATS;
-  const result = spawnSync(python, ["-S", PROBE_PATH, ...args], { input, encoding: "utf8", maxBuffer: 256 << 20, env, timeout: 120_000 });
+  const result = spawnSync(python, ["-S", PROBE_PATH, ...args], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+    env,
+    timeout: 120_000,
+  });
   if (result.error !== undefined) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { missing: `${python} was not found` };
     throw new ProbeError(`${python} ${PROBE_PATH}: ${result.error.message}`);
   }
-  if (result.status !== 0) throw new ProbeError(`${python} ${PROBE_PATH} exited with ${result.status}: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`);
+  if (result.status !== 0)
+    throw new ProbeError(
+      `${python} ${PROBE_PATH} exited with ${result.status}: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}`,
+    );
   return { stdout: result.stdout };
 }
 
@@ -91,12 +108,19 @@ export function probeEnvironment(python: string): ProbeEnvironment | { readonly 
 
 /** Runs one workload in a fresh interpreter. */
 export function runProbe(python: string, workload: Workload): ProbeRun {
-  const input = JSON.stringify({ slots: workload.slots, sizes: workloadSizes(workload), phases: workload.phases });
+  const input = JSON.stringify({
+    slots: workload.slots,
+    sizes: workloadSizes(workload),
+    phases: workload.phases,
+  });
   const out = run(python, [], input);
   if ("missing" in out) throw new ProbeError(out.missing);
   const result = JSON.parse(out.stdout) as ProbeRun;
   const expected = ["start", "canonical", "noise", ...workload.phases.map((p) => p.name)];
   const labels = result.snapshots.map((s) => s.label);
-  if (labels.join("\n") !== expected.join("\n")) throw new ProbeError(`the probe reported snapshots [${labels.join(", ")}], expected [${expected.join(", ")}]`);
+  if (labels.join("\n") !== expected.join("\n"))
+    throw new ProbeError(
+      `the probe reported snapshots [${labels.join(", ")}], expected [${expected.join(", ")}]`,
+    );
   return result;
 }

@@ -18,9 +18,20 @@ import { mulberry32 } from "../../random.ts";
 
 export type WorkloadOp =
   | { readonly op: "malloc"; readonly size: number; readonly slot: number; readonly count: number }
-  | { readonly op: "malloc-cycle"; readonly sizes: readonly number[]; readonly slot: number; readonly count: number }
+  | {
+      readonly op: "malloc-cycle";
+      readonly sizes: readonly number[];
+      readonly slot: number;
+      readonly count: number;
+    }
   | { readonly op: "free"; readonly start: number; readonly stop: number; readonly step: number }
-  | { readonly op: "realloc"; readonly start: number; readonly stop: number; readonly step: number; readonly size: number }
+  | {
+      readonly op: "realloc";
+      readonly start: number;
+      readonly stop: number;
+      readonly step: number;
+      readonly size: number;
+    }
   | { readonly op: "script"; readonly steps: readonly (readonly [0 | 1, number, number])[] };
 
 export interface WorkloadPhase {
@@ -37,15 +48,37 @@ export interface Workload {
   readonly phases: readonly WorkloadPhase[];
 }
 
-const malloc = (size: number, count: number, slot = 0): WorkloadOp => ({ op: "malloc", size, slot, count });
-const free = (start: number, stop: number, step = 1): WorkloadOp => ({ op: "free", start, stop, step });
-const realloc = (start: number, stop: number, size: number): WorkloadOp => ({ op: "realloc", start, stop, step: 1, size });
+const malloc = (size: number, count: number, slot = 0): WorkloadOp => ({
+  op: "malloc",
+  size,
+  slot,
+  count,
+});
+const free = (start: number, stop: number, step = 1): WorkloadOp => ({
+  op: "free",
+  start,
+  stop,
+  step,
+});
+const realloc = (start: number, stop: number, size: number): WorkloadOp => ({
+  op: "realloc",
+  start,
+  stop,
+  step: 1,
+  size,
+});
 
 /** Frees every slot in [0, n) except every k-th (slots 0, k, 2k, … stay). */
-const freeAllButEvery = (n: number, k: number): WorkloadOp[] => Array.from({ length: k - 1 }, (_, r) => free(r + 1, n, k));
+const freeAllButEvery = (n: number, k: number): WorkloadOp[] =>
+  Array.from({ length: k - 1 }, (_, r) => free(r + 1, n, k));
 
 /** A seeded malloc/free script over `slots` slots: a live slot is freed, an empty one filled. */
-function churnScript(seed: number, slots: number, steps: number, sizes: readonly number[]): [0 | 1, number, number][] {
+function churnScript(
+  seed: number,
+  slots: number,
+  steps: number,
+  sizes: readonly number[],
+): [0 | 1, number, number][] {
   const random = mulberry32(seed);
   const live = new Uint8Array(slots);
   const script: [0 | 1, number, number][] = [];
@@ -78,7 +111,8 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: "free-all",
-    description: "5,000 × 208 B and 3,000 × 368 B, freed in allocation order; again, freed in reverse order",
+    description:
+      "5,000 × 208 B and 3,000 × 368 B, freed in allocation order; again, freed in reverse order",
     slots: 8000,
     phases: [
       { name: "allocate", ops: [malloc(208, 5000, 0), malloc(368, 3000, 5000)] },
@@ -89,7 +123,8 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: "free-every-kth",
-    description: "9,000 × 240 B; free every 3rd; 2,000 more (reusing freed blocks, LIFO); free all but every 50th; free the rest",
+    description:
+      "9,000 × 240 B; free every 3rd; 2,000 more (reusing freed blocks, LIFO); free all but every 50th; free the rest",
     slots: 11000,
     phases: [
       { name: "9000 x 240", ops: [malloc(240, 9000, 0)] },
@@ -101,18 +136,26 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: "interleaved",
-    description: "12,000 blocks cycling 144/272/400/496 B; free every 3rd; 6,000 cycling 176/144/400 B; free all",
+    description:
+      "12,000 blocks cycling 144/272/400/496 B; free every 3rd; 6,000 cycling 176/144/400 B; free all",
     slots: 18000,
     phases: [
-      { name: "cycle 144 272 400 496", ops: [{ op: "malloc-cycle", sizes: [144, 272, 400, 496], slot: 0, count: 12000 }] },
+      {
+        name: "cycle 144 272 400 496",
+        ops: [{ op: "malloc-cycle", sizes: [144, 272, 400, 496], slot: 0, count: 12000 }],
+      },
       { name: "free every 3rd", ops: [free(0, 12000, 3)] },
-      { name: "cycle 176 144 400", ops: [{ op: "malloc-cycle", sizes: [176, 144, 400], slot: 12000, count: 6000 }] },
+      {
+        name: "cycle 176 144 400",
+        ops: [{ op: "malloc-cycle", sizes: [176, 144, 400], slot: 12000, count: 6000 }],
+      },
       { name: "free all", ops: [free(0, 18000)] },
     ],
   },
   {
     name: "realloc-growth",
-    description: "5,000 × 100 B grown by realloc to 112 (in place), 200, 300, 500 (moved), shrunk to 400 (in place) and 200 (moved), grown to 1000 (raw); free all",
+    description:
+      "5,000 × 100 B grown by realloc to 112 (in place), 200, 300, 500 (moved), shrunk to 400 (in place) and 200 (moved), grown to 1000 (raw); free all",
     slots: 5000,
     phases: [
       { name: "5000 x 100", ops: [malloc(100, 5000)] },
@@ -137,7 +180,8 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: "release-order",
-    description: "7,000 × 464 B (four arenas); free the second third, then the first, then the rest: which emptied arena is kept",
+    description:
+      "7,000 × 464 B (four arenas); free the second third, then the first, then the rest: which emptied arena is kept",
     slots: 7000,
     phases: [
       { name: "7000 x 464", ops: [malloc(464, 7000)] },
@@ -150,7 +194,8 @@ export const WORKLOADS: readonly Workload[] = [
     const steps = churnScript(8, 3000, 60000, CHURN_SIZES);
     return {
       name: "churn",
-      description: "a seeded script of 60,000 mallocs and frees over 3,000 slots, sizes 112 … 512 B; then free all",
+      description:
+        "a seeded script of 60,000 mallocs and frees over 3,000 slots, sizes 112 … 512 B; then free all",
       slots: 3000,
       phases: [
         { name: "churn 1 of 2", ops: [{ op: "script", steps: steps.slice(0, 30000) }] },
