@@ -11,16 +11,16 @@ import { defineConfig } from "vitest/config";
  * excluded with its reason (spec/coverage.md §3).
  */
 const PROPERTY_COVERAGE = {
-  "src/reference/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
-  "src/bitmap/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
-  "src/bits/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/allocators/reference/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/allocators/bitmap/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/core/bits/**": { branches: 100, functions: 100, lines: 100, statements: 100 },
   // The CPython-faithful model: the gaps are corrupt-state fallbacks of its check() and the
   // test-only internals() (spec/coverage.md §5).
-  "src/cpython/**": { branches: 97, functions: 98, lines: 99, statements: 99 },
-  "src/misuse.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
-  "src/address-space.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
-  "src/stats.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
-  "src/integrity.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/allocators/cpython/**": { branches: 97, functions: 98, lines: 99, statements: 99 },
+  "src/core/misuse.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/core/address-space.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/core/stats.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/core/integrity.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
 };
 
 export default defineConfig({
@@ -41,10 +41,10 @@ export default defineConfig({
       exclude: [
         "src/cli/**",
         "src/bench/**",
-        "src/cpython/crosscheck/**",
-        "src/cpython/policy-comparison.ts",
-        "src/cpython/generations-scenario.ts",
-        "src/cpython/internals.ts",
+        "src/crosscheck/**",
+        "src/crosscheck/policy-comparison.ts",
+        "src/scenarios/generations-scenario.ts",
+        "src/allocators/cpython/internals.ts",
       ],
       reportsDirectory: "reports/coverage",
       reporter: ["text", "json-summary", "html"],

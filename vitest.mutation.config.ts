@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The tests Stryker runs against each mutant of the bitmap allocator (`npm run mutation`,
- * stryker.config.json, spec/audit.md §3): the fast suites that exercise src/bitmap/ and
- * src/bits/, nothing else. In this order, cheapest first, so that a killed mutant usually dies
+ * stryker.config.json, spec/audit.md §3): the fast suites that exercise src/allocators/bitmap/ and
+ * src/core/bits/, nothing else. In this order, cheapest first, so that a killed mutant usually dies
  * within a second or two (Stryker bails at the first failing test): the twelve properties and the
  * bounded-exhaustive mode on the bitmap allocator alone, quick profile; the check() corruption
  * tests (hand-picked, then every kind of metadata cell); the structure tests (bit layouts,

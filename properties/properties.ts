@@ -3,7 +3,7 @@
  * states the invariant is about, and how often its runs must reach those states (per geometry
  * family; a property below a target fails: it would be checking nothing).
  */
-import { createAllocator } from "../src/create-allocator.ts";
+import { createAllocator } from "../src/allocators/create-allocator.ts";
 import type { OpMix } from "./generators/commands.ts";
 import type { GeometryFamily } from "./generators/geometry.ts";
 import {

@@ -4,7 +4,7 @@
  * bounded-exhaustive mode; equivalence with the reference is included when the allocator claims
  * the address-ordered policy. Returns the figures `npm run verify` writes to reports/.
  */
-import type { Geometry } from "../src/geometry.ts";
+import type { Geometry } from "../src/core/geometry.ts";
 import { runExhaustive, type ExhaustiveResult } from "./exhaustive/bounded.ts";
 import { GEOMETRY_FAMILIES, TINY_GEOMETRIES, type GeometryFamily } from "./generators/geometry.ts";
 import type { Subject, SubjectFactory } from "./model/subject.ts";

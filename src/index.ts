@@ -2,7 +2,7 @@
  * allocheck's public API (spec/README.md): stable, the CLI, the property suite and outside
  * checks build on it.
  */
-export { createAllocator, ALLOCATOR_KINDS, type AllocatorKind } from "./create-allocator.ts";
+export { createAllocator, ALLOCATOR_KINDS, type AllocatorKind } from "./allocators/create-allocator.ts";
 export {
   defineGeometry,
   geometries,
@@ -14,15 +14,15 @@ export {
   type GeometryOptions,
   type GeometryInput,
   type PresetName,
-} from "./geometry.ts";
+} from "./core/geometry.ts";
 export {
   AllocatorError,
   IntegrityError,
   ALLOCATOR_ERROR_CODES,
   type AllocatorErrorCode,
-} from "./errors.ts";
-export { formatDebugMallocStats } from "./debug-malloc-stats.ts";
-export type { AddressSpaceEvent, AddressSpaceEventKind, MappedBytes } from "./address-space.ts";
+} from "./core/errors.ts";
+export { formatDebugMallocStats } from "./core/debug-malloc-stats.ts";
+export type { AddressSpaceEvent, AddressSpaceEventKind, MappedBytes } from "./core/address-space.ts";
 export type {
   Allocator,
   AddressSpaceView,
@@ -33,7 +33,7 @@ export type {
   PoolSnapshot,
   RawSnapshot,
   BlockEntry,
-} from "./allocator.ts";
+} from "./core/allocator.ts";
 
 // The property library: put any allocator with this interface (or an adapter) through the suite.
 export {
@@ -46,6 +46,6 @@ export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
 
 // The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.
-export { ADDRESS_ORDERED_KINDS } from "./create-allocator.ts";
-export { CPythonAllocator } from "./cpython/cpython-allocator.ts";
-export type { PymallocInternals, ArenaInternals, PoolInternals } from "./cpython/internals.ts";
+export { ADDRESS_ORDERED_KINDS } from "./allocators/create-allocator.ts";
+export { CPythonAllocator } from "./allocators/cpython/cpython-allocator.ts";
+export type { PymallocInternals, ArenaInternals, PoolInternals } from "./allocators/cpython/internals.ts";

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machineDescription } from "../../src/cli/machine.ts";
+import { machineDescription } from "../../src/report/machine.ts";
 import { baseSeedFromEnv } from "../profiles.ts";
 import type { AuditTask } from "./audit-worker.ts";
 import { renderAudit, type AuditData } from "./audit-report.ts";

@@ -167,7 +167,7 @@ export function renderAudit(d: AuditData): string {
     line(`| Mutation score, bitmap allocator | not measured: ${cell(d.mutation.error)} |`);
   else {
     const m = d.mutation;
-    const bitmapOnly = m.files.filter((f) => f.file.startsWith("src/bitmap/"));
+    const bitmapOnly = m.files.filter((f) => f.file.startsWith("src/allocators/bitmap/"));
     const bm = bitmapOnly.reduce(
       (s, f) => ({
         d: s.d + f.killed + f.timeout,
@@ -184,7 +184,7 @@ export function renderAudit(d: AuditData): string {
     const detected = t.killed + t.timeout;
     const valid = detected + t.survived + t.noCoverage;
     line(
-      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${counted.join(", ")}${unexplained > 0 ? `, **${unexplained} unexplained**` : ""} (what each verdict means: §3); ` +
+      `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/allocators/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${counted.join(", ")}${unexplained > 0 ? `, **${unexplained} unexplained**` : ""} (what each verdict means: §3); ` +
         `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3)${staleness(m) === "" ? "" : `; **${staleness(m)}**`} |`,
     );
   }

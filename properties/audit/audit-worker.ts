@@ -6,7 +6,7 @@
  *   tsx properties/audit/audit-worker.ts '<task json>' <output file>
  */
 import { writeFileSync } from "node:fs";
-import { createAllocator } from "../../src/create-allocator.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
 import { PROFILES, type ProfileName } from "../profiles.ts";
 import { verifyAllocator } from "../verify-allocator.ts";
 import { killBug } from "./kill-matrix.ts";

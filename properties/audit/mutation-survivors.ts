@@ -37,12 +37,12 @@ interface Entry extends SurvivorExplanation {
   readonly replacement?: string;
 }
 
-const BM = "src/bitmap/bitmap-allocator.ts";
-const CHECK = "src/bitmap/bitmap-check.ts";
-const POOLS = "src/bitmap/pool-bitmaps.ts";
-const SIZES = "src/bitmap/requested-sizes.ts";
-const REGIONS = "src/bitmap/class-regions.ts";
-const BITS = "src/bits/level-bitset.ts";
+const BM = "src/allocators/bitmap/bitmap-allocator.ts";
+const CHECK = "src/allocators/bitmap/bitmap-check.ts";
+const POOLS = "src/allocators/bitmap/pool-bitmaps.ts";
+const SIZES = "src/allocators/bitmap/requested-sizes.ts";
+const REGIONS = "src/allocators/bitmap/class-regions.ts";
+const BITS = "src/core/bits/level-bitset.ts";
 const NAN_LEVEL =
   "one level past the last: offsets[level] and words[level] are undefined, so the index is NaN; a typed array reads undefined there and ignores the write, and the loop ends (undefined !== 0 returns, undefined & x is 0, NaN bounds end the inner loop), so every result is the original's";
 const MESSAGE = "only the text of a failing check's message changes (the check itself is the same)";
@@ -101,7 +101,7 @@ const ENTRIES: readonly Entry[] = [
     file: CHECK,
     line: "const fits = asked >= 0 && asked <= size",
     verdict: "same verdict",
-    why: "asked = size − slack with an unsigned slack, so asked <= size always holds; a slack above the size (asked < 0) also fails the class test (sizeClassOf of a negative size is negative, and 4·asked > 3·size is false) and the requested-bytes total; asked = 0 is never stored for a small block (a request of 0 takes the raw path), so > 0 and >= 0 agree. Since the report, the redundant guards are gone: check() asks classHoldsRequest (src/geometry.ts), shared with the CPython model's check",
+    why: "asked = size − slack with an unsigned slack, so asked <= size always holds; a slack above the size (asked < 0) also fails the class test (sizeClassOf of a negative size is negative, and 4·asked > 3·size is false) and the requested-bytes total; asked = 0 is never stored for a small block (a request of 0 takes the raw path), so > 0 and >= 0 agree. Since the report, the redundant guards are gone: check() asks classHoldsRequest (src/core/geometry.ts), shared with the CPython model's check",
   },
   {
     file: CHECK,
@@ -130,14 +130,14 @@ const ENTRIES: readonly Entry[] = [
   },
   // arena-buckets.ts
   {
-    file: "src/bitmap/arena-buckets.ts",
+    file: "src/allocators/bitmap/arena-buckets.ts",
     line: "problems.expect(count === 0 || this.counts.has(count) === members > 0)",
     verdict: "same verdict",
     why: "for count 0 the mutant also asks counts.has(0) === (bucket 0 has members): a bucket 0 is already reported (bucket 0 exists) and a 0 in counts too (counts holds 0), so only a second message is added",
   },
   // bitmap-snapshot.ts
   {
-    file: "src/bitmap/bitmap-snapshot.ts",
+    file: "src/allocators/bitmap/bitmap-snapshot.ts",
     line: "for (let slot = 0; slot < table.capacity; slot++)",
     mutator: "EqualityOperator",
     verdict: "equivalent",
@@ -145,14 +145,14 @@ const ENTRIES: readonly Entry[] = [
   },
   // class-pools.ts
   {
-    file: "src/bitmap/class-pools.ts",
+    file: "src/allocators/bitmap/class-pools.ts",
     line: "if (lowest === -1 || gp < lowest)",
     mutator: "EqualityOperator",
     verdict: "equivalent",
     why: "gp === lowest only when the pool is already the lowest member: the assignment writes the same value",
   },
   {
-    file: "src/bitmap/class-pools.ts",
+    file: "src/allocators/bitmap/class-pools.ts",
     line: "if (this.lowest[sizeClass] === gp)",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
@@ -221,7 +221,7 @@ const ENTRIES: readonly Entry[] = [
     why: "at a bound of exactly 0xffff the mutant picks Uint32 entries instead of Uint16: wider, the same values",
   },
   {
-    file: "src/bitmap/typed-growth.ts",
+    file: "src/allocators/bitmap/typed-growth.ts",
     line: "return length <= array.length ? array : resized(",
     mutator: "EqualityOperator",
     verdict: "equivalent",
@@ -263,7 +263,7 @@ const ENTRIES: readonly Entry[] = [
   },
   // typed-growth.ts
   {
-    file: "src/bitmap/typed-growth.ts",
+    file: "src/allocators/bitmap/typed-growth.ts",
     line: "while (capacity < needed) capacity *= 2;",
     mutator: "EqualityOperator",
     verdict: "equivalent",

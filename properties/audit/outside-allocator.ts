@@ -15,7 +15,7 @@ import { MISUSE_KINDS } from "../model/ops.ts";
 import { PROPERTIES } from "../properties.ts";
 import { seedFor, type Profile } from "../profiles.ts";
 import { describeHang, runIsolated, type IsolatedTarget } from "../run/isolated.ts";
-import type { MemPoolOptions } from "../adapters/thing-mempool.ts";
+import type { MemPoolOptions } from "./adapters/thing-mempool.ts";
 
 /** The invariants a general allocator without usableSize, stats or check() can be held to. */
 export const GENERAL_PROPERTIES = [

@@ -32,10 +32,10 @@
  * The internals are reached through casts: the allocator exposes its structures read-only for
  * check() and the tests, and keeps the buckets', bitsets' and regions' bookkeeping private.
  */
-import type { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
-import type { ClassRegions } from "../../src/bitmap/class-regions.ts";
-import { LevelBitset, type BitLayout } from "../../src/bits/level-bitset.ts";
-import { classHoldsRequest } from "../../src/geometry.ts";
+import type { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
+import type { ClassRegions } from "../../src/allocators/bitmap/class-regions.ts";
+import { LevelBitset, type BitLayout } from "../../src/core/bits/level-bitset.ts";
+import { classHoldsRequest } from "../../src/core/geometry.ts";
 
 /** What a corruption changed, and the messages `check()` must report for it (each must match one). */
 export interface Corruption {
@@ -128,7 +128,7 @@ function bitsetKind(
 }
 
 /**
- * The class-sized regions of `owner` (src/bitmap/class-regions.ts: the requested sizes' or the
+ * The class-sized regions of `owner` (src/allocators/bitmap/class-regions.ts: the requested sizes' or the
  * pool bits'): each pool's start, each spare region, each class's spare count. check() names
  * them under `prefix`, the regions as "<noun> region".
  */

@@ -7,7 +7,7 @@
  * smallest and largest class, the raw path and size 0, frees of the oldest and newest block,
  * realloc within and across classes, a full pool, a full arena, draining everything, and misuse.
  */
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { Driver, type CheckFactory } from "../model/driver.ts";
 import type { Op } from "../model/ops.ts";
 import type { SubjectFactory } from "../model/subject.ts";

@@ -4,7 +4,7 @@
  * (fast-check ignores bias in fc.commands, so the weights live in one weighted fc.oneof).
  */
 import fc from "fast-check";
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import type { Driver } from "../model/driver.ts";
 import { formatOp, MISUSE_KINDS, type MisuseKind, type Op, type OpName } from "../model/ops.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "./sizes.ts";

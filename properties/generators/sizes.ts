@@ -4,7 +4,7 @@
  * run's geometry, so it shrinks on its own (towards A, the smallest class) whatever the geometry.
  */
 import fc from "fast-check";
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 
 export type SizeSpec =
   | { readonly edge: "top"; readonly k: number } // k-th class size, k·A

@@ -2,7 +2,7 @@
  * Invariant 1, disjoint: live blocks never overlap each other or a pool header.
  * Keeps its own sorted list of live ranges; each new block is checked against its neighbours.
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import type { Call } from "../model/driver.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";

@@ -3,7 +3,7 @@
  * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log. A general
  * allocator's block, header included, lies inside the region it manages.
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
 import { isPymallocStyle, type Invariant } from "./invariant.ts";
 

@@ -2,7 +2,7 @@
  * Invariant 3, aligned: every address is a multiple of A; a small block of class c sits at
  * q + H + k·classSize(c), k < blocksPerPool(c), in a pool that holds only class c.
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";
 

@@ -2,8 +2,8 @@
  * Invariant 4, sized: usableSize(p) >= n; a small block has the smallest class that fits, sizes 0
  * and > T are raw; realloc stays in place exactly when n <= size and 4n > 3·size.
  */
-import { hex } from "../../src/errors.ts";
-import { reallocStaysInPlace } from "../../src/geometry.ts";
+import { hex } from "../../src/core/errors.ts";
+import { reallocStaysInPlace } from "../../src/core/geometry.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";
 

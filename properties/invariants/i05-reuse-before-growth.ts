@@ -3,7 +3,7 @@
  * block; no arena is mapped while a mapped arena has an empty pool; malloc; free; malloc of one
  * size returns the same address.
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import type { ShadowFacts } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";
 import { isPymallocStyle, type Invariant } from "./invariant.ts";

@@ -3,7 +3,7 @@
  * at most the rule's number of wholly empty arenas is mapped; after freeing everything, mapped
  * memory is back to the floor (one arena when the rule keeps one and any was mapped, else none).
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
 import { isPymallocStyle, type Invariant } from "./invariant.ts";
 

@@ -3,8 +3,8 @@
  * requested bytes, live blocks, per-class pools and blocks, arena counters, mapped bytes and
  * CPython's byte accounting (spec/stats.md).
  */
-import type { Stats } from "../../src/allocator.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import type { Stats } from "../../src/core/allocator.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import type { ShadowHeap } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";
 import { isPymallocStyle, type Invariant } from "./invariant.ts";

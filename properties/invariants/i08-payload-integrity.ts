@@ -4,7 +4,7 @@
  * pattern over all its usable bytes; blocks are verified before they are freed or reallocated,
  * a rotating share of the live set after every step, and all of them at the end.
  */
-import { hex } from "../../src/errors.ts";
+import { hex } from "../../src/core/errors.ts";
 import { patternMismatch, writePattern } from "../model/payload.ts";
 import type { ShadowBlock } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";

@@ -3,7 +3,7 @@
  * or released pointer each throw AllocatorError with the code spec/errors.md gives (worked out
  * from the shadow heap), and the heap is unchanged: snapshot, stats and event log.
  */
-import { AllocatorError, hex } from "../../src/errors.ts";
+import { AllocatorError, hex } from "../../src/core/errors.ts";
 import { differences } from "./i07-accounting.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";

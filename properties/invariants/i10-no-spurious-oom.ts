@@ -8,8 +8,8 @@
  * it, still has a gap that fits the request with its header, with `GENERAL_SLACK` bytes to spare
  * for per-block rounding the shadow cannot see.
  */
-import type { Stats } from "../../src/allocator.ts";
-import { hex } from "../../src/errors.ts";
+import type { Stats } from "../../src/core/allocator.ts";
+import { hex } from "../../src/core/errors.ts";
 import { differences } from "./i07-accounting.ts";
 import type { ShadowFacts, ShadowHeap } from "../model/shadow-heap.ts";
 import type { Region } from "../model/subject.ts";

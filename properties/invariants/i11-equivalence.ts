@@ -4,8 +4,8 @@
  * messages are compared after every call, stats after every step, snapshots and event logs every
  * few steps and at the end. A failure names the first diverging step and shows both states.
  */
-import type { Geometry } from "../../src/geometry.ts";
-import { AllocatorError, hex } from "../../src/errors.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
+import { AllocatorError, hex } from "../../src/core/errors.ts";
 import type { Call, CheckFactory } from "../model/driver.ts";
 import type { Subject } from "../model/subject.ts";
 import { differences } from "./i07-accounting.ts";

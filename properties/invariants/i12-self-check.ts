@@ -1,7 +1,7 @@
 /**
  * Invariant 12, self-check: the allocator's own check() passes after every operation.
  */
-import { IntegrityError } from "../../src/errors.ts";
+import { IntegrityError } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";
 

@@ -3,7 +3,7 @@
  * for the check to apply, and the check itself, which reads only the shadow heap, the call
  * outcomes and the event log.
  */
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import type { CheckFactory } from "../model/driver.ts";
 import type { Subject } from "../model/subject.ts";
 

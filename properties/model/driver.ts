@@ -8,12 +8,12 @@
  *              └──────── shadow heap updated from results and the event log
  *   after each op: afterStep(step) for every check; at the end: finish()
  */
-import type { AddressSpaceEvent } from "../../src/address-space.ts";
-import { AllocatorError, hex, IntegrityError, type AllocatorErrorCode } from "../../src/errors.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import { AllocatorError, hex, IntegrityError, type AllocatorErrorCode } from "../../src/core/errors.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { BAD_SIZES, formatOp, type MisuseKind, type Op } from "./ops.ts";
 import { Reachability } from "./reachability.ts";
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/core/random.ts";
 import { sizeFromStream } from "./random.ts";
 import { expectedPointerError } from "./expected-errors.ts";
 import { ShadowHeap, type ShadowBlock } from "./shadow-heap.ts";

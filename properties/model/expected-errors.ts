@@ -2,7 +2,7 @@
  * The error code spec/errors.md §2 expects for a pointer that is not a live block, worked out from
  * the shadow heap alone: it knows which blocks are live, which were freed, and the geometry.
  */
-import type { AllocatorErrorCode } from "../../src/errors.ts";
+import type { AllocatorErrorCode } from "../../src/core/errors.ts";
 import type { CallKind } from "./driver.ts";
 import type { ShadowHeap } from "./shadow-heap.ts";
 

@@ -1,8 +1,8 @@
 /**
- * Sizes for the macro steps that draw many values (churn) from a seeded stream (src/random.ts),
+ * Sizes for the macro steps that draw many values (churn) from a seeded stream (src/core/random.ts),
  * so that a step is a pure function of its arguments and replays identically.
  */
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 
 /**
  * A request size biased like the generators' (sizes.ts): class edges k·A and k·A + 1, 0, T and

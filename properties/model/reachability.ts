@@ -4,8 +4,8 @@
  * so every property states how often its runs must reach each state (properties.ts) and fails
  * when they are too rare.
  */
-import type { AddressSpaceEvent } from "../../src/address-space.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import type { ShadowBlock, ShadowHeap } from "./shadow-heap.ts";
 
 /** The states counted. */

@@ -9,8 +9,8 @@
  * pool is its address rounded down to P, the pool's arena is the mapped arena containing it, a
  * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
  */
-import type { AddressSpaceEvent } from "../../src/address-space.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface ShadowBlock {
   readonly address: number;

@@ -3,8 +3,8 @@
  * of allocheck's interface it has. Each invariant says which members it needs
  * (invariants/index.ts), so an outside allocator goes through every property that applies to it.
  */
-import type { AddressSpaceView, HeapSnapshot, Stats } from "../../src/allocator.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import type { AddressSpaceView, HeapSnapshot, Stats } from "../../src/core/allocator.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface Subject {
   readonly kind: string;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Geometry, GeometryOptions } from "../../src/geometry.ts";
+import type { Geometry, GeometryOptions } from "../../src/core/geometry.ts";
 import { opFromJson, opToJson, type Op } from "../model/ops.ts";
 
 export interface Counterexample {

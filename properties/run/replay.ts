@@ -6,8 +6,8 @@ import {
   ALLOCATOR_KINDS,
   createAllocator,
   type AllocatorKind,
-} from "../../src/create-allocator.ts";
-import type { Geometry } from "../../src/geometry.ts";
+} from "../../src/allocators/create-allocator.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { Driver, type Step } from "../model/driver.ts";
 import { opFromJson, type Op } from "../model/ops.ts";
 import type { Subject } from "../model/subject.ts";

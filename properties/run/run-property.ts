@@ -5,7 +5,7 @@
  * shrunk counterexample is captured (and written when a directory is given).
  */
 import fc from "fast-check";
-import type { Geometry } from "../../src/geometry.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { commandArbitrary, type RunState } from "../generators/commands.ts";
 import { geometryArbitrary, type GeometryFamily } from "../generators/geometry.ts";
 import { Driver } from "../model/driver.ts";

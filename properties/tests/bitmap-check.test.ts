@@ -4,10 +4,10 @@
  * membership, a bucket, the wholly-empty-arena count, the requested bytes, the mapped slots).
  */
 import { describe, expect, it } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
-import { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
-import { IntegrityError } from "../../src/errors.ts";
-import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
+import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
+import { IntegrityError } from "../../src/core/errors.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
 
 const TINY = defineGeometry(
   {

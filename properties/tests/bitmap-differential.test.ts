@@ -12,11 +12,11 @@
  * printed with the operation counts, so any failure is replayable from its geometry and seed.
  */
 import { describe, it } from "vitest";
-import type { Allocator } from "../../src/allocator.ts";
-import { createAllocator } from "../../src/create-allocator.ts";
-import { AllocatorError } from "../../src/errors.ts";
-import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
-import { mulberry32 } from "../../src/random.ts";
+import type { Allocator } from "../../src/core/allocator.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
+import { AllocatorError } from "../../src/core/errors.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
+import { mulberry32 } from "../../src/core/random.ts";
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────────────────────
 

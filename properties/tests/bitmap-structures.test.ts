@@ -11,11 +11,11 @@
  * - the allocator names its kind.
  */
 import { describe, expect, it } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
-import { BitmapAllocator } from "../../src/bitmap/bitmap-allocator.ts";
-import { bitLayout } from "../../src/bits/level-bitset.ts";
-import { createAllocator } from "../../src/create-allocator.ts";
-import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
+import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
+import { bitLayout } from "../../src/core/bits/level-bitset.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
 
 const bitmap = (g: Geometry) => new BitmapAllocator(g, new AddressSpace(g));
 

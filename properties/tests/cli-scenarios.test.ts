@@ -14,20 +14,20 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
 import { main } from "../../src/cli/main.ts";
-import { asciiStrSize, listCapacityAfterResize } from "../../src/cli/scenarios/cpython-objects.ts";
-import { ScenarioOutOfMemory } from "../../src/cli/scenarios/recorder.ts";
+import { asciiStrSize, listCapacityAfterResize } from "../../src/scenarios/cpython-objects.ts";
+import { ScenarioOutOfMemory } from "../../src/scenarios/recorder.ts";
 import {
   endOf,
   runScenario,
   scenarioByName,
   SCENARIO_NAMES,
   type ScenarioResult,
-} from "../../src/cli/scenarios/index.ts";
-import { heapMapSvg } from "../../src/cli/svg/heap-map.ts";
-import { memoryTimelineSvg } from "../../src/cli/svg/memory-timeline.ts";
-import { escapeXml } from "../../src/cli/svg/xml.ts";
+} from "../../src/scenarios/index.ts";
+import { heapMapSvg } from "../../src/report/svg/heap-map.ts";
+import { memoryTimelineSvg } from "../../src/report/svg/memory-timeline.ts";
+import { escapeXml } from "../../src/report/svg/xml.ts";
 import {
   ALLOCATOR_KINDS,
   createAllocator,

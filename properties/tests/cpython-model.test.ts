@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectMisuse } from "./support/expect-misuse.ts";
-import { createAllocator } from "../../src/create-allocator.ts";
-import { IntegrityError } from "../../src/errors.ts";
-import { defineGeometry, geometries, type Geometry } from "../../src/geometry.ts";
-import { CPythonAllocator } from "../../src/cpython/cpython-allocator.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
+import { IntegrityError } from "../../src/core/errors.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
+import { CPythonAllocator } from "../../src/allocators/cpython/cpython-allocator.ts";
 import { verifyAllocator } from "../verify-allocator.ts";
 
 /** 128-byte pools of 16-byte header: classes 16, 32, 48, 64 hold 7, 3, 2 and 1 blocks; 4 pools an arena. */
@@ -366,7 +366,7 @@ describe("cpython: check() names a corrupted structure", () => {
 describe("cpython: the policy comparison", () => {
   it("runs every scenario on both policies with the same calls, and writes the report", async () => {
     const { runPolicyComparison, writePolicyComparison } =
-      await import("../../src/cpython/policy-comparison.ts");
+      await import("../../src/crosscheck/policy-comparison.ts");
     const { mkdtempSync, readFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");

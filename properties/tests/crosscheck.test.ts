@@ -7,8 +7,8 @@
  * the model's place, mispredict the same observations.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAllocator } from "../../src/create-allocator.ts";
-import { defineGeometry } from "../../src/geometry.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
+import { defineGeometry } from "../../src/core/geometry.ts";
 import {
   compareRun,
   compareRunOn,
@@ -16,9 +16,9 @@ import {
   formatReport,
   type CrosscheckReport,
   type WorkloadResult,
-} from "../../src/cpython/crosscheck/crosscheck.ts";
-import { observedGeometry } from "../../src/cpython/crosscheck/predict.ts";
-import { WORKLOADS } from "../../src/cpython/crosscheck/workloads.ts";
+} from "../../src/crosscheck/crosscheck.ts";
+import { observedGeometry } from "../../src/crosscheck/predict.ts";
+import { WORKLOADS } from "../../src/crosscheck/workloads.ts";
 import { runCrosscheck } from "../../src/cli/crosscheck.ts";
 
 let report: CrosscheckReport;

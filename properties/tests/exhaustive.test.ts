@@ -4,13 +4,13 @@
  * equivalence with the reference included. And it is not vacuous: it finds injected bugs.
  */
 import { describe, expect, test } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
 import {
   ADDRESS_ORDERED_KINDS,
   ALLOCATOR_KINDS,
   createAllocator,
-} from "../../src/create-allocator.ts";
-import type { Geometry } from "../../src/geometry.ts";
+} from "../../src/allocators/create-allocator.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { runExhaustive } from "../exhaustive/bounded.ts";
 import { TINY_GEOMETRIES } from "../generators/geometry.ts";
 import { formatOp } from "../model/ops.ts";

@@ -3,7 +3,7 @@
  * the raw region, real memory per mapping, the event log and mapped bytes.
  */
 import { describe, expect, it } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
 import { defineGeometry, geometries } from "../../src/index.ts";
 
 const tiny = defineGeometry({

@@ -4,8 +4,8 @@
  * of at most 6 operations that replays to the same violation (issue 4's "must show").
  */
 import { describe, expect, test } from "vitest";
-import { AddressSpace } from "../../src/address-space.ts";
-import type { Geometry } from "../../src/geometry.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
+import type { Geometry } from "../../src/core/geometry.ts";
 import { formatOp } from "../model/ops.ts";
 import { baseSeedFromEnv, profileFromEnv, seedFor } from "../profiles.ts";
 import { propertyById } from "../properties.ts";

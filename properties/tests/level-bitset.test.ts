@@ -1,5 +1,5 @@
 /**
- * Unit tests for src/bits/level-bitset.ts, the summary-level bitset under the bitmap allocator
+ * Unit tests for src/core/bits/level-bitset.ts, the summary-level bitset under the bitmap allocator
  * (pool bits, partly used pools, arena buckets) and the address space's free arena slots.
  * Every operation is checked against a plain boolean array, for every capacity 1..70 (bit 31,
  * partial last words, the switch from one to two levels at 33) and some large ones (three and
@@ -19,8 +19,8 @@ import {
   setBit,
   testBit,
   type BitLayout,
-} from "../../src/bits/level-bitset.ts";
-import { mulberry32 } from "../../src/random.ts";
+} from "../../src/core/bits/level-bitset.ts";
+import { mulberry32 } from "../../src/core/random.ts";
 
 const SENTINEL = 0xdeadbeef;
 const PAD = 3;

@@ -10,7 +10,7 @@ import { PROFILES } from "../profiles.ts";
 import { runIsolated } from "../run/isolated.ts";
 import { MEMPOOL_OPTIONS } from "../audit/outside-allocator.ts";
 import { replayOperations } from "../run/replay.ts";
-import { MemPoolSubject } from "../adapters/thing-mempool.ts";
+import { MemPoolSubject } from "../audit/adapters/thing-mempool.ts";
 import { TINY_GEOMETRIES } from "../generators/geometry.ts";
 
 const target = {

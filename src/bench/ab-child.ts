@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Allocator } from "../allocator.ts";
+import type { Allocator } from "../core/allocator.ts";
 import { Churn } from "./churn.ts";
 import { randomStreams } from "./random-streams.ts";
 import { settle, timed, warmUp } from "./timing.ts";
@@ -18,10 +18,10 @@ const live = Number(liveArg);
 const samples = Number(samplesArg);
 const steps = Number(stepsArg);
 const from = (file: string): string => pathToFileURL(path.resolve(checkout!, file)).href;
-const { createAllocator } = (await import(from("src/create-allocator.ts"))) as {
+const { createAllocator } = (await import(from("src/allocators/create-allocator.ts"))) as {
   createAllocator: (kind: "bitmap", geometry: string) => Allocator;
 };
-const { geometries } = (await import(from("src/geometry.ts"))) as {
+const { geometries } = (await import(from("src/core/geometry.ts"))) as {
   geometries: Record<string, { smallThreshold: number }>;
 };
 

@@ -14,7 +14,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { machineDescription } from "../cli/machine.ts";
+import { machineDescription } from "../report/machine.ts";
 import { summarize, type Summary } from "./timing.ts";
 
 const SAMPLES = 5;
@@ -71,7 +71,7 @@ for (const live of lives) {
     `live ${live}: before ${f(row.before)}  after ${f(row.after)}  after ÷ before ${(row.after.median / row.before.median).toFixed(2)}`,
   );
 }
-const reports = fileURLToPath(new URL("../../reports/", import.meta.url));
+const reports = fileURLToPath(new URL("../../reports", import.meta.url));
 mkdirSync(reports, { recursive: true });
 const method = `${ROUNDS} rounds, each a process with the code before and one with the code after, alternating; ${SAMPLES} samples of ${STEPS.toLocaleString("en-US")} churn steps per process after the warm-up; median of the ${ROUNDS * SAMPLES} samples per side, CPU time`;
 writeFileSync(

@@ -36,7 +36,7 @@ import {
 } from "./report.ts";
 import { ContenderProcess, measureCell } from "./runner.ts";
 import { nowNs, summarize } from "./timing.ts";
-import { geometries } from "../geometry.ts";
+import { geometries } from "../core/geometry.ts";
 import { listArraySizes } from "./patterns.ts";
 import {
   benchCells,

@@ -2,9 +2,9 @@
  * reports/bench-churn.svg: churn cost per allocator call against the live-set size, one line per
  * contender, both axes logarithmic (10^3 … 10^6 blocks; the contenders span four decades of
  * ns/op), a whisker per point from the fastest to the slowest repetition. Hand-written SVG with
- * the XML helpers of src/cli/svg/xml.ts.
+ * the XML helpers of src/report/svg/xml.ts.
  */
-import { element, svgDocument, text, tooltip } from "../cli/svg/xml.ts";
+import { element, svgDocument, text, tooltip } from "../report/svg/xml.ts";
 import { CONTENDER_LABELS, type ContenderName } from "./workloads.ts";
 
 export interface ChartPoint {

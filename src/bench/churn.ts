@@ -7,7 +7,7 @@
  * `npm run bench` runs each contender in its own process; `bench:quick` measures the bitmap
  * allocator before the reference touches these call sites.
  */
-import type { Allocator } from "../allocator.ts";
+import type { Allocator } from "../core/allocator.ts";
 import type { RandomStreams } from "./random-streams.ts";
 
 /** What the workloads need of a heap whose blocks are numbers (every contender but plain arrays). */

@@ -2,7 +2,7 @@
  * Bytes of the bitmap allocator's typed-array metadata (pool and arena tables, bit regions,
  * requested sizes): what the benchmarks report beside each heap (spec/bitmap.md §1).
  */
-import type { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
+import type { BitmapAllocator } from "../allocators/bitmap/bitmap-allocator.ts";
 
 export function bitmapMetadataBytes(a: BitmapAllocator): number {
   const t = a.table;

@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { PROFILES, type Profile, type ProfileName } from "../../properties/profiles.ts";
 import { verifyAllocator } from "../../properties/verify-allocator.ts";
-import { createAllocator } from "../create-allocator.ts";
+import { createAllocator } from "../allocators/create-allocator.ts";
 
 export const DEEP_SAMPLE_RUNS = 5;
 

@@ -15,8 +15,8 @@ import {
   listCapacityAfterResize,
   listNeedsResize,
   POINTER_SIZE,
-} from "../cli/scenarios/cpython-objects.ts";
-import type { Geometry } from "../geometry.ts";
+} from "../scenarios/cpython-objects.ts";
+import type { Geometry } from "../core/geometry.ts";
 import type { NumericHeap } from "./churn.ts";
 
 export function allocateThenFreeAll(heap: NumericHeap, blocks: Float64Array, size: number): number {
@@ -46,7 +46,7 @@ export function allocateThenPin(
 
 /**
  * The byte sizes a CPython list's pointer array takes while `items` are appended one by one
- * (`list_resize`'s over-allocation for the geometry's version; src/cli/scenarios/cpython-objects.ts):
+ * (`list_resize`'s over-allocation for the geometry's version; src/scenarios/cpython-objects.ts):
  * the first is a malloc, the rest are reallocs.
  */
 export function listArraySizes(geometry: Geometry, items: number): Int32Array {

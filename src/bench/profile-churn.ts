@@ -5,12 +5,12 @@
  *
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof src/bench/profile-churn.ts [live]
  */
-import { createAllocator } from "../create-allocator.ts";
+import { createAllocator } from "../allocators/create-allocator.ts";
 import { Churn } from "./churn.ts";
 import { randomStreams } from "./random-streams.ts";
 import { nowNs } from "./timing.ts";
 import { GEOMETRY } from "./workloads.ts";
-import { geometries } from "../geometry.ts";
+import { geometries } from "../core/geometry.ts";
 
 const PROFILE_SECONDS = 4;
 const live = Number(process.argv[2] ?? 1e5);

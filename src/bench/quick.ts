@@ -22,9 +22,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
-import { createAllocator, type AllocatorKind } from "../create-allocator.ts";
-import { geometries } from "../geometry.ts";
+import { BitmapAllocator } from "../allocators/bitmap/bitmap-allocator.ts";
+import { createAllocator, type AllocatorKind } from "../allocators/create-allocator.ts";
+import { geometries } from "../core/geometry.ts";
 import { Churn } from "./churn.ts";
 import { bitmapMetadataBytes } from "./metadata-bytes.ts";
 import { randomStreams } from "./random-streams.ts";

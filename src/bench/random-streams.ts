@@ -4,7 +4,7 @@
  * requests), and a stream of slots of the live set.
  * Lengths are powers of two, indexed with a mask.
  */
-import { mulberry32 } from "../random.ts";
+import { mulberry32 } from "../core/random.ts";
 
 export interface RandomStreams {
   /** Request sizes: uniform in 1 … smallThreshold (every class equally often), except `large`. */

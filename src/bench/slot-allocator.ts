@@ -14,7 +14,7 @@
  * bit set, plus a summary bit when a word stops being zero. Slot s is the address
  * BASE + s · slotSize (s · slotSize < 2^32); slotSize is a power of two, every request up to it gets a slot.
  */
-import { ctz32 } from "../bits/level-bitset.ts";
+import { ctz32 } from "../core/bits/level-bitset.ts";
 
 /** Slots of the fixed four-level layout: 32^4. */
 export const SLOT_CAPACITY = 1 << 20;

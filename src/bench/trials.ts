@@ -7,10 +7,10 @@
  * Time is the process's CPU time with the wall clock beside it (timing.ts says why).
  */
 import { MemPool } from "@thi.ng/malloc";
-import type { Allocator } from "../allocator.ts";
-import { BitmapAllocator } from "../bitmap/bitmap-allocator.ts";
-import { createAllocator } from "../create-allocator.ts";
-import { geometries } from "../geometry.ts";
+import type { Allocator } from "../core/allocator.ts";
+import { BitmapAllocator } from "../allocators/bitmap/bitmap-allocator.ts";
+import { createAllocator } from "../allocators/create-allocator.ts";
+import { geometries } from "../core/geometry.ts";
 import { Churn, type NumericHeap } from "./churn.ts";
 import { bitmapMetadataBytes } from "./metadata-bytes.ts";
 import {

@@ -3,9 +3,9 @@
  * §7), and with `--compare` the policy comparison written to reports/ (§8).
  */
 import { writeFileSync } from "node:fs";
-import { crosscheck, formatReport, formatWorkload } from "../cpython/crosscheck/crosscheck.ts";
-import { WORKLOADS } from "../cpython/crosscheck/workloads.ts";
-import { runPolicyComparison, writePolicyComparison } from "../cpython/policy-comparison.ts";
+import { crosscheck, formatReport, formatWorkload } from "../crosscheck/crosscheck.ts";
+import { WORKLOADS } from "../crosscheck/workloads.ts";
+import { runPolicyComparison, writePolicyComparison } from "../crosscheck/policy-comparison.ts";
 import { parseArgs, UsageError } from "./args.ts";
 
 export const CROSSCHECK_HELP = `allocheck crosscheck: the CPython model against the real pymalloc of this machine's python3
@@ -13,7 +13,7 @@ export const CROSSCHECK_HELP = `allocheck crosscheck: the CPython model against 
 usage: allocheck crosscheck [--workload name[,name…]] [--python path] [--json file] [--verbose]
        allocheck crosscheck --compare [--scale x] [--seed n] [--out dir]
 
-Each workload runs in a fresh python3 (src/cpython/crosscheck/pymalloc_probe.py), which calls
+Each workload runs in a fresh python3 (src/crosscheck/pymalloc_probe.py), which calls
 PyObject_Malloc / PyObject_Free / PyObject_Realloc through ctypes and reads
 sys._debugmallocstats() before and after each phase. The model (createAllocator("cpython", …))
 runs the same workload; after every phase the table shows, per size class the workload uses,

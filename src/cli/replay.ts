@@ -5,14 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { defineGeometry } from "../geometry.ts";
-import { formatDebugMallocStats } from "../debug-malloc-stats.ts";
+import { defineGeometry } from "../core/geometry.ts";
+import { formatDebugMallocStats } from "../core/debug-malloc-stats.ts";
 import { readCounterexample } from "../../properties/run/counterexample.ts";
 import { replayOperations } from "../../properties/run/replay.ts";
 import { integerFlag, parseArgs, UsageError } from "./args.ts";
-import { formatHeapText } from "./heap-text.ts";
+import { formatHeapText } from "../report/heap-text.ts";
 import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
-import { heapMapSvg } from "./svg/heap-map.ts";
+import { heapMapSvg } from "../report/svg/heap-map.ts";
 
 export const REPLAY_HELP = `allocheck replay <counterexample.json> [--step K] [--all-invariants] [--svg FILE]
 

@@ -3,17 +3,17 @@
  * allocator kind (ALLOCATOR_KINDS, so a kind added there is accepted here), at which scale and
  * seed; and running it.
  */
-import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../create-allocator.ts";
-import { geometries, type PresetName } from "../geometry.ts";
+import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../allocators/create-allocator.ts";
+import { geometries, type PresetName } from "../core/geometry.ts";
 import { integerFlag, UsageError, type ParsedArgs } from "./args.ts";
-import { ScenarioOutOfMemory } from "./scenarios/recorder.ts";
+import { ScenarioOutOfMemory } from "../scenarios/recorder.ts";
 import {
   runScenario,
   scenarioByName,
   SCENARIO_NAMES,
   type Scenario,
   type ScenarioResult,
-} from "./scenarios/index.ts";
+} from "../scenarios/index.ts";
 
 export const DEFAULT_GEOMETRY: PresetName = "cpython-3.11";
 export const DEFAULT_ALLOCATOR: AllocatorKind = "bitmap";

@@ -4,10 +4,10 @@
  * tracemalloc's current and peak, the scenario's own figures and the `sys._debugmallocstats()`
  * table of the end state; writes a heap map and a memory timeline under reports/.
  */
-import { formatDebugMallocStats } from "../debug-malloc-stats.ts";
-import type { Geometry } from "../geometry.ts";
+import { formatDebugMallocStats } from "../core/debug-malloc-stats.ts";
+import type { Geometry } from "../core/geometry.ts";
 import { parseArgs } from "./args.ts";
-import { bytesWithHuman, count, humanBytes } from "./format.ts";
+import { bytesWithHuman, count, humanBytes } from "../core/format.ts";
 import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
 import {
   noExtraArguments,
@@ -16,9 +16,9 @@ import {
   SCENARIO_OPTIONS_HELP,
   scenarioChoice,
 } from "./scenario-options.ts";
-import { endOf, SCENARIOS, type ScenarioResult } from "./scenarios/index.ts";
-import { heapMapSvg } from "./svg/heap-map.ts";
-import { memoryTimelineSvg } from "./svg/memory-timeline.ts";
+import { endOf, SCENARIOS, type ScenarioResult } from "../scenarios/index.ts";
+import { heapMapSvg } from "../report/svg/heap-map.ts";
+import { memoryTimelineSvg } from "../report/svg/memory-timeline.ts";
 
 const width = Math.max(...SCENARIOS.map((s) => s.name.length));
 

@@ -2,7 +2,7 @@
  * `allocheck stats [--scenario NAME] [--geometry PRESET] [--allocator KIND] [--scale F] [--seed N]`:
  * the `sys._debugmallocstats()` layout (spec/stats.md §3) for a scenario's end state.
  */
-import { formatDebugMallocStats } from "../debug-malloc-stats.ts";
+import { formatDebugMallocStats } from "../core/debug-malloc-stats.ts";
 import { parseArgs } from "./args.ts";
 import {
   noExtraArguments,
@@ -11,7 +11,7 @@ import {
   SCENARIO_OPTIONS_HELP,
   scenarioChoice,
 } from "./scenario-options.ts";
-import { SCENARIO_NAMES } from "./scenarios/index.ts";
+import { SCENARIO_NAMES } from "../scenarios/index.ts";
 import { describeGeometry } from "./scenario.ts";
 
 const DEFAULT_SCENARIO = "pinned";

@@ -10,7 +10,7 @@ import {
   ALLOCATOR_KINDS,
   createAllocator,
   type AllocatorKind,
-} from "../create-allocator.ts";
+} from "../allocators/create-allocator.ts";
 import { COUNTEREXAMPLE_DIR } from "../../properties/run/paths.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
 import {
@@ -25,7 +25,7 @@ import {
   type VerifyReport,
 } from "../../properties/verify-allocator.ts";
 import { integerFlag, parseArgs } from "./args.ts";
-import { machineDescription } from "./machine.ts";
+import { machineDescription } from "../report/machine.ts";
 
 export const VERIFY_HELP = `allocheck verify [--profile quick|ci|deep] [--allocator reference|bitmap|all] [--seed N]
 

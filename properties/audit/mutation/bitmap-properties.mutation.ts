@@ -5,8 +5,8 @@
  * that changes between runs (Stryker selects tests by name).
  */
 import { describe, expect, test } from "vitest";
-import { createAllocator } from "../../../src/create-allocator.ts";
-import type { Geometry } from "../../../src/geometry.ts";
+import { createAllocator } from "../../../src/allocators/create-allocator.ts";
+import type { Geometry } from "../../../src/core/geometry.ts";
 import { runExhaustive } from "../../exhaustive/bounded.ts";
 import { GEOMETRY_FAMILIES, TINY_GEOMETRIES } from "../../generators/geometry.ts";
 import { formatOp } from "../../model/ops.ts";

@@ -3,7 +3,7 @@
  * invariant 6): the shipped BitmapAllocator with one method overridden, the shipped code copied
  * with exactly one mistake, marked `BUG:`.
  */
-import { BitmapAllocator } from "../../../src/bitmap/bitmap-allocator.ts";
+import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
 
 /**
  * Premature arena release: an arena is taken to be wholly empty at R/P − 1 empty pools, as if every

@@ -3,11 +3,11 @@
  * spec/errors.md): the shipped BitmapAllocator with one method overridden, the shipped code
  * copied with exactly one mistake, marked `BUG:`.
  */
-import type { AddressSpace } from "../../../src/address-space.ts";
-import { BitmapAllocator } from "../../../src/bitmap/bitmap-allocator.ts";
-import { PoolBitmaps } from "../../../src/bitmap/pool-bitmaps.ts";
-import { setBit } from "../../../src/bits/level-bitset.ts";
-import type { Geometry } from "../../../src/geometry.ts";
+import type { AddressSpace } from "../../../src/core/address-space.ts";
+import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
+import { PoolBitmaps } from "../../../src/allocators/bitmap/pool-bitmaps.ts";
+import { setBit } from "../../../src/core/bits/level-bitset.ts";
+import type { Geometry } from "../../../src/core/geometry.ts";
 import { installBitmaps } from "./install.ts";
 
 /** Undetected double free: a block is taken as live without testing its free bit. */

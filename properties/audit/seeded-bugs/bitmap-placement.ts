@@ -4,12 +4,12 @@
  * one, copied, with exactly one mistake, marked `BUG:`; everything else is inherited.
  * The catalogue (catalogue.ts) says which real bug each imitates.
  */
-import type { AddressSpace } from "../../../src/address-space.ts";
-import { BitmapAllocator } from "../../../src/bitmap/bitmap-allocator.ts";
-import { PoolBitmaps } from "../../../src/bitmap/pool-bitmaps.ts";
-import { doubledCapacity } from "../../../src/bitmap/typed-growth.ts";
-import type { Geometry } from "../../../src/geometry.ts";
-import { validateSize } from "../../../src/misuse.ts";
+import type { AddressSpace } from "../../../src/core/address-space.ts";
+import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
+import { PoolBitmaps } from "../../../src/allocators/bitmap/pool-bitmaps.ts";
+import { doubledCapacity } from "../../../src/allocators/bitmap/typed-growth.ts";
+import type { Geometry } from "../../../src/core/geometry.ts";
+import { validateSize } from "../../../src/core/misuse.ts";
 import { installBitmaps } from "./install.ts";
 
 /** A block handed out twice: a pool taken for a class stays in the set of empty pools. */

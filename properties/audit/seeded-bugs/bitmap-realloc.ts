@@ -3,9 +3,9 @@
  * invariants 7, 8, 10): the shipped BitmapAllocator with one method overridden, the shipped
  * code copied with exactly one mistake, marked `BUG:`.
  */
-import { BitmapAllocator } from "../../../src/bitmap/bitmap-allocator.ts";
-import { reallocStaysInPlace } from "../../../src/geometry.ts";
-import { classifyBadPointer, validateSize } from "../../../src/misuse.ts";
+import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
+import { reallocStaysInPlace } from "../../../src/core/geometry.ts";
+import { classifyBadPointer, validateSize } from "../../../src/core/misuse.ts";
 
 /** realloc loses the data: `copyWithin`'s third argument is an end, not a length. */
 export class CopyWithinLength extends BitmapAllocator {

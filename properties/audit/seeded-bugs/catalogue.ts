@@ -10,9 +10,9 @@
  * kill only there, the full matrix in every family. `suspects`: the properties the gate tries
  * first (the ones the bug class is about); it then tries the rest, in PROPERTIES order.
  */
-import { AddressSpace } from "../../../src/address-space.ts";
-import type { Allocator } from "../../../src/allocator.ts";
-import type { Geometry } from "../../../src/geometry.ts";
+import { AddressSpace } from "../../../src/core/address-space.ts";
+import type { Allocator } from "../../../src/core/allocator.ts";
+import type { Geometry } from "../../../src/core/geometry.ts";
 import type { GeometryFamily } from "../../generators/geometry.ts";
 import * as arenas from "./bitmap-arenas.ts";
 import * as free from "./bitmap-free.ts";

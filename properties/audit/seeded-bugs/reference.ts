@@ -1,17 +1,17 @@
 /**
- * Seeded bugs in the reference allocator (src/reference/): one protected step overridden, the
+ * Seeded bugs in the reference allocator (src/allocators/reference/): one protected step overridden, the
  * shipped code copied with exactly one mistake, marked `BUG:`. The reference is the oracle of
  * invariant 11, so these must be caught by the invariants that do not compare with it.
  */
-import { reallocStaysInPlace } from "../../../src/geometry.ts";
+import { reallocStaysInPlace } from "../../../src/core/geometry.ts";
 import {
   classifyBadPointer,
   isAddressShaped,
   validateSize,
   type PointerUse,
-} from "../../../src/misuse.ts";
-import { isArenaEmpty, type Arena, type Pool } from "../../../src/reference/heap.ts";
-import { ReferenceAllocator, type Live } from "../../../src/reference/reference-allocator.ts";
+} from "../../../src/core/misuse.ts";
+import { isArenaEmpty, type Arena, type Pool } from "../../../src/allocators/reference/heap.ts";
+import { ReferenceAllocator, type Live } from "../../../src/allocators/reference/reference-allocator.ts";
 
 /** The shipped realloc, with `onFailure` run where it returns null, and `inPlace` for the in-place branch. */
 abstract class ReallocVariant extends ReferenceAllocator {

@@ -1,7 +1,7 @@
 /** The one way the unit tests assert a misuse: the code thrown, and nothing changed (invariant 9). */
 import { expect } from "vitest";
-import type { Allocator } from "../../../src/allocator.ts";
-import { AllocatorError, type AllocatorErrorCode } from "../../../src/errors.ts";
+import type { Allocator } from "../../../src/core/allocator.ts";
+import { AllocatorError, type AllocatorErrorCode } from "../../../src/core/errors.ts";
 
 /** Everything a call must leave unchanged when it throws or returns null. */
 export function observe(a: Allocator) {

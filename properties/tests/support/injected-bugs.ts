@@ -3,9 +3,9 @@
  * tests use them to show the properties catch each bug class (the audit's full catalogue of
  * seeded bugs lives elsewhere, outside the shipped src/).
  */
-import { sizeClassOf } from "../../../src/geometry.ts";
-import { ReferenceAllocator, type Live } from "../../../src/reference/reference-allocator.ts";
-import type { Arena, Pool } from "../../../src/reference/heap.ts";
+import { sizeClassOf } from "../../../src/core/geometry.ts";
+import { ReferenceAllocator, type Live } from "../../../src/allocators/reference/reference-allocator.ts";
+import type { Arena, Pool } from "../../../src/allocators/reference/heap.ts";
 
 /** Block handed out twice: the second block of a pool reuses the first, live one. */
 export class HandsOutLiveBlock extends ReferenceAllocator {

@@ -8,7 +8,7 @@ import {
   ADDRESS_ORDERED_KINDS,
   ALLOCATOR_KINDS,
   createAllocator,
-} from "../../../src/create-allocator.ts";
+} from "../../../src/allocators/create-allocator.ts";
 import { GEOMETRY_FAMILIES } from "../../generators/geometry.ts";
 import { baseSeedFromEnv, profileFromEnv, seedFor } from "../../profiles.ts";
 import { propertyById } from "../../properties.ts";

@@ -1,0 +1,479 @@
+/**
+ * The bitmap allocator: the address-ordered policy of spec/policy.md, decision for decision the
+ * same as the reference allocator (src/allocators/reference/), so the two give the same addresses, nulls,
+ * errors, stats, snapshots and address-space events (invariant 11). Only the way it finds things
+ * differs: typed arrays, one bit per block, summary words, per-class sets and buckets of arenas.
+ * No operation scans the heap. spec/bitmap.md describes each structure and maps each policy
+ * decision to one. Members are protected rather than private (a compile-time difference only) so
+ * that a seeded-bug variant (the audit's catalogue, properties/audit/seeded-bugs/) can override
+ * one step; the empty-arena rule is a method of its own for the same reason.
+ *
+ * ── Layout ──────────────────────────────────────────────────────────────────────────────────────
+ *
+ *   the simulated address space (AddressSpace): arena slots in address order, s = 0, 1, 2, …
+ *
+ *     slot 0                                           slot 1
+ *     ┌──────────┬──────────┬─────┬──────────┬───────┐┌──────────┬──────────┬─────┐
+ *     │  pool 0  │  pool 1  │ ... │ pool n-1 │ guard ││  pool 0  │  pool 1  │ ... │  n = poolsPerArena
+ *     └──────────┴──────────┴─────┴──────────┴───────┘└──────────┴──────────┴─────┘
+ *      gp = 0     gp = 1           gp = n-1            gp = n     gp = n+1          gp = s·n + i
+ *
+ *   A pool is named by its global pool index gp = s·n + i, so gp order is address order. A pointer
+ *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR), then tests one bit.
+ *
+ *   per pool gp (PoolTable)                       per arena slot s (PoolTable)
+ *     sizeClass  Int16Array    class, −1 = empty    emptyPools  Int32Array  empty pools in s
+ *     live       Int32Array    live blocks          mapped      Uint8Array  1 while mapped
+ *     address    Float64Array  first byte of gp
+ *
+ *   bitmaps.words (PoolBitmaps): one Uint32Array; a used pool of class c has the words of
+ *   bitLayout(blocksPerPool[c]) at bitmaps.start[gp] (class-sized regions, as the requested sizes):
+ *
+ *     region gp ┌──────────────────────────────────────────────┬──────────────────────┬───┐
+ *               │ level 0: bit k = 1 ⇔ block k is free         │ level 1: bit w = 1 ⇔ │top│
+ *               │ word 0  │ word 1  │ ...... │ word m−1        │ level-0 word w ≠ 0   │...│
+ *               │ 0 … 31  │ 32 … 63 │        │ (partial: zero  │                      │   │
+ *               │         │         │        │  past the last) │                      │   │
+ *               └──────────────────────────────────────────────┴──────────────────────┴───┘
+ *     3.12, class 0: 1021 blocks = 32 level-0 words under 1 summary word: the lowest free block
+ *     is two ctz; class 31: 31 blocks, one word.
+ *
+ *   requestedSizes (RequestedSizes): what each live block asked for, in class-sized regions
+ *     slack  Uint8Array  │ region of gp (class 3) │ region (class 0) … │ …   one entry per block
+ *                        ▲ start[gp]   slack[start[gp] + k] = classSize − requested
+ *     start  Int32Array  per pool: its region, −1 without a class. A pool taking class c gets a
+ *                        region of blocksPerPool[c] entries (reused from class c's stack of
+ *                        given-back regions, or cut from the end); it gives it back on emptying.
+ *                        (ClassRegions, the same for the bits: their own start and stacks.)
+ *     (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array or Uint32Array only
+ *     when that exceeds a byte)
+ *
+ *   classes (ClassPools), per size class c:
+ *     partly[c]  LevelBitset over gp   member ⇔ a class-c pool with 0 < live < blocksPerPool[c]
+ *                ┌───────────────────────────┐
+ *                │ . . 1 . . 1 . . . 1 . . … │   lowest[c] = its first member (Int32Array, −1 if
+ *                └───────────────────────────┘   none): CPython's usedpools[c] head, by address
+ *     pools[c], blocks[c]  Int32Array  used pools and live blocks, for stats()
+ *
+ *   emptyPools  LevelBitset over gp: member ⇔ a pool of a mapped arena with no live block;
+ *               next(s·n) is the lowest empty pool of arena s
+ *
+ *   buckets (ArenaBuckets): the mapped arenas with at least one empty pool, by that count e
+ *     counts     [ . 1 . . 1 . . … 1 ]   LevelBitset over e = 1 … n: member ⇔ bucket[e] ≠ ∅
+ *                  e=1     e=4      e=n
+ *     bucket[1] = {5}                    LevelBitset over slots
+ *     bucket[4] = {0, 2}                 best() = bucket[counts.first()].first() = slot 5
+ *     bucket[n] = {3}                    the wholly empty arenas; whollyEmptyArenas counts them
+ *
+ * ── Costs ───────────────────────────────────────────────────────────────────────────────────────
+ *   L = levels of a LevelBitset (five, written out: src/core/bits/level-bitset.ts);
+ *   ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
+ *   every preset, written out by hand); W = words of a pool region; B = blocksPerPool[0];
+ *   n = poolsPerArena; C = size classes.
+ *
+ *   malloc, small   O(ℓ) = O(1): lowest[c], then the pool's lowest free bit, then counters.
+ *                   + O(L) when the pool fills up (leaves partly[c]).
+ *                   + O(L + W) when no pool of class c has room: buckets.best(), emptyPools.next(),
+ *                     a bucket move, filling the pool's bits, an amortised O(1) requested-size
+ *                     region.
+ *                   + O(n·L) when an arena is mapped; amortised O(1) array doubling per new slot.
+ *   malloc, raw     O(1) expected (the AddressSpace's Map).
+ *   free, small     O(1) to find the block (arithmetic and one bit), O(ℓ) to free it;
+ *                   + O(L) when the pool was full or becomes empty (sets, a bucket move, its
+ *                     requested-size region back on its class's stack, amortised O(1));
+ *                   + O(n·L) when the arena is released (invariant 6); the empty-arena rule
+ *                     itself is O(1) (a counter).
+ *   free, raw       O(1) expected.
+ *   realloc         in place: O(1). Moved: malloc + copy of min(old usable, n) bytes + free.
+ *   usableSize      O(1).  bytes: O(1) + one view.
+ *   stats           O(C): buildStats over the per-class counters.
+ *   snapshot        O(mapped pools · W + live blocks + raw blocks · log raw blocks).
+ *   check           O(mapped pools · (W + B) + set members · L + C + requested-size entries).
+ */
+import type { AddressSpace } from "../../core/address-space.ts";
+import type { Allocator, HeapSnapshot, Stats } from "../../core/allocator.ts";
+import { LevelBitset } from "../../core/bits/level-bitset.ts";
+import { reallocStaysInPlace, type Geometry } from "../../core/geometry.ts";
+import { Problems } from "../../core/integrity.ts";
+import { type PointerUse, classifyBadPointer, validateSize } from "../../core/misuse.ts";
+import { RequestedBytes, buildStats } from "../../core/stats.ts";
+import { ArenaBuckets } from "./arena-buckets.ts";
+import { checkBitmapHeap } from "./bitmap-check.ts";
+import type { BitmapHeap } from "./bitmap-heap.ts";
+import { BitmapHeapQuery } from "./bitmap-heap-query.ts";
+import { bitmapSnapshot } from "./bitmap-snapshot.ts";
+import { ClassPools } from "./class-pools.ts";
+import { PoolBitmaps } from "./pool-bitmaps.ts";
+import { PoolTable } from "./pool-table.ts";
+import { RequestedSizes } from "./requested-sizes.ts";
+import { doubledCapacity } from "./typed-growth.ts";
+
+export class BitmapAllocator implements Allocator, BitmapHeap {
+  readonly kind = "bitmap";
+  readonly geometry: Geometry;
+  readonly addressSpace: AddressSpace;
+  readonly table: PoolTable;
+  readonly bitmaps: PoolBitmaps;
+  readonly requestedSizes: RequestedSizes;
+  readonly classes: ClassPools;
+  readonly buckets: ArenaBuckets;
+  readonly emptyPools: LevelBitset;
+  readonly requested = new RequestedBytes();
+  protected emptyArenaCount = 0;
+  /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
+  protected readonly arenaBytes: (Uint8Array | undefined)[] = [];
+  protected readonly query: BitmapHeapQuery;
+  /** Set by `locateSmall`: the block index within the pool it returned, and the pool's class. */
+  protected foundBlock = 0;
+  protected foundClass = 0;
+
+  // Geometry numbers as plain fields, for the hot paths.
+  protected readonly threshold: number;
+  protected readonly alignmentShift: number;
+  protected readonly poolSize: number;
+  protected readonly poolOverhead: number;
+  protected readonly poolsPerArena: number;
+  protected readonly keepEmptyArena: boolean;
+  protected readonly classSizes: Int32Array;
+  protected readonly blocksPerPool: Int32Array;
+  /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see locateSmall). */
+  protected readonly classInverse: Float64Array;
+  protected readonly regionBase: number;
+  protected readonly slotStride: number;
+  /** 1 / slotStride and 1 / poolSize: both powers of two, so the products are exact. */
+  protected readonly inverseSlotStride: number;
+  protected readonly inversePoolSize: number;
+  protected readonly firstPoolOffset: number;
+
+  constructor(geometry: Geometry, space: AddressSpace) {
+    this.geometry = geometry;
+    this.addressSpace = space;
+    this.threshold = geometry.smallThreshold;
+    this.alignmentShift = geometry.alignmentShift;
+    this.poolSize = geometry.poolSize;
+    this.poolOverhead = geometry.poolOverhead;
+    this.poolsPerArena = geometry.poolsPerArena;
+    this.keepEmptyArena = geometry.keepEmptyArena;
+    this.classSizes = Int32Array.from(geometry.classSizes);
+    this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
+    this.classInverse = Float64Array.from(geometry.classSizes, (size) => 1 / size);
+    this.regionBase = space.arenaRegionBase;
+    this.slotStride = space.stride;
+    this.inverseSlotStride = 1 / space.stride;
+    this.inversePoolSize = 1 / geometry.poolSize;
+    this.firstPoolOffset = space.firstPoolOffset;
+    this.table = new PoolTable(geometry.poolsPerArena);
+    this.bitmaps = new PoolBitmaps(geometry);
+    this.requestedSizes = new RequestedSizes(geometry);
+    this.classes = new ClassPools(geometry);
+    this.buckets = new ArenaBuckets(geometry.poolsPerArena);
+    this.emptyPools = new LevelBitset(geometry.poolsPerArena);
+    this.query = new BitmapHeapQuery(this);
+  }
+
+  get whollyEmptyArenas(): number {
+    return this.emptyArenaCount;
+  }
+
+  // ── the interface ───────────────────────────────────────────────────────────────────────
+
+  malloc(n: number): number | null {
+    validateSize(this.geometry, n); // invariant 9
+    const address =
+      n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
+    this.requested.change(n);
+    return address;
+  }
+
+  free(p: number | null): void {
+    if (p === null) return;
+    const gp = this.locateSmall(p);
+    if (gp !== -1) {
+      this.requested.change(-this.freeSmall(gp, this.foundClass, this.foundBlock));
+      return;
+    }
+    const requested = this.addressSpace.rawRequested(p); // −1 for anything not a live raw block
+    // Neither a live small block nor a live raw block: the misuse error, nothing changed (invariant 9).
+    if (requested === -1) classifyBadPointer(this.addressSpace, this.query, p, "free");
+    this.addressSpace.unmapRaw(p);
+    this.requested.change(-requested);
+  }
+
+  /** spec/policy.md §4, as the reference: in place, or allocate first, copy, free the old block. */
+  realloc(p: number | null, n: number): number | null {
+    validateSize(this.geometry, n);
+    if (p === null) return this.malloc(n);
+    const gp = this.locateSmall(p);
+    if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);
+    const space = this.addressSpace;
+    const size = space.rawSize(p);
+    if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
+    const oldRequested = space.rawRequested(p);
+    const q = space.mapRaw(n); // raw blocks stay raw
+    if (q === -1) return null;
+    this.copy(p, q, Math.min(size, n));
+    space.unmapRaw(p);
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  usableSize(p: number): number {
+    return this.usable(p, "usableSize");
+  }
+
+  bytes(p: number): Uint8Array {
+    return this.addressSpace.view(p, this.usable(p, "bytes"));
+  }
+
+  /** O(1): the class size of a live small block, the size of a live raw block, or the error. */
+  protected usable(p: number, use: PointerUse): number {
+    const gp = this.locateSmall(p);
+    if (gp !== -1) return this.classSizes[this.foundClass]!;
+    const size = this.addressSpace.rawSize(p);
+    if (size === -1) classifyBadPointer(this.addressSpace, this.query, p, use);
+    return size;
+  }
+
+  /** O(C): the counters are kept on every pool transition (invariant 7). */
+  stats(): Stats {
+    return buildStats(this.geometry, this.addressSpace, {
+      poolsPerClass: this.classes.pools,
+      blocksPerClass: this.classes.blocks,
+      requestedCurrent: this.requested.current,
+      requestedPeak: this.requested.peak,
+    });
+  }
+
+  snapshot(): HeapSnapshot {
+    return bitmapSnapshot(this);
+  }
+
+  /** Invariant 12: bits, counters, sets and buckets agree with each other and the address space. */
+  check(): void {
+    const problems = new Problems();
+    checkBitmapHeap(this, problems);
+    for (let slot = 0; slot < Math.max(this.arenaBytes.length, this.table.capacity); slot++) {
+      const bytes = this.arenaBytes[slot];
+      const cached = bytes !== undefined;
+      const mapped = this.table.isMapped(slot);
+      problems.expect(
+        cached === mapped,
+      )`arena ${slot}: cached arena view ${cached} but mapped ${mapped}`;
+      // Both ways on a correct heap: slots below the capacity that are not (or no longer) mapped.
+      if (cached && mapped) {
+        problems.expect(
+          bytes.buffer === this.addressSpace.view(this.addressSpace.arenaStart(slot), 1).buffer,
+        )`arena ${slot}: cached arena view is not the mapped memory`;
+      }
+    }
+    problems.throwIfAny(this.kind);
+  }
+
+  // ── allocation (spec/policy.md §2) ───────────────────────────────────────────────────────
+
+  /** A block of class (n−1) >> log2 A for a request of n bytes, or −1 at the arena limit. O(L). */
+  protected allocateSmall(n: number): number {
+    const c = (n - 1) >> this.alignmentShift;
+    const classes = this.classes;
+    // §2.1: the lowest-address partly used pool of class c (invariant 5: reuse before growth).
+    let gp = classes.lowest[c]!;
+    if (gp === -1) {
+      gp = this.takeEmptyPool(c);
+      if (gp === -1) return -1;
+    }
+    // §2.2: its lowest free block.
+    const k = this.bitmaps.takeLowest(gp, c);
+    const table = this.table;
+    const live = table.live[gp]! + 1;
+    table.live[gp] = live;
+    if (live === this.blocksPerPool[c])
+      classes.removePartly(c, gp); // now full
+    else if (live === 1) classes.addPartly(c, gp); // a fresh pool with room left
+    const size = this.classSizes[c]!;
+    this.requestedSizes.set(gp, k, size - n);
+    classes.blocks[c]!++;
+    // Invariants 2–4: inside the pool, H + k·size from its start, size >= n.
+    return table.address[gp]! + this.poolOverhead + k * size;
+  }
+
+  /** §2.3–§2.5: the lowest empty pool of the best arena (or of a new one), now of class c. */
+  protected takeEmptyPool(c: number): number {
+    let slot = this.buckets.best(); // §2.3: fewest empty pools, ties to the lowest address
+    if (slot === -1) {
+      slot = this.mapArena(); // §2.5
+      if (slot === -1) return -1;
+    }
+    const gp = this.emptyPools.next(slot * this.poolsPerArena); // §2.4
+    this.emptyPools.delete(gp);
+    const table = this.table;
+    const empty = table.emptyPools[slot]!;
+    table.emptyPools[slot] = empty - 1;
+    this.buckets.move(slot, empty, empty - 1);
+    if (empty === this.poolsPerArena) this.emptyArenaCount--;
+    table.sizeClass[gp] = c;
+    this.bitmaps.assign(gp, c);
+    this.requestedSizes.assign(gp, c);
+    this.classes.pools[c]!++;
+    return gp;
+  }
+
+  /** §2.5: map an arena at the lowest free slot; −1 at the arena limit. O(n·L). */
+  protected mapArena(): number {
+    const slot = this.addressSpace.mapArena();
+    if (slot === -1) return -1;
+    const ppa = this.poolsPerArena;
+    if (slot >= this.table.capacity) {
+      const capacity = doubledCapacity(this.table.capacity, slot + 1, this.geometry.maxArenas);
+      this.table.ensureArenas(capacity);
+      this.bitmaps.ensurePools(capacity * ppa);
+      this.requestedSizes.ensurePools(capacity * ppa);
+    }
+    for (let i = 0; i < ppa; i++) {
+      this.emptyPools.add(slot * ppa + i);
+      this.table.address[slot * ppa + i] = this.addressSpace.poolAddress(slot, i);
+    }
+    this.table.mapped[slot] = 1;
+    this.table.emptyPools[slot] = ppa;
+    this.arenaBytes[slot] = this.addressSpace.view(
+      this.addressSpace.arenaStart(slot),
+      this.geometry.arenaSize,
+    );
+    this.buckets.add(slot, ppa);
+    this.emptyArenaCount++;
+    return slot;
+  }
+
+  // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
+
+  /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. O(L). */
+  protected freeSmall(gp: number, c: number, k: number): number {
+    const table = this.table;
+    const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
+    this.bitmaps.freeBlock(gp, c, k);
+    const live = table.live[gp]! - 1;
+    table.live[gp] = live;
+    this.classes.blocks[c]!--;
+    if (live === 0) this.poolEmptied(gp, c);
+    else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp); // was full
+    return requested;
+  }
+
+  /** The pool forgets its class and becomes empty; a wholly empty arena meets §2.6. */
+  protected poolEmptied(gp: number, c: number): void {
+    const table = this.table;
+    this.classes.removePartly(c, gp); // a pool of one block was never in the set: no change then
+    table.sizeClass[gp] = -1;
+    this.requestedSizes.release(gp, c);
+    this.bitmaps.release(gp, c);
+    this.classes.pools[c]!--;
+    this.emptyPools.add(gp);
+    const slot = Math.floor(gp / this.poolsPerArena);
+    const empty = table.emptyPools[slot]! + 1;
+    table.emptyPools[slot] = empty;
+    this.buckets.move(slot, empty - 1, empty);
+    if (empty === this.poolsPerArena) {
+      this.emptyArenaCount++;
+      if (this.releasesEmptyArena()) this.releaseArena(slot);
+    }
+  }
+
+  /**
+   * §2.6 (invariant 6), asked when an arena has just become wholly empty (the count includes it):
+   * release it unless the geometry keeps one and no other is empty. O(1).
+   */
+  protected releasesEmptyArena(): boolean {
+    return !this.keepEmptyArena || this.emptyArenaCount > 1;
+  }
+
+  /** Unmaps a wholly empty arena. O(n·L). */
+  protected releaseArena(slot: number): void {
+    const ppa = this.poolsPerArena;
+    this.buckets.remove(slot, ppa);
+    this.emptyArenaCount--;
+    for (let gp = slot * ppa; gp < (slot + 1) * ppa; gp++) this.emptyPools.delete(gp);
+    this.table.mapped[slot] = 0;
+    this.table.emptyPools[slot] = 0;
+    this.arenaBytes[slot] = undefined; // let the memory go with the mapping
+    this.addressSpace.unmapArena(slot);
+  }
+
+  // ── realloc (spec/policy.md §4) ──────────────────────────────────────────────────────────
+
+  protected reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
+    const size = this.classSizes[c]!;
+    const oldRequested = size - this.requestedSizes.get(gp, k);
+    if (reallocStaysInPlace(size, n)) {
+      this.requestedSizes.set(gp, k, size - n);
+      this.requested.change(n - oldRequested);
+      return p;
+    }
+    // Allocate before freeing: on failure the old block is untouched (invariant 10).
+    const q = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    if (q === -1) return null;
+    this.copy(p, q, Math.min(size, n)); // invariant 8
+    this.freeSmall(gp, c, k); // gp, c and k still name the old block: it stayed live meanwhile
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  /**
+   * Copies `length` bytes between two live blocks (invariant 8); small to small through the
+   * cached arena views, without a new view. A raw block stays raw (spec/policy.md §4), so a raw
+   * source always has a raw target: the target alone tells the two cases apart.
+   */
+  protected copy(from: number, to: number, length: number): void {
+    const space = this.addressSpace;
+    const toSlot = space.slotOf(to);
+    if (toSlot === -1) {
+      space.view(to, length).set(space.view(from, length)); // to a raw block
+      return;
+    }
+    const fromSlot = space.slotOf(from);
+    const fromOffset = from - space.arenaStart(fromSlot);
+    // Two live blocks never overlap, even in one arena (invariant 1): a plain copy.
+    this.arenaBytes[toSlot]!.set(
+      this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length),
+      to - space.arenaStart(toSlot),
+    );
+  }
+
+  // ── finding blocks ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * The pool of the live small block starting exactly at p (and its block index in
+   * `foundBlock`), or −1: slot, pool and block by arithmetic, then one bit test. O(1).
+   * Everything else (raw blocks, misuse: header, interior, tail, freed, released, unknown
+   * pointers) is the caller's slow path, ending in classifyBadPointer (invariant 9).
+   */
+  protected locateSmall(p: number): number {
+    if (typeof p !== "number") return -1;
+    const rel = p - this.regionBase;
+    const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two
+    const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
+    const index = Math.floor(inArena * this.inversePoolSize); // exact: P is a power of two
+    // Below the first pool (−1 as unsigned is huge), in the guard after the last, or NaN (→ 0,
+    // and then gp is NaN): not a pool of this slot.
+    if (index >>> 0 >= this.poolsPerArena) return -1;
+    const gp = slot * this.poolsPerArena + index;
+    // undefined for a slot below 0 or past the table, −1 for a pool without a class (every pool
+    // of an unmapped slot has none): no live block there.
+    const c = this.table.sizeClass[gp]!;
+    // Stryker disable next-line ConditionalExpression: equivalent: without the early return a class of −1 or undefined makes k NaN, and the test below returns −1 all the same (the guard says it plainly)
+    if (!(c >= 0)) return -1;
+    const offset = inArena - index * this.poolSize - this.poolOverhead;
+    // offset · (1/size) is within 2^-30 of k when offset = k·size (offset < 2^24), so rounding
+    // finds k, and the exact product k·size confirms it; a non-integer p never passes. A header
+    // pointer (offset < 0) gives k < 0, which is huge as unsigned.
+    const k = Math.round(offset * this.classInverse[c]!);
+    if (
+      k >>> 0 >= this.blocksPerPool[c]! ||
+      k * this.classSizes[c]! !== offset ||
+      this.bitmaps.isFree(gp, k)
+    )
+      return -1;
+    this.foundClass = c;
+    this.foundBlock = k;
+    return gp;
+  }
+}
