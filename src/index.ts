@@ -2,7 +2,11 @@
  * allocheck's public API (spec/README.md): stable, the CLI, the property suite and outside
  * checks build on it.
  */
-export { createAllocator, ALLOCATOR_KINDS, type AllocatorKind } from "./allocators/create-allocator.ts";
+export {
+  createAllocator,
+  ALLOCATOR_KINDS,
+  type AllocatorKind,
+} from "./allocators/create-allocator.ts";
 export {
   defineGeometry,
   geometries,
@@ -22,7 +26,11 @@ export {
   type AllocatorErrorCode,
 } from "./core/errors.ts";
 export { formatDebugMallocStats } from "./core/debug-malloc-stats.ts";
-export type { AddressSpaceEvent, AddressSpaceEventKind, MappedBytes } from "./core/address-space.ts";
+export type {
+  AddressSpaceEvent,
+  AddressSpaceEventKind,
+  MappedBytes,
+} from "./core/address-space.ts";
 export type {
   Allocator,
   AddressSpaceView,
@@ -48,4 +56,8 @@ export type { PropertyResult } from "../properties/run/run-property.ts";
 // The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.
 export { ADDRESS_ORDERED_KINDS } from "./allocators/create-allocator.ts";
 export { CPythonAllocator } from "./allocators/cpython/cpython-allocator.ts";
-export type { PymallocInternals, ArenaInternals, PoolInternals } from "./allocators/cpython/internals.ts";
+export type {
+  PymallocInternals,
+  ArenaInternals,
+  PoolInternals,
+} from "./allocators/cpython/internals.ts";

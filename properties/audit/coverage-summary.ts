@@ -13,13 +13,21 @@ export const COVERAGE_SUMMARY = "reports/coverage/coverage-summary.json";
 
 /** The globs of spec/coverage.md §2 (each glob's files counted together), then everything else. */
 export const COVERAGE_GLOBS = [
-  { glob: "src/allocators/reference/**", test: (f: string) => f.startsWith("src/allocators/reference/") },
+  {
+    glob: "src/allocators/reference/**",
+    test: (f: string) => f.startsWith("src/allocators/reference/"),
+  },
   { glob: "src/allocators/bitmap/**", test: (f: string) => f.startsWith("src/allocators/bitmap/") },
   { glob: "src/core/bits/**", test: (f: string) => f.startsWith("src/core/bits/") },
   {
     glob: "src/core/misuse.ts, src/core/address-space.ts, src/core/stats.ts, src/core/integrity.ts",
     test: (f: string) =>
-      ["src/core/misuse.ts", "src/core/address-space.ts", "src/core/stats.ts", "src/core/integrity.ts"].includes(f),
+      [
+        "src/core/misuse.ts",
+        "src/core/address-space.ts",
+        "src/core/stats.ts",
+        "src/core/integrity.ts",
+      ].includes(f),
   },
   { glob: "the rest of src/ (cpython/, geometry, …)", test: (_: string) => true },
 ] as const;

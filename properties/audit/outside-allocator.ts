@@ -87,7 +87,7 @@ export function auditMemPool(
   options: MemPoolOptions = MEMPOOL_OPTIONS,
 ): OutsideAudit {
   const target: IsolatedTarget = {
-    module: "../adapters/thing-mempool.ts",
+    module: "../audit/adapters/thing-mempool.ts",
     factory: "memPoolFactory",
     options,
     name: "thi.ng-mempool",

@@ -5,7 +5,12 @@
  * numbers are exercised too. Every field shrinks towards the smallest, simplest geometry.
  */
 import fc from "fast-check";
-import { defineGeometry, geometries, type Geometry, type PresetName } from "../../src/core/geometry.ts";
+import {
+  defineGeometry,
+  geometries,
+  type Geometry,
+  type PresetName,
+} from "../../src/core/geometry.ts";
 
 /** The families the suites run over. */
 export const GEOMETRY_FAMILIES = ["tiny", "presets", "wide"] as const;

@@ -9,7 +9,12 @@
  *   after each op: afterStep(step) for every check; at the end: finish()
  */
 import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
-import { AllocatorError, hex, IntegrityError, type AllocatorErrorCode } from "../../src/core/errors.ts";
+import {
+  AllocatorError,
+  hex,
+  IntegrityError,
+  type AllocatorErrorCode,
+} from "../../src/core/errors.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 import { BAD_SIZES, formatOp, type MisuseKind, type Op } from "./ops.ts";
 import { Reachability } from "./reachability.ts";

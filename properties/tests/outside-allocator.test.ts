@@ -1,5 +1,5 @@
 /**
- * An outside allocator through the same properties: @thi.ng/malloc's MemPool (adapters/
+ * An outside allocator through the same properties: @thi.ng/malloc's MemPool (audit/adapters/
  * thing-mempool.ts), in child processes with a deadline. The full three-round audit is
  * `npm run audit`; this pins the findings that take a second to reproduce, so a change in the
  * suite or the package shows up.
@@ -14,7 +14,7 @@ import { MemPoolSubject } from "../audit/adapters/thing-mempool.ts";
 import { TINY_GEOMETRIES } from "../generators/geometry.ts";
 
 const target = {
-  module: "../adapters/thing-mempool.ts",
+  module: "../audit/adapters/thing-mempool.ts",
   factory: "memPoolFactory",
   options: MEMPOOL_OPTIONS,
   name: "thi.ng-mempool",

@@ -3,7 +3,11 @@
  * allocator kind (ALLOCATOR_KINDS, so a kind added there is accepted here), at which scale and
  * seed; and running it.
  */
-import { ALLOCATOR_KINDS, createAllocator, type AllocatorKind } from "../allocators/create-allocator.ts";
+import {
+  ALLOCATOR_KINDS,
+  createAllocator,
+  type AllocatorKind,
+} from "../allocators/create-allocator.ts";
 import { geometries, type PresetName } from "../core/geometry.ts";
 import { integerFlag, UsageError, type ParsedArgs } from "./args.ts";
 import { ScenarioOutOfMemory } from "../scenarios/recorder.ts";

@@ -11,7 +11,10 @@ import {
   type PointerUse,
 } from "../../../src/core/misuse.ts";
 import { isArenaEmpty, type Arena, type Pool } from "../../../src/allocators/reference/heap.ts";
-import { ReferenceAllocator, type Live } from "../../../src/allocators/reference/reference-allocator.ts";
+import {
+  ReferenceAllocator,
+  type Live,
+} from "../../../src/allocators/reference/reference-allocator.ts";
 
 /** The shipped realloc, with `onFailure` run where it returns null, and `inPlace` for the in-place branch. */
 abstract class ReallocVariant extends ReferenceAllocator {

@@ -4,7 +4,10 @@
  * seeded bugs lives elsewhere, outside the shipped src/).
  */
 import { sizeClassOf } from "../../../src/core/geometry.ts";
-import { ReferenceAllocator, type Live } from "../../../src/allocators/reference/reference-allocator.ts";
+import {
+  ReferenceAllocator,
+  type Live,
+} from "../../../src/allocators/reference/reference-allocator.ts";
 import type { Arena, Pool } from "../../../src/allocators/reference/heap.ts";
 
 /** Block handed out twice: the second block of a pool reuses the first, live one. */

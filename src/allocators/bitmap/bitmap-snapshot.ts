@@ -2,7 +2,12 @@
  * `snapshot()` for the bitmap allocator: the same canonical picture the reference gives
  * (invariant 11), read off the arrays. O(mapped pools · level-0 words + live blocks); not a hot path.
  */
-import type { ArenaSnapshot, BlockEntry, HeapSnapshot, PoolSnapshot } from "../../core/allocator.ts";
+import type {
+  ArenaSnapshot,
+  BlockEntry,
+  HeapSnapshot,
+  PoolSnapshot,
+} from "../../core/allocator.ts";
 import { ctz32 } from "../../core/bits/level-bitset.ts";
 import type { BitmapHeap } from "./bitmap-heap.ts";
 

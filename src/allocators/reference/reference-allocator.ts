@@ -15,7 +15,12 @@
  */
 import type { AddressSpace } from "../../core/address-space.ts";
 import type { Allocator, HeapSnapshot, Stats } from "../../core/allocator.ts";
-import { blockOffset, reallocStaysInPlace, sizeClassOf, type Geometry } from "../../core/geometry.ts";
+import {
+  blockOffset,
+  reallocStaysInPlace,
+  sizeClassOf,
+  type Geometry,
+} from "../../core/geometry.ts";
 import { Hex, Problems, sameNumbers } from "../../core/integrity.ts";
 import {
   classifyBadPointer,

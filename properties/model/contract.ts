@@ -1,0 +1,51 @@
+/**
+ * What an allocator promises, declared by its author (spec/invariants.md §Contracts): whether it
+ * detects misuse, how it reports out of memory, and whether freed neighbours coalesce. The
+ * properties ask each allocator only what it promises.
+ */
+import type { AllocatorErrorCode } from "../../src/core/errors.ts";
+
+export interface Contract {
+  /**
+   * "throws" (default): a bad pointer or size throws, and the heap is unchanged (invariant 9).
+   * "undetected": misuse is undefined behaviour (most C allocators); no run issues a misuse call
+   * and invariant 9 does not apply.
+   */
+  readonly misuse?: "throws" | "undetected";
+  /** "null" (default): malloc and realloc return null when memory is exhausted; "throws": they throw. */
+  readonly outOfMemory?: "null" | "throws";
+  /**
+   * true (default): a general allocator's free space coalesces, so a request that fits in the
+   * largest free run succeeds (invariant 10's general form). false: only what a segregated-fit
+   * allocator promises (spec/invariants.md §Contracts).
+   */
+  readonly coalesces?: boolean;
+}
+
+/** Maps an error the allocator throws to allocheck's code, or undefined when it is not misuse. */
+export type MisuseCode = (error: unknown) => AllocatorErrorCode | undefined;
+
+/** A contract with every choice made. */
+export interface ResolvedContract {
+  readonly misuse: "throws" | "undetected";
+  readonly outOfMemory: "null" | "throws";
+  readonly coalesces: boolean;
+  /** Present when the allocator's errors can be mapped to codes: then the codes are checked too. */
+  readonly misuseCode?: MisuseCode;
+}
+
+/** allocheck's own allocators: misuse throws AllocatorError, null on out of memory, pymalloc pools. */
+export const DEFAULT_CONTRACT: ResolvedContract = {
+  misuse: "throws",
+  outOfMemory: "null",
+  coalesces: true,
+};
+
+export function resolveContract(contract?: Contract, misuseCode?: MisuseCode): ResolvedContract {
+  return {
+    misuse: contract?.misuse ?? DEFAULT_CONTRACT.misuse,
+    outOfMemory: contract?.outOfMemory ?? DEFAULT_CONTRACT.outOfMemory,
+    coalesces: contract?.coalesces ?? DEFAULT_CONTRACT.coalesces,
+    ...(misuseCode !== undefined ? { misuseCode } : {}),
+  };
+}
