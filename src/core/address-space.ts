@@ -19,12 +19,19 @@ import { arenaStride, type Geometry } from "./geometry.ts";
 import { LevelBitset } from "./bits/level-bitset.ts";
 
 export type AddressSpaceEventKind = "map-arena" | "unmap-arena" | "map-raw" | "unmap-raw";
+
+/** The event kinds in the order of their codes in the log (spec/stats.md §4). */
 const EVENT_KINDS: readonly AddressSpaceEventKind[] = [
   "map-arena",
   "unmap-arena",
   "map-raw",
   "unmap-raw",
 ];
+/** The code the log stores for each kind: its index in EVENT_KINDS. */
+const MAP_ARENA = EVENT_KINDS.indexOf("map-arena");
+const UNMAP_ARENA = EVENT_KINDS.indexOf("unmap-arena");
+const MAP_RAW = EVENT_KINDS.indexOf("map-raw");
+const UNMAP_RAW = EVENT_KINDS.indexOf("unmap-raw");
 
 export interface AddressSpaceEvent {
   readonly kind: AddressSpaceEventKind;
@@ -89,7 +96,7 @@ export class AddressSpace {
     this.arenasMappedTotal++;
     this.arenasHighwater = Math.max(this.arenasHighwater, this.arenasMappedNow);
     this.addMapped(this.geometry.arenaSize);
-    this.log(0, this.arenaStart(slot), this.geometry.arenaSize);
+    this.log(MAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
     return slot;
   }
 
@@ -101,7 +108,7 @@ export class AddressSpace {
     this.freeSlots.add(slot);
     this.arenasMappedNow--;
     this.addMapped(-this.geometry.arenaSize);
-    this.log(1, this.arenaStart(slot), this.geometry.arenaSize);
+    this.log(UNMAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
   }
 
   isArenaMapped(slot: number): boolean {
@@ -177,7 +184,7 @@ export class AddressSpace {
     this.raw.set(address, { memory: new Uint8Array(size), requested: n });
     this.rawBytes += size;
     this.addMapped(size);
-    this.log(2, address, size);
+    this.log(MAP_RAW, address, size);
     return address;
   }
 
@@ -189,7 +196,7 @@ export class AddressSpace {
     this.rawFreed.add(address);
     this.rawBytes -= memory.length;
     this.addMapped(-memory.length);
-    this.log(3, address, memory.length);
+    this.log(UNMAP_RAW, address, memory.length);
   }
 
   /** Size of the live raw block starting at `address`, or -1. */
@@ -261,13 +268,13 @@ export class AddressSpace {
     if (this.mappedNow > this.mappedPeak) this.mappedPeak = this.mappedNow;
   }
 
-  private log(kind: number, address: number, size: number): void {
+  private log(code: number, address: number, size: number): void {
     if (3 * (this.eventCount + 1) > this.eventData.length) {
       const bigger = new Float64Array(this.eventData.length * 2);
       bigger.set(this.eventData);
       this.eventData = bigger;
     }
-    this.eventData[3 * this.eventCount] = kind;
+    this.eventData[3 * this.eventCount] = code;
     this.eventData[3 * this.eventCount + 1] = address;
     this.eventData[3 * this.eventCount + 2] = size;
     this.eventCount++;
