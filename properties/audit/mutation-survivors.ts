@@ -65,7 +65,7 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BM,
-    line: "else if (live === 1) classes.addPartly",
+    line: "else if (live === 1) this.classes.addPartly",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
     why: "addPartly for a pool that is already partly used: the set already holds it and the cached lowest is already <= it (invariant 12), so both are unchanged",

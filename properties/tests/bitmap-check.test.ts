@@ -152,7 +152,7 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
 
       it("wholly empty arenas beyond the empty-arena rule are reported (invariant 6)", () => {
         class KeepsEveryEmptyArena extends BitmapAllocator {
-          protected override releasesEmptyArena(): boolean {
+          protected override shouldReleaseEmptyArena(): boolean {
             return false;
           }
         }

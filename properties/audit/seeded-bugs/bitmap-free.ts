@@ -1,7 +1,7 @@
 /**
  * Seeded bugs in how the bitmap allocator finds and frees a block (spec/policy.md §3,
- * spec/errors.md): the shipped BitmapAllocator with one method overridden, the shipped code
- * copied with exactly one mistake, marked `BUG:`.
+ * spec/errors.md): the shipped BitmapAllocator with one step overridden (or one method of its pool
+ * bits), the shipped step copied with exactly one mistake, marked `BUG:`.
  */
 import type { AddressSpace } from "../../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
@@ -12,43 +12,21 @@ import { installBitmaps } from "./install.ts";
 
 /** Undetected double free: a block is taken as live without testing its free bit. */
 export class NoFreeBitTest extends BitmapAllocator {
-  protected override locateSmall(p: number): number {
-    if (typeof p !== "number") return -1;
-    const rel = p - this.regionBase;
-    const slot = Math.floor(rel * this.inverseSlotStride);
-    const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
-    const index = Math.floor(inArena * this.inversePoolSize);
-    if (index >>> 0 >= this.poolsPerArena) return -1;
-    const gp = slot * this.poolsPerArena + index;
-    const c = this.table.sizeClass[gp]!;
-    if (!(c >= 0)) return -1;
-    const offset = inArena - index * this.poolSize - this.poolOverhead;
+  protected override liveBlockAt(gp: number, c: number, p: number): number {
+    const offset = p - this.table.address[gp]! - this.poolOverhead;
     const k = Math.round(offset * this.classInverse[c]!);
-    if (k >>> 0 >= this.blocksPerPool[c]! || k * this.classSizes[c]! !== offset) return -1; // BUG: `|| this.bitmaps.isFree(gp, k)` is missing
-    this.foundClass = c;
-    this.foundBlock = k;
-    return gp;
+    if (k >>> 0 >= this.blocksPerPool[c]! || k * this.classSizes[c]! !== offset) return -1;
+    return k; // BUG: was `this.bitmaps.isFree(gp, k) ? -1 : k`
   }
 }
 
 /** Interior pointer accepted: the block *containing* p is found, not the block *starting* at p. */
 export class ContainingBlock extends BitmapAllocator {
-  protected override locateSmall(p: number): number {
-    if (typeof p !== "number") return -1;
-    const rel = p - this.regionBase;
-    const slot = Math.floor(rel * this.inverseSlotStride);
-    const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
-    const index = Math.floor(inArena * this.inversePoolSize);
-    if (index >>> 0 >= this.poolsPerArena) return -1;
-    const gp = slot * this.poolsPerArena + index;
-    const c = this.table.sizeClass[gp]!;
-    if (!(c >= 0)) return -1;
-    const offset = inArena - index * this.poolSize - this.poolOverhead;
+  protected override liveBlockAt(gp: number, c: number, p: number): number {
+    const offset = p - this.table.address[gp]! - this.poolOverhead;
     const k = Math.floor(offset * this.classInverse[c]!); // BUG: floor, and k · size = offset is never confirmed (was: round, then confirm)
-    if (k >>> 0 >= this.blocksPerPool[c]! || this.bitmaps.isFree(gp, k)) return -1;
-    this.foundClass = c;
-    this.foundBlock = k;
-    return gp;
+    if (k >>> 0 >= this.blocksPerPool[c]!) return -1;
+    return this.bitmaps.isFree(gp, k) ? -1 : k;
   }
 }
 
@@ -91,32 +69,24 @@ export class SummaryNotSetOnFree extends BitmapAllocator {
 
 /** Spurious out of memory: a full pool that gets a block back is not made partly used again. */
 export class FullPoolNotReturned extends BitmapAllocator {
-  protected override freeSmall(gp: number, c: number, k: number): number {
-    const table = this.table;
-    const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
-    this.bitmaps.freeBlock(gp, c, k);
-    const live = table.live[gp]! - 1;
-    table.live[gp] = live;
+  protected override poolLostBlock(gp: number, c: number): void {
+    const live = this.table.live[gp]! - 1;
+    this.table.live[gp] = live;
     this.classes.blocks[c]!--;
     if (live === 0) this.poolEmptied(gp, c);
     else if (live === this.blocksPerPool[c]!) this.classes.addPartly(c, gp); // BUG: compares the new count with the full count (was: blocksPerPool - 1)
-    return requested;
   }
 }
 
 /** Leaked pool: the two transitions tested in the wrong order, so a one-block pool never empties. */
 export class EmptiedPoolStaysPartly extends BitmapAllocator {
-  protected override freeSmall(gp: number, c: number, k: number): number {
-    const table = this.table;
-    const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
-    this.bitmaps.freeBlock(gp, c, k);
-    const live = table.live[gp]! - 1;
-    table.live[gp] = live;
+  protected override poolLostBlock(gp: number, c: number): void {
+    const live = this.table.live[gp]! - 1;
+    this.table.live[gp] = live;
     this.classes.blocks[c]!--;
     // BUG: "was full" is tested before "is empty"; for a pool of one block both hold, and the
     // emptied pool goes back to its class's partly used set instead of to its arena.
     if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp);
     else if (live === 0) this.poolEmptied(gp, c);
-    return requested;
   }
 }

@@ -1,37 +1,24 @@
 /**
  * Seeded bugs in where the bitmap allocator puts a block (spec/policy.md §1–§2): each class is
- * the shipped BitmapAllocator with one method overridden. The overriding method is the shipped
- * one, copied, with exactly one mistake, marked `BUG:`; everything else is inherited.
+ * the shipped BitmapAllocator with one step overridden (or one method of its pool bits). The
+ * overriding step is the shipped one, copied, with exactly one mistake, marked `BUG:`; everything
+ * else is inherited.
  * The catalogue (catalogue.ts) says which real bug each imitates.
  */
 import type { AddressSpace } from "../../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../../src/allocators/bitmap/bitmap-allocator.ts";
 import { PoolBitmaps } from "../../../src/allocators/bitmap/pool-bitmaps.ts";
-import { doubledCapacity } from "../../../src/allocators/bitmap/typed-growth.ts";
 import type { Geometry } from "../../../src/core/geometry.ts";
-import { validateSize } from "../../../src/core/misuse.ts";
 import { installBitmaps } from "./install.ts";
 
 /** A block handed out twice: a pool taken for a class stays in the set of empty pools. */
 export class TakenPoolStaysEmpty extends BitmapAllocator {
-  protected override takeEmptyPool(c: number): number {
-    let slot = this.buckets.best();
-    if (slot === -1) {
-      slot = this.mapArena();
-      if (slot === -1) return -1;
-    }
-    const gp = this.emptyPools.next(slot * this.poolsPerArena);
+  protected override removeEmptyPool(_gp: number, slot: number): void {
     // BUG: `this.emptyPools.delete(gp);` is missing: the pool is still "empty" for the next class.
-    const table = this.table;
-    const empty = table.emptyPools[slot]!;
-    table.emptyPools[slot] = empty - 1;
+    const empty = this.table.emptyPools[slot]!;
+    this.table.emptyPools[slot] = empty - 1;
     this.buckets.move(slot, empty, empty - 1);
     if (empty === this.poolsPerArena) this.emptyArenaCount--;
-    table.sizeClass[gp] = c;
-    this.bitmaps.assign(gp, c);
-    this.requestedSizes.assign(gp, c);
-    this.classes.pools[c]!++;
-    return gp;
   }
 }
 
@@ -87,86 +74,32 @@ export class HighestFreeBlock extends BitmapAllocator {
 
 /** Misalignment: block k's offset from the pre-3.8 8-byte size quantum, not the geometry's A. */
 export class EightByteQuantum extends BitmapAllocator {
-  protected override allocateSmall(n: number): number {
-    const c = (n - 1) >> this.alignmentShift;
-    const classes = this.classes;
-    let gp = classes.lowest[c]!;
-    if (gp === -1) {
-      gp = this.takeEmptyPool(c);
-      if (gp === -1) return -1;
-    }
-    const k = this.bitmaps.takeLowest(gp, c);
-    const table = this.table;
-    const live = table.live[gp]! + 1;
-    table.live[gp] = live;
-    if (live === this.blocksPerPool[c]) classes.removePartly(c, gp);
-    else if (live === 1) classes.addPartly(c, gp);
-    const size = this.classSizes[c]!;
-    this.requestedSizes.set(gp, k, size - n);
-    classes.blocks[c]!++;
-    return table.address[gp]! + this.poolOverhead + k * ((c + 1) << 3); // BUG: INDEX2SIZE(c) with ALIGNMENT_SHIFT 3, not k * size
+  protected override blockAddress(gp: number, c: number, k: number): number {
+    return this.table.address[gp]! + this.poolOverhead + k * ((c + 1) << 3); // BUG: INDEX2SIZE(c) with ALIGNMENT_SHIFT 3, not k * classSizes[c]
   }
 }
 
 /** Misalignment: an arena that is not pool-aligned does not skip its excess; pools start unaligned. */
 export class PoolsNotRoundedUp extends BitmapAllocator {
-  protected override mapArena(): number {
-    const slot = this.addressSpace.mapArena();
-    if (slot === -1) return -1;
+  protected override addPools(slot: number): void {
     const ppa = this.poolsPerArena;
-    if (slot >= this.table.capacity) {
-      const capacity = doubledCapacity(this.table.capacity, slot + 1, this.geometry.maxArenas);
-      this.table.ensureArenas(capacity);
-      this.bitmaps.ensurePools(capacity * ppa);
-      this.requestedSizes.ensurePools(capacity * ppa);
-    }
     for (let i = 0; i < ppa; i++) {
       this.emptyPools.add(slot * ppa + i);
       this.table.address[slot * ppa + i] = this.addressSpace.arenaStart(slot) + i * this.poolSize; // BUG: poolAddress(slot, i) rounds the first pool up to a pool boundary
     }
-    this.table.mapped[slot] = 1;
-    this.table.emptyPools[slot] = ppa;
-    this.arenaBytes[slot] = this.addressSpace.view(
-      this.addressSpace.arenaStart(slot),
-      this.geometry.arenaSize,
-    );
-    this.buckets.add(slot, ppa);
-    this.emptyArenaCount++;
-    return slot;
   }
 }
 
 /** Off-by-one size class: n >> log2 A instead of (n − 1) >> log2 A, so k·A goes one class up. */
 export class ClassOffByOne extends BitmapAllocator {
-  protected override allocateSmall(n: number): number {
-    const c = n >> this.alignmentShift; // BUG: (n - 1) >> this.alignmentShift
-    const classes = this.classes;
-    let gp = classes.lowest[c]!;
-    if (gp === -1) {
-      gp = this.takeEmptyPool(c);
-      if (gp === -1) return -1;
-    }
-    const k = this.bitmaps.takeLowest(gp, c);
-    const table = this.table;
-    const live = table.live[gp]! + 1;
-    table.live[gp] = live;
-    if (live === this.blocksPerPool[c]) classes.removePartly(c, gp);
-    else if (live === 1) classes.addPartly(c, gp);
-    const size = this.classSizes[c]!;
-    this.requestedSizes.set(gp, k, size - n);
-    classes.blocks[c]!++;
-    return table.address[gp]! + this.poolOverhead + k * size;
+  protected override sizeClassOf(n: number): number {
+    return n >> this.alignmentShift; // BUG: (n - 1) >> this.alignmentShift
   }
 }
 
 /** Raw/small mix-up: a request of exactly T bytes takes the raw path (>= where > was meant). */
 export class ThresholdGoesRaw extends BitmapAllocator {
-  override malloc(n: number): number | null {
-    validateSize(this.geometry, n);
-    const address =
-      n === 0 || n >= this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n); // BUG: n > this.threshold
-    if (address === -1) return null;
-    this.requested.change(n);
-    return address;
+  protected override takesRawPath(n: number): boolean {
+    return n === 0 || n >= this.threshold; // BUG: n > this.threshold
   }
 }

@@ -122,7 +122,7 @@ export const SEEDED_BUGS: readonly SeededBug[] = [
     allocator: "bitmap",
     bugClass: "block handed out twice",
     mistake:
-      "takeEmptyPool does not delete the pool it takes from the empty-pool set; the next class gets the same pool",
+      "removeEmptyPool does not delete the pool it takes from the empty-pool set; the next class gets the same pool",
     imitates: ASTERIUS_215,
     suspects: ["I01-disjoint", "I12-self-check"],
   }),
@@ -176,7 +176,7 @@ export const SEEDED_BUGS: readonly SeededBug[] = [
     allocator: "bitmap",
     bugClass: "undetected double free",
     mistake:
-      "locateSmall does not test the block's free bit, so a freed block of a used pool counts as live",
+      "liveBlockAt does not test the block's free bit, so a freed block of a used pool counts as live",
     imitates: DOUBLE_FREE,
     suspects: ["I09-misuse-rejected"],
   }),
@@ -185,7 +185,7 @@ export const SEEDED_BUGS: readonly SeededBug[] = [
     allocator: "bitmap",
     bugClass: "interior pointer accepted",
     mistake:
-      "locateSmall rounds the offset down to a block and never confirms k·size = offset: a pointer inside a block finds it",
+      "liveBlockAt rounds the offset down to a block and never confirms k·size = offset: a pointer inside a block finds it",
     imitates: FOREIGN_POINTER,
     suspects: ["I09-misuse-rejected"],
   }),
@@ -345,7 +345,7 @@ export const SEEDED_BUGS: readonly SeededBug[] = [
     id: "reference/containing-block",
     allocator: "reference",
     bugClass: "interior pointer accepted",
-    mistake: "findLive matches the block that contains p instead of the block that starts at p",
+    mistake: "liveBlockAt matches the block that contains p instead of the block that starts at p",
     imitates: FOREIGN_POINTER,
     suspects: ["I09-misuse-rejected"],
   }),

@@ -12,10 +12,10 @@ import type { Arena, Pool } from "../../../src/allocators/reference/heap.ts";
 
 /** Block handed out twice: the second block of a pool reuses the first, live one. */
 export class HandsOutLiveBlock extends ReferenceAllocator {
-  protected override chooseBlock(pool: Pool): number {
+  protected override lowestFreeBlock(pool: Pool): number {
     return pool.live === 1
       ? pool.blocks.findIndex((b) => b !== undefined)
-      : super.chooseBlock(pool);
+      : super.lowestFreeBlock(pool);
   }
 }
 
@@ -30,7 +30,7 @@ export class MisalignsLargerClasses extends ReferenceAllocator {
 
 /** Missing arena release: a wholly empty arena is never unmapped. */
 export class NeverReleasesArenas extends ReferenceAllocator {
-  protected override shouldRelease(): boolean {
+  protected override shouldReleaseEmptyArena(): boolean {
     return false;
   }
 }
@@ -50,7 +50,7 @@ export class ReleasesArenaWithLiveBlocks extends ReferenceAllocator {
 
 /** Wrong block choice: the highest free block instead of the lowest (spec/policy.md §2.2). */
 export class ChoosesHighestBlock extends ReferenceAllocator {
-  protected override chooseBlock(pool: Pool): number {
+  protected override lowestFreeBlock(pool: Pool): number {
     return pool.blocks.findLastIndex((b) => b === undefined);
   }
 }

@@ -123,9 +123,6 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
   protected readonly arenaBytes: (Uint8Array | undefined)[] = [];
   protected readonly query: BitmapHeapQuery;
-  /** Set by `locateSmall`: the block index within the pool it returned, and the pool's class. */
-  protected foundBlock = 0;
-  protected foundClass = 0;
 
   // Geometry numbers as plain fields, for the hot paths.
   protected readonly threshold: number;
@@ -136,7 +133,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   protected readonly keepEmptyArena: boolean;
   protected readonly classSizes: Int32Array;
   protected readonly blocksPerPool: Int32Array;
-  /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see locateSmall). */
+  /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see liveBlockAt). */
   protected readonly classInverse: Float64Array;
   protected readonly regionBase: number;
   protected readonly slotStride: number;
@@ -179,8 +176,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   malloc(n: number): number | null {
     validateSize(this.geometry, n); // invariant 9
-    const address =
-      n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    const address = this.allocate(n);
     if (address === -1) return null; // invariant 10: only at the arena limit or the raw limit
     this.requested.change(n);
     return address;
@@ -188,10 +184,14 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   free(p: number | null): void {
     if (p === null) return;
-    const gp = this.locateSmall(p);
+    const gp = this.poolOf(p);
     if (gp !== -1) {
-      this.requested.change(-this.freeSmall(gp, this.foundClass, this.foundBlock));
-      return;
+      const c = this.table.sizeClass[gp]!;
+      const k = this.liveBlockAt(gp, c, p);
+      if (k !== -1) {
+        this.requested.change(-this.freeSmall(gp, c, k));
+        return;
+      }
     }
     const requested = this.addressSpace.rawRequested(p); // −1 for anything not a live raw block
     // Neither a live small block nor a live raw block: the misuse error, nothing changed (invariant 9).
@@ -204,18 +204,13 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   realloc(p: number | null, n: number): number | null {
     validateSize(this.geometry, n);
     if (p === null) return this.malloc(n);
-    const gp = this.locateSmall(p);
-    if (gp !== -1) return this.reallocSmall(p, gp, this.foundClass, this.foundBlock, n);
-    const space = this.addressSpace;
-    const size = space.rawSize(p);
-    if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
-    const oldRequested = space.rawRequested(p);
-    const q = space.mapRaw(n); // raw blocks stay raw
-    if (q === -1) return null;
-    this.copy(p, q, Math.min(size, n));
-    space.unmapRaw(p);
-    this.requested.change(n - oldRequested);
-    return q;
+    const gp = this.poolOf(p);
+    if (gp !== -1) {
+      const c = this.table.sizeClass[gp]!;
+      const k = this.liveBlockAt(gp, c, p);
+      if (k !== -1) return this.reallocSmall(p, gp, c, k, n);
+    }
+    return this.reallocRaw(p, n);
   }
 
   usableSize(p: number): number {
@@ -226,10 +221,13 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     return this.addressSpace.view(p, this.usable(p, "bytes"));
   }
 
-  /** O(1): the class size of a live small block, the size of a live raw block, or the error. */
+  /** The class size of a live small block, the size of a live raw block, or the error. */
   protected usable(p: number, use: PointerUse): number {
-    const gp = this.locateSmall(p);
-    if (gp !== -1) return this.classSizes[this.foundClass]!;
+    const gp = this.poolOf(p);
+    if (gp !== -1) {
+      const c = this.table.sizeClass[gp]!;
+      if (this.liveBlockAt(gp, c, p) !== -1) return this.classSizes[c]!;
+    }
     const size = this.addressSpace.rawSize(p);
     if (size === -1) classifyBadPointer(this.addressSpace, this.query, p, use);
     return size;
@@ -270,123 +268,200 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     problems.throwIfAny(this.kind);
   }
 
-  // ── allocation (spec/policy.md §2) ───────────────────────────────────────────────────────
+  // ── allocation (spec/policy.md §1–§2) ───────────────────────────────────────────────────
+  //
+  // As obmalloc's pymalloc_alloc (spec/cpython-model.md §3), numbered:
+  //   1. n = 0 or n > T: the raw path (§1)                                   allocate
+  //   2. class c's lowest partly used pool has a free block: take it (§2.1)  allocateSmall
+  //   3. else an empty pool: of the arena with the fewest (§2.3), or of a
+  //      newly mapped one (§2.5), its lowest (§2.4), now of class c          takeEmptyPool
+  //   then the pool's lowest free block (§2.2) and the counters              takeBlock
 
-  /** A block of class (n−1) >> log2 A for a request of n bytes, or −1 at the arena limit. O(L). */
+  /** The address for a request of n bytes, or −1 when out of memory (invariant 10). */
+  protected allocate(n: number): number {
+    // Case 1.
+    return this.takesRawPath(n) ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+  }
+
+  /** §1: size 0 and sizes above T take the raw path. */
+  protected takesRawPath(n: number): boolean {
+    return n === 0 || n > this.threshold;
+  }
+
+  /** A block of class c = (n−1) >> log2 A, or −1 at the arena limit. */
   protected allocateSmall(n: number): number {
-    const c = (n - 1) >> this.alignmentShift;
-    const classes = this.classes;
-    // §2.1: the lowest-address partly used pool of class c (invariant 5: reuse before growth).
-    let gp = classes.lowest[c]!;
+    const c = this.sizeClassOf(n);
+    let gp = this.classes.lowest[c]!; // case 2 (invariant 5: reuse before growth)
     if (gp === -1) {
-      gp = this.takeEmptyPool(c);
+      gp = this.takeEmptyPool(c); // case 3
       if (gp === -1) return -1;
     }
-    // §2.2: its lowest free block.
+    return this.blockAddress(gp, c, this.takeBlock(gp, c, n));
+  }
+
+  /** The size class of a small request: (n − 1) >> log2 A. */
+  protected sizeClassOf(n: number): number {
+    return (n - 1) >> this.alignmentShift;
+  }
+
+  /** Invariants 2–4: block k of pool gp (of class c) starts H + k·size into the pool. */
+  protected blockAddress(gp: number, c: number, k: number): number {
+    return this.table.address[gp]! + this.poolOverhead + k * this.classSizes[c]!;
+  }
+
+  /** §2.2: marks the pool's lowest free block used for a request of n bytes; returns its index. */
+  protected takeBlock(gp: number, c: number, n: number): number {
     const k = this.bitmaps.takeLowest(gp, c);
-    const table = this.table;
-    const live = table.live[gp]! + 1;
-    table.live[gp] = live;
+    this.requestedSizes.set(gp, k, this.classSizes[c]! - n);
+    this.poolGainedBlock(gp, c);
+    return k;
+  }
+
+  /** The pool's live count and its membership of partly[c] after one more live block. */
+  protected poolGainedBlock(gp: number, c: number): void {
+    const live = this.table.live[gp]! + 1;
+    this.table.live[gp] = live;
     if (live === this.blocksPerPool[c])
-      classes.removePartly(c, gp); // now full
-    else if (live === 1) classes.addPartly(c, gp); // a fresh pool with room left
-    const size = this.classSizes[c]!;
-    this.requestedSizes.set(gp, k, size - n);
-    classes.blocks[c]!++;
-    // Invariants 2–4: inside the pool, H + k·size from its start, size >= n.
-    return table.address[gp]! + this.poolOverhead + k * size;
+      this.classes.removePartly(c, gp); // now full
+    else if (live === 1) this.classes.addPartly(c, gp); // a fresh pool with room left
+    this.classes.blocks[c]!++;
   }
 
   /** §2.3–§2.5: the lowest empty pool of the best arena (or of a new one), now of class c. */
   protected takeEmptyPool(c: number): number {
-    let slot = this.buckets.best(); // §2.3: fewest empty pools, ties to the lowest address
+    let slot = this.arenaForNewPool();
     if (slot === -1) {
-      slot = this.mapArena(); // §2.5
+      slot = this.mapArena();
       if (slot === -1) return -1;
     }
-    const gp = this.emptyPools.next(slot * this.poolsPerArena); // §2.4
-    this.emptyPools.delete(gp);
-    const table = this.table;
-    const empty = table.emptyPools[slot]!;
-    table.emptyPools[slot] = empty - 1;
-    this.buckets.move(slot, empty, empty - 1);
-    if (empty === this.poolsPerArena) this.emptyArenaCount--;
-    table.sizeClass[gp] = c;
-    this.bitmaps.assign(gp, c);
-    this.requestedSizes.assign(gp, c);
-    this.classes.pools[c]!++;
+    const gp = this.lowestEmptyPool(slot);
+    this.removeEmptyPool(gp, slot);
+    this.assignClass(gp, c);
     return gp;
   }
 
-  /** §2.5: map an arena at the lowest free slot; −1 at the arena limit. O(n·L). */
+  /** §2.3: the arena with the fewest empty pools, ties to the lowest address; −1 if none has one. */
+  protected arenaForNewPool(): number {
+    return this.buckets.best();
+  }
+
+  /** §2.4: the lowest empty pool of arena `slot`. */
+  protected lowestEmptyPool(slot: number): number {
+    return this.emptyPools.next(slot * this.poolsPerArena);
+  }
+
+  /** Pool gp of arena `slot` leaves the empty pools: the set, the arena's count, its bucket. */
+  protected removeEmptyPool(gp: number, slot: number): void {
+    this.emptyPools.delete(gp);
+    const empty = this.table.emptyPools[slot]!;
+    this.table.emptyPools[slot] = empty - 1;
+    this.buckets.move(slot, empty, empty - 1);
+    if (empty === this.poolsPerArena) this.emptyArenaCount--; // it was wholly empty
+  }
+
+  /** An empty pool takes class c: its bits (all blocks free) and requested-size region. */
+  protected assignClass(gp: number, c: number): void {
+    this.table.sizeClass[gp] = c;
+    this.bitmaps.assign(gp, c);
+    this.requestedSizes.assign(gp, c);
+    this.classes.pools[c]!++;
+  }
+
+  /** §2.5: map an arena at the lowest free slot; −1 at the arena limit. */
   protected mapArena(): number {
     const slot = this.addressSpace.mapArena();
     if (slot === -1) return -1;
-    const ppa = this.poolsPerArena;
-    if (slot >= this.table.capacity) {
-      const capacity = doubledCapacity(this.table.capacity, slot + 1, this.geometry.maxArenas);
-      this.table.ensureArenas(capacity);
-      this.bitmaps.ensurePools(capacity * ppa);
-      this.requestedSizes.ensurePools(capacity * ppa);
-    }
-    for (let i = 0; i < ppa; i++) {
-      this.emptyPools.add(slot * ppa + i);
-      this.table.address[slot * ppa + i] = this.addressSpace.poolAddress(slot, i);
-    }
+    if (slot >= this.table.capacity) this.growTables(slot);
+    this.addPools(slot);
     this.table.mapped[slot] = 1;
-    this.table.emptyPools[slot] = ppa;
+    this.table.emptyPools[slot] = this.poolsPerArena;
     this.arenaBytes[slot] = this.addressSpace.view(
       this.addressSpace.arenaStart(slot),
       this.geometry.arenaSize,
     );
-    this.buckets.add(slot, ppa);
+    this.buckets.add(slot, this.poolsPerArena);
     this.emptyArenaCount++;
     return slot;
   }
 
-  // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
+  /** Tables that hold `slot` (spec/bitmap.md §1.7: doubling, capped at maxArenas). */
+  protected growTables(slot: number): void {
+    const capacity = doubledCapacity(this.table.capacity, slot + 1, this.geometry.maxArenas);
+    this.table.ensureArenas(capacity);
+    this.bitmaps.ensurePools(capacity * this.poolsPerArena);
+    this.requestedSizes.ensurePools(capacity * this.poolsPerArena);
+  }
 
-  /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. O(L). */
+  /** The n pools of a newly mapped arena: all empty, at the address space's pool addresses. */
+  protected addPools(slot: number): void {
+    const ppa = this.poolsPerArena;
+    for (let i = 0; i < ppa; i++) {
+      this.emptyPools.add(slot * ppa + i);
+      this.table.address[slot * ppa + i] = this.addressSpace.poolAddress(slot, i);
+    }
+  }
+
+  // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
+  //
+  // As obmalloc's pymalloc_free: the block's bit is set (freeSmall); then
+  //   1. the pool was full: it becomes partly used again                     poolLostBlock
+  //   2. the pool is now empty: it forgets its class and joins its arena's
+  //      empty pools (insert_to_freepool)                                    poolEmptied
+  //   3. its arena is now wholly empty: the empty-arena rule (§2.6)          arenaEmptied
+
+  /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. */
   protected freeSmall(gp: number, c: number, k: number): number {
-    const table = this.table;
     const requested = this.classSizes[c]! - this.requestedSizes.get(gp, k);
     this.bitmaps.freeBlock(gp, c, k);
-    const live = table.live[gp]! - 1;
-    table.live[gp] = live;
-    this.classes.blocks[c]!--;
-    if (live === 0) this.poolEmptied(gp, c);
-    else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp); // was full
+    this.poolLostBlock(gp, c);
     return requested;
   }
 
-  /** The pool forgets its class and becomes empty; a wholly empty arena meets §2.6. */
+  /** The pool's live count and its membership of partly[c] after one live block fewer. */
+  protected poolLostBlock(gp: number, c: number): void {
+    const live = this.table.live[gp]! - 1;
+    this.table.live[gp] = live;
+    this.classes.blocks[c]!--;
+    if (live === 0)
+      this.poolEmptied(gp, c); // case 2
+    else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp); // case 1: was full
+  }
+
+  /** Case 2: the pool forgets its class and becomes an empty pool of its arena. */
   protected poolEmptied(gp: number, c: number): void {
-    const table = this.table;
     this.classes.removePartly(c, gp); // a pool of one block was never in the set: no change then
-    table.sizeClass[gp] = -1;
+    this.table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
     this.bitmaps.release(gp, c);
     this.classes.pools[c]!--;
+    this.addEmptyPool(gp);
+  }
+
+  /** Pool gp joins its arena's empty pools: the set, the arena's count, its bucket. */
+  protected addEmptyPool(gp: number): void {
     this.emptyPools.add(gp);
     const slot = Math.floor(gp / this.poolsPerArena);
-    const empty = table.emptyPools[slot]! + 1;
-    table.emptyPools[slot] = empty;
+    const empty = this.table.emptyPools[slot]! + 1;
+    this.table.emptyPools[slot] = empty;
     this.buckets.move(slot, empty - 1, empty);
-    if (empty === this.poolsPerArena) {
-      this.emptyArenaCount++;
-      if (this.releasesEmptyArena()) this.releaseArena(slot);
-    }
+    if (empty === this.poolsPerArena) this.arenaEmptied(slot); // case 3
+  }
+
+  /** Case 3: one more wholly empty arena; §2.6 decides whether it goes. */
+  protected arenaEmptied(slot: number): void {
+    this.emptyArenaCount++;
+    if (this.shouldReleaseEmptyArena()) this.releaseArena(slot);
   }
 
   /**
    * §2.6 (invariant 6), asked when an arena has just become wholly empty (the count includes it):
-   * release it unless the geometry keeps one and no other is empty. O(1).
+   * release it unless the geometry keeps one and no other is empty.
    */
-  protected releasesEmptyArena(): boolean {
+  protected shouldReleaseEmptyArena(): boolean {
     return !this.keepEmptyArena || this.emptyArenaCount > 1;
   }
 
-  /** Unmaps a wholly empty arena. O(n·L). */
+  /** Unmaps a wholly empty arena. */
   protected releaseArena(slot: number): void {
     const ppa = this.poolsPerArena;
     this.buckets.remove(slot, ppa);
@@ -402,25 +477,48 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   protected reallocSmall(p: number, gp: number, c: number, k: number, n: number): number | null {
     const size = this.classSizes[c]!;
-    const oldRequested = size - this.requestedSizes.get(gp, k);
     if (reallocStaysInPlace(size, n)) {
-      this.requestedSizes.set(gp, k, size - n);
-      this.requested.change(n - oldRequested);
+      this.resizeInPlace(gp, k, size, n);
       return p;
     }
-    // Allocate before freeing: on failure the old block is untouched (invariant 10).
-    const q = n === 0 || n > this.threshold ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
+    return this.reallocMoving(p, gp, c, k, n);
+  }
+
+  /** §4.2: block k of pool gp (class size `size`) stays; only its requested size changes. */
+  protected resizeInPlace(gp: number, k: number, size: number, n: number): void {
+    const oldRequested = size - this.requestedSizes.get(gp, k);
+    this.requestedSizes.set(gp, k, size - n);
+    this.requested.change(n - oldRequested);
+  }
+
+  /** §4.3–§4.4: allocate before freeing: on failure the old block is untouched (invariant 10). */
+  protected reallocMoving(p: number, gp: number, c: number, k: number, n: number): number | null {
+    const q = this.allocate(n);
     if (q === -1) return null;
-    this.copy(p, q, Math.min(size, n)); // invariant 8
-    this.freeSmall(gp, c, k); // gp, c and k still name the old block: it stayed live meanwhile
+    this.copy(p, q, Math.min(this.classSizes[c]!, n)); // invariant 8
+    const oldRequested = this.freeSmall(gp, c, k); // gp, c and k still name the old block
+    this.requested.change(n - oldRequested);
+    return q;
+  }
+
+  /** §4.3: a raw block stays raw whatever n is; or the misuse error for p. */
+  protected reallocRaw(p: number, n: number): number | null {
+    const space = this.addressSpace;
+    const size = space.rawSize(p);
+    if (size === -1) classifyBadPointer(space, this.query, p, "realloc");
+    const oldRequested = space.rawRequested(p);
+    const q = space.mapRaw(n);
+    if (q === -1) return null;
+    this.copy(p, q, Math.min(size, n));
+    space.unmapRaw(p);
     this.requested.change(n - oldRequested);
     return q;
   }
 
   /**
-   * Copies `length` bytes between two live blocks (invariant 8); small to small through the
-   * cached arena views, without a new view. A raw block stays raw (spec/policy.md §4), so a raw
-   * source always has a raw target: the target alone tells the two cases apart.
+   * Copies `length` bytes between two live blocks (invariant 8). A raw block stays raw
+   * (spec/policy.md §4), so a raw source always has a raw target: the target alone tells the two
+   * cases apart.
    */
   protected copy(from: number, to: number, length: number): void {
     const space = this.addressSpace;
@@ -430,23 +528,39 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
       return;
     }
     const fromSlot = space.slotOf(from);
-    const fromOffset = from - space.arenaStart(fromSlot);
+    this.copyBetweenArenas(
+      fromSlot,
+      from - space.arenaStart(fromSlot),
+      toSlot,
+      to - space.arenaStart(toSlot),
+      length,
+    );
+  }
+
+  /** Small to small through the cached arena views, without a new view. */
+  protected copyBetweenArenas(
+    fromSlot: number,
+    fromOffset: number,
+    toSlot: number,
+    toOffset: number,
+    length: number,
+  ): void {
     // Two live blocks never overlap, even in one arena (invariant 1): a plain copy.
     this.arenaBytes[toSlot]!.set(
       this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length),
-      to - space.arenaStart(toSlot),
+      toOffset,
     );
   }
 
   // ── finding blocks ──────────────────────────────────────────────────────────────────────
+  //
+  // A live small block at p: poolOf(p) (CPython's POOL_ADDR, arithmetic), then
+  // liveBlockAt(gp, c, p) (one multiplication and one bit test). Everything else (raw blocks,
+  // misuse: header, interior, tail, freed, released, unknown pointers) is the caller's slow
+  // path, ending in classifyBadPointer (invariant 9).
 
-  /**
-   * The pool of the live small block starting exactly at p (and its block index in
-   * `foundBlock`), or −1: slot, pool and block by arithmetic, then one bit test. O(1).
-   * Everything else (raw blocks, misuse: header, interior, tail, freed, released, unknown
-   * pointers) is the caller's slow path, ending in classifyBadPointer (invariant 9).
-   */
-  protected locateSmall(p: number): number {
+  /** The used pool p points into (a pool with a class), or −1: slot and pool by arithmetic. */
+  protected poolOf(p: number): number {
     if (typeof p !== "number") return -1;
     const rel = p - this.regionBase;
     const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two
@@ -456,24 +570,19 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     // and then gp is NaN): not a pool of this slot.
     if (index >>> 0 >= this.poolsPerArena) return -1;
     const gp = slot * this.poolsPerArena + index;
-    // undefined for a slot below 0 or past the table, −1 for a pool without a class (every pool
-    // of an unmapped slot has none): no live block there.
-    const c = this.table.sizeClass[gp]!;
-    // Stryker disable next-line ConditionalExpression: equivalent: without the early return a class of −1 or undefined makes k NaN, and the test below returns −1 all the same (the guard says it plainly)
-    if (!(c >= 0)) return -1;
-    const offset = inArena - index * this.poolSize - this.poolOverhead;
+    // undefined for a slot below 0 or past the table (NaN included), −1 for a pool without a
+    // class (every pool of an unmapped slot has none): no live block there.
+    return this.table.sizeClass[gp]! >= 0 ? gp : -1;
+  }
+
+  /** The index of the live block of used pool gp (class c) starting exactly at p, or −1. */
+  protected liveBlockAt(gp: number, c: number, p: number): number {
+    const offset = p - this.table.address[gp]! - this.poolOverhead;
     // offset · (1/size) is within 2^-30 of k when offset = k·size (offset < 2^24), so rounding
     // finds k, and the exact product k·size confirms it; a non-integer p never passes. A header
     // pointer (offset < 0) gives k < 0, which is huge as unsigned.
     const k = Math.round(offset * this.classInverse[c]!);
-    if (
-      k >>> 0 >= this.blocksPerPool[c]! ||
-      k * this.classSizes[c]! !== offset ||
-      this.bitmaps.isFree(gp, k)
-    )
-      return -1;
-    this.foundClass = c;
-    this.foundBlock = k;
-    return gp;
+    if (k >>> 0 >= this.blocksPerPool[c]! || k * this.classSizes[c]! !== offset) return -1;
+    return this.bitmaps.isFree(gp, k) ? -1 : k;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The reference allocator: the address-ordered policy of spec/policy.md written to be read.
- * Every decision is one function of policy.ts; this file only strings them together and keeps
- * the books. Linear scans everywhere; speed does not matter. The steps are protected so that
- * seeded-bug variants (the audit's catalogue, the tests' injected bugs) can override one each.
+ * Every decision is one function of policy.ts, called by a method of the same name; this file
+ * only strings them together and keeps the books. Linear scans everywhere; speed does not matter.
+ * The steps are small and protected so that a seeded-bug variant (the audit's catalogue, the
+ * tests' injected bugs) overrides exactly one. Each step has the name it has in the bitmap
+ * allocator and in spec/bitmap.md §3.
  *
  *   malloc(n)  ── n = 0 or n > T ─────────────────────────────► raw region (§1)
  *      │ class c = (n − 1) >> log2(A)
@@ -31,13 +33,7 @@ import {
 } from "../../core/misuse.ts";
 import { RequestedBytes, statsFromPools } from "../../core/stats.ts";
 import { isArenaEmpty, newArena, type Arena, type Block, type Pool } from "./heap.ts";
-import {
-  arenaForNewPool,
-  lowestEmptyPool,
-  lowestFreeBlock,
-  lowestPartlyUsedPool,
-  shouldReleaseEmptyArena,
-} from "./policy.ts";
+import * as policy from "./policy.ts";
 
 /** Where a live block lives: a small block's pool and arena, or a raw block. */
 export type Live =
@@ -86,17 +82,25 @@ export class ReferenceAllocator implements Allocator {
     validateSize(this.geometry, n);
     if (p === null) return this.malloc(n);
     const live = this.findLive(p, "realloc");
-    const oldRequested = live.raw ? live.requested : live.block.requested;
     if (!live.raw && reallocStaysInPlace(this.geometry.classSizes[live.pool.sizeClass]!, n)) {
-      live.block.requested = n;
-      this.requested.change(n - oldRequested);
+      this.resizeInPlace(live.block, n);
       return p;
     }
-    // Allocate the new block before freeing the old one: on failure the old block is untouched.
+    return this.reallocMoving(p, live, n);
+  }
+
+  /** §4.2: the block stays; only its requested size changes. */
+  protected resizeInPlace(block: Block, n: number): void {
+    this.requested.change(n - block.requested);
+    block.requested = n;
+  }
+
+  /** §4.3–§4.4: allocate first (on failure the old block is untouched), copy, free the old. */
+  protected reallocMoving(p: number, live: Live, n: number): number | null {
+    const oldRequested = live.raw ? live.requested : live.block.requested;
     const q = live.raw ? this.allocateRaw(n) : this.allocate(n);
     if (q === null) return null;
-    const oldSize = live.raw ? live.size : this.geometry.classSizes[live.pool.sizeClass]!;
-    const copied = Math.min(oldSize, n);
+    const copied = Math.min(this.usable(live), n);
     this.addressSpace.view(q, copied).set(this.addressSpace.view(p, copied));
     this.release(live);
     this.requested.change(n - oldRequested);
@@ -121,9 +125,9 @@ export class ReferenceAllocator implements Allocator {
   protected allocate(n: number): number | null {
     const sizeClass = sizeClassOf(this.geometry, n);
     if (sizeClass === -1) return this.allocateRaw(n);
-    const pool = this.choosePool(sizeClass) ?? this.takeEmptyPool(sizeClass);
+    const pool = this.lowestPartlyUsedPool(sizeClass) ?? this.takeEmptyPool(sizeClass);
     if (pool === undefined) return null;
-    const index = this.chooseBlock(pool);
+    const index = this.lowestFreeBlock(pool);
     const block: Block = {
       address: pool.address + blockOffset(this.geometry, sizeClass, index),
       requested: n,
@@ -133,31 +137,32 @@ export class ReferenceAllocator implements Allocator {
     return block.address;
   }
 
-  // The policy decisions, one method each, so a seeded-bug variant overrides exactly one.
+  // The policy decisions, one method each (named as in policy.ts), so a seeded-bug variant
+  // overrides exactly one.
 
   /** §2.1 */
-  protected choosePool(sizeClass: number): Pool | undefined {
-    return lowestPartlyUsedPool(this.arenas, sizeClass, this.geometry);
+  protected lowestPartlyUsedPool(sizeClass: number): Pool | undefined {
+    return policy.lowestPartlyUsedPool(this.arenas, sizeClass, this.geometry);
   }
 
   /** §2.2 */
-  protected chooseBlock(pool: Pool): number {
-    return lowestFreeBlock(pool);
+  protected lowestFreeBlock(pool: Pool): number {
+    return policy.lowestFreeBlock(pool);
   }
 
   /** §2.3 */
-  protected chooseArena(): Arena | undefined {
-    return arenaForNewPool(this.arenas);
+  protected arenaForNewPool(): Arena | undefined {
+    return policy.arenaForNewPool(this.arenas);
   }
 
   /** §2.4 */
-  protected chooseEmptyPool(arena: Arena): Pool {
-    return lowestEmptyPool(arena)!;
+  protected lowestEmptyPool(arena: Arena): Pool {
+    return policy.lowestEmptyPool(arena)!;
   }
 
   /** §2.6 */
-  protected shouldRelease(arena: Arena): boolean {
-    return shouldReleaseEmptyArena(arena, this.arenas, this.geometry);
+  protected shouldReleaseEmptyArena(arena: Arena): boolean {
+    return policy.shouldReleaseEmptyArena(arena, this.arenas, this.geometry);
   }
 
   /** §1: size 0 and sizes above T are mapped in the raw region. */
@@ -168,9 +173,9 @@ export class ReferenceAllocator implements Allocator {
 
   /** §2.3–§2.5: an empty pool, now of class c, from the best arena or a newly mapped one. */
   protected takeEmptyPool(sizeClass: number): Pool | undefined {
-    const arena = this.chooseArena() ?? this.mapArena();
+    const arena = this.arenaForNewPool() ?? this.mapArena();
     if (arena === undefined) return undefined;
-    const pool = this.chooseEmptyPool(arena);
+    const pool = this.lowestEmptyPool(arena);
     pool.sizeClass = sizeClass;
     pool.blocks = new Array<Block | undefined>(this.geometry.blocksPerPool[sizeClass]!).fill(
       undefined,
@@ -202,7 +207,7 @@ export class ReferenceAllocator implements Allocator {
     if (pool.live > 0) return;
     pool.sizeClass = -1;
     pool.blocks = [];
-    if (isArenaEmpty(arena) && this.shouldRelease(arena)) {
+    if (isArenaEmpty(arena) && this.shouldReleaseEmptyArena(arena)) {
       this.arenas.splice(this.arenas.indexOf(arena), 1);
       this.addressSpace.unmapArena(arena.slot);
     }
@@ -210,22 +215,34 @@ export class ReferenceAllocator implements Allocator {
 
   // ── finding blocks ──────────────────────────────────────────────────────────────────────
 
-  /**
-   * The live block at exactly p, or the misuse error for p (spec/errors.md). A small block finds
-   * its arena and pool by address arithmetic, as CPython's POOL_ADDR does.
-   */
+  /** The live block at exactly p, or the misuse error for p (spec/errors.md). */
   protected findLive(p: number, use: PointerUse): Live {
-    const slot = isAddressShaped(p) ? this.addressSpace.slotOf(p) : -1;
-    const arena = this.arenas.find((a) => a.slot === slot);
-    if (arena !== undefined) {
-      const pool = arena.pools[this.addressSpace.poolIndexIn(arena.slot, p)]!;
-      const index = pool.blocks.findIndex((block) => block?.address === p);
+    const found = this.poolOf(p);
+    if (found !== undefined) {
+      const { arena, pool } = found;
+      const index = this.liveBlockAt(pool, p);
       if (index !== -1) return { raw: false, arena, pool, index, block: pool.blocks[index]! };
     }
     const size = isAddressShaped(p) ? this.addressSpace.rawSize(p) : -1;
     if (size !== -1)
       return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };
     return classifyBadPointer(this.addressSpace, this.heapQuery, p, use);
+  }
+
+  /**
+   * The arena and pool that p points into, if p lies in a pool of a mapped arena: by address
+   * arithmetic, as CPython's POOL_ADDR.
+   */
+  protected poolOf(p: number): { readonly arena: Arena; readonly pool: Pool } | undefined {
+    const slot = isAddressShaped(p) ? this.addressSpace.slotOf(p) : -1;
+    const arena = this.arenas.find((a) => a.slot === slot);
+    if (arena === undefined) return undefined;
+    return { arena, pool: arena.pools[this.addressSpace.poolIndexIn(arena.slot, p)]! };
+  }
+
+  /** The index of the live block of `pool` that starts exactly at p, or −1. */
+  protected liveBlockAt(pool: Pool, p: number): number {
+    return pool.blocks.findIndex((block) => block?.address === p);
   }
 
   protected readonly heapQuery: HeapQuery = {
