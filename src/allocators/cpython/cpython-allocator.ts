@@ -140,8 +140,9 @@ export class CPythonAllocator implements Allocator {
   /** The live block at exactly p, or the misuse error for p (spec/errors.md). */
   private findLive(p: number, use: PointerUse): Live {
     if (isAddressShaped(p)) {
-      const small = this.pymalloc.findSmall(p);
-      if (small !== undefined) return { raw: false, ...small };
+      const pool = this.pymalloc.poolOf(p);
+      const block = pool !== undefined ? this.pymalloc.liveBlockAt(pool, p) : -1;
+      if (pool !== undefined && block !== -1) return { raw: false, pool, block };
       const size = this.addressSpace.rawSize(p);
       if (size !== -1)
         return { raw: true, address: p, size, requested: this.addressSpace.rawRequested(p) };

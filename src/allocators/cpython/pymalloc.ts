@@ -257,22 +257,24 @@ export class Pymalloc {
   // ── finding ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The live small block at exactly `address`, or undefined: CPython's POOL_ADDR plus
-   * address_in_range(), as arithmetic on the simulated address space, then the block's own record.
+   * The used pool `address` points into, or undefined: CPython's POOL_ADDR plus
+   * address_in_range(), as arithmetic on the simulated address space.
    */
-  findSmall(address: number): SmallBlock | undefined {
+  poolOf(address: number): PoolHeader | undefined {
     const slot = this.space.slotOf(address);
     const ao = slot === -1 ? undefined : this.arenaBySlot.get(slot);
     if (ao === undefined) return undefined;
     const pool = ao.pools[this.space.poolIndexIn(slot, address)];
-    if (pool === undefined || pool.count === 0) return undefined;
+    return pool === undefined || pool.count === 0 ? undefined : pool;
+  }
+
+  /** The live block of `pool` starting exactly at `address` (its own record says so), or −1. */
+  liveBlockAt(pool: PoolHeader, address: number): number {
     const offset = address - pool.address - this.geometry.poolOverhead;
     const size = this.geometry.classSizes[pool.szidx]!;
-    if (offset < 0 || offset % size !== 0) return undefined;
+    if (offset < 0 || offset % size !== 0) return -1;
     const block = offset / size;
-    return block < pool.requested.length && pool.requested[block]! >= 0
-      ? { pool, block }
-      : undefined;
+    return block < pool.requested.length && pool.requested[block]! >= 0 ? block : -1;
   }
 
   /** Block number at byte offset `offset` of the pool. */

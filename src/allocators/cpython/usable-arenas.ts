@@ -91,7 +91,7 @@ export class UsableArenas {
 
     const onList = nfOld > 0;
     const successor = onList ? ao.nextarena : this.head;
-    if (nf === ao.ntotalpools && (!keepEmptyArena || successor !== null)) {
+    if (shouldReleaseEmptyArena(ao, nf, successor, keepEmptyArena)) {
       // Case 1: free the whole arena.
       if (onList) this.unlink(ao);
       return true;
@@ -138,4 +138,18 @@ export class UsableArenas {
     }
     return out;
   }
+}
+
+/**
+ * The empty-arena rule as CPython has it (spec/policy.md §2.6 compares it with the
+ * address-ordered one), evaluated before any re-sorting: 3.8 releases every wholly free arena;
+ * 3.9+ keeps it when it is the last element of usable_arenas (`successor` null, bpo-37257).
+ */
+function shouldReleaseEmptyArena(
+  ao: ArenaObject,
+  nf: number,
+  successor: ArenaObject | null,
+  keepEmptyArena: boolean,
+): boolean {
+  return nf === ao.ntotalpools && (!keepEmptyArena || successor !== null);
 }
