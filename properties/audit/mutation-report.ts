@@ -3,8 +3,9 @@
  * spec/audit.md §3): the mutation score per file and in total, every surviving mutant with the
  * original code, the replacement and, from mutation-survivors.ts, why it survives (an equivalent
  * mutant) or that it is not killed yet, and every mutant the source marks equivalent (a
- * `// Stryker disable next-line <mutator>: <reason>` comment: Stryker reports it "Ignored" with
- * the reason and leaves it out of the score). The audit never runs Stryker itself.
+ * `// Stryker disable next-line <mutator>: equivalent: spec/audit.md §3.1 #k` comment: Stryker
+ * reports it "Ignored" and leaves it out of the score; the reason is row k of that table). The
+ * audit never runs Stryker itself.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -115,6 +116,41 @@ const sum = (scores: readonly FileScore[], file: string): FileScore => {
   };
 };
 
+/** Where the reasons for the source's equivalence markers are written (spec/audit.md §3.1). */
+export const EQUIVALENCE_TABLE = { file: "spec/audit.md", section: "§3.1" } as const;
+const MARKER = /spec\/audit\.md §3\.1 #(\d+)/;
+
+/** The rows of spec/audit.md §3.1: number → file cell and reason. */
+export function equivalenceReasons(root: string): Map<number, { file: string; why: string }> {
+  const text = readFileSync(resolve(root, EQUIVALENCE_TABLE.file), "utf8");
+  const from = text.indexOf(`### ${EQUIVALENCE_TABLE.section} `);
+  const rows = new Map<number, { file: string; why: string }>();
+  if (from === -1) return rows;
+  for (const line of text.slice(from).split("\n").slice(1)) {
+    if (line.startsWith("#")) break;
+    const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
+    const k = Number(cells[1]);
+    if (line.startsWith("|") && Number.isInteger(k) && cells[1] !== "")
+      rows.set(k, { file: cells[2]!, why: cells[5]! });
+  }
+  return rows;
+}
+
+/** The row number a marker's reason names (`equivalent: spec/audit.md §3.1 #k`), or undefined. */
+export function markerRow(reason: string): number | undefined {
+  const match = reason.match(MARKER);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** A marker's reason: the row of spec/audit.md §3.1 it names, or its own text. */
+function markedReason(reasons: Map<number, { why: string }>, text: string): string {
+  const k = markerRow(text);
+  if (k === undefined) return text;
+  const row = reasons.get(k);
+  const where = `spec/audit.md §3.1 #${k}`;
+  return row === undefined ? `${where}: no such row` : `${row.why} (${where})`;
+}
+
 /** The text between two 1-based line / column positions (Stryker's locations). */
 function textAt(source: string, start: Position, end: Position): string {
   const lines = source.split("\n");
@@ -136,6 +172,7 @@ export function readMutation(
   const files: FileScore[] = [];
   const survivors: Survivor[] = [];
   const markedEquivalent: MarkedEquivalent[] = [];
+  const reasons = equivalenceReasons(root);
   for (const [name, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) =>
     a.localeCompare(b),
   )) {
@@ -160,7 +197,7 @@ export function readMutation(
     );
     for (const m of mutants) {
       if (m.status === "Ignored") {
-        const reason = (m.statusReason ?? "").replace(/^equivalent:\s*/, "");
+        const reason = markedReason(reasons, (m.statusReason ?? "").replace(/^equivalent:\s*/, ""));
         markedEquivalent.push({
           file: name,
           line: m.location.start.line,

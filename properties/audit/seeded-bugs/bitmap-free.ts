@@ -73,7 +73,7 @@ export class FullPoolNotReturned extends BitmapAllocator {
     const live = this.table.live[gp]! - 1;
     this.table.live[gp] = live;
     this.classes.blocks[c]!--;
-    if (live === 0) this.poolEmptied(gp, c);
+    if (live === 0) this.insertToFreepool(gp, c);
     else if (live === this.blocksPerPool[c]!) this.classes.addPartly(c, gp); // BUG: compares the new count with the full count (was: blocksPerPool - 1)
   }
 }
@@ -87,6 +87,6 @@ export class EmptiedPoolStaysPartly extends BitmapAllocator {
     // BUG: "was full" is tested before "is empty"; for a pool of one block both hold, and the
     // emptied pool goes back to its class's partly used set instead of to its arena.
     if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp);
-    else if (live === 0) this.poolEmptied(gp, c);
+    else if (live === 0) this.insertToFreepool(gp, c);
   }
 }

@@ -1,12 +1,12 @@
 /**
  * The bitmap allocator: the address-ordered policy of spec/policy.md, decision for decision the
- * same as the reference allocator (src/allocators/reference/), so the two give the same addresses, nulls,
- * errors, stats, snapshots and address-space events (invariant 11). Only the way it finds things
- * differs: typed arrays, one bit per block, summary words, per-class sets and buckets of arenas.
- * No operation scans the heap. spec/bitmap.md describes each structure and maps each policy
- * decision to one. Members are protected rather than private (a compile-time difference only) so
- * that a seeded-bug variant (the audit's catalogue, properties/audit/seeded-bugs/) can override
- * one step; the empty-arena rule is a method of its own for the same reason.
+ * same as the reference allocator (src/allocators/reference/), so the two give the same addresses,
+ * nulls, errors, stats, snapshots and address-space events (invariant 11). Only the way it finds
+ * things differs: typed arrays, one bit per block, summary words, per-class sets and buckets of
+ * arenas. No operation scans the heap. spec/bitmap.md describes each structure (§1), maps each
+ * policy step to one (§3) and gives the cost of each operation (§4). malloc, free and realloc are
+ * strung from small named steps, protected rather than private (a compile-time difference only),
+ * so that a seeded-bug variant (properties/audit/seeded-bugs/) overrides exactly one.
  *
  * ── Layout ──────────────────────────────────────────────────────────────────────────────────────
  *
@@ -35,8 +35,6 @@
  *               │ 0 … 31  │ 32 … 63 │        │ (partial: zero  │                      │   │
  *               │         │         │        │  past the last) │                      │   │
  *               └──────────────────────────────────────────────┴──────────────────────┴───┘
- *     3.12, class 0: 1021 blocks = 32 level-0 words under 1 summary word: the lowest free block
- *     is two ctz; class 31: 31 blocks, one word.
  *
  *   requestedSizes (RequestedSizes): what each live block asked for, in class-sized regions
  *     slack  Uint8Array  │ region of gp (class 3) │ region (class 0) … │ …   one entry per block
@@ -45,8 +43,6 @@
  *                        region of blocksPerPool[c] entries (reused from class c's stack of
  *                        given-back regions, or cut from the end); it gives it back on emptying.
  *                        (ClassRegions, the same for the bits: their own start and stacks.)
- *     (< A after malloc, < ⌈size/4⌉ after an in-place realloc; Uint16Array or Uint32Array only
- *     when that exceeds a byte)
  *
  *   classes (ClassPools), per size class c:
  *     partly[c]  LevelBitset over gp   member ⇔ a class-c pool with 0 < live < blocksPerPool[c]
@@ -65,30 +61,8 @@
  *     bucket[4] = {0, 2}                 best() = bucket[counts.first()].first() = slot 5
  *     bucket[n] = {3}                    the wholly empty arenas; whollyEmptyArenas counts them
  *
- * ── Costs ───────────────────────────────────────────────────────────────────────────────────────
- *   L = levels of a LevelBitset (five, written out: src/core/bits/level-bitset.ts);
- *   ℓ = levels of a pool's bit layout (log32 of blocksPerPool: 1 or 2 for
- *   every preset, written out by hand); W = words of a pool region; B = blocksPerPool[0];
- *   n = poolsPerArena; C = size classes.
- *
- *   malloc, small   O(ℓ) = O(1): lowest[c], then the pool's lowest free bit, then counters.
- *                   + O(L) when the pool fills up (leaves partly[c]).
- *                   + O(L + W) when no pool of class c has room: buckets.best(), emptyPools.next(),
- *                     a bucket move, filling the pool's bits, an amortised O(1) requested-size
- *                     region.
- *                   + O(n·L) when an arena is mapped; amortised O(1) array doubling per new slot.
- *   malloc, raw     O(1) expected (the AddressSpace's Map).
- *   free, small     O(1) to find the block (arithmetic and one bit), O(ℓ) to free it;
- *                   + O(L) when the pool was full or becomes empty (sets, a bucket move, its
- *                     requested-size region back on its class's stack, amortised O(1));
- *                   + O(n·L) when the arena is released (invariant 6); the empty-arena rule
- *                     itself is O(1) (a counter).
- *   free, raw       O(1) expected.
- *   realloc         in place: O(1). Moved: malloc + copy of min(old usable, n) bytes + free.
- *   usableSize      O(1).  bytes: O(1) + one view.
- *   stats           O(C): buildStats over the per-class counters.
- *   snapshot        O(mapped pools · W + live blocks + raw blocks · log raw blocks).
- *   check           O(mapped pools · (W + B) + set members · L + C + requested-size entries).
+ * ── Costs ──────────────────────────────────────────────────────────────────────────────────────
+ *   spec/bitmap.md §4, for every operation.
  */
 import type { AddressSpace } from "../../core/address-space.ts";
 import type { Allocator, HeapSnapshot, Stats } from "../../core/allocator.ts";
@@ -270,16 +244,16 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── allocation (spec/policy.md §1–§2) ───────────────────────────────────────────────────
   //
-  // As obmalloc's pymalloc_alloc (spec/cpython-model.md §3), numbered:
-  //   1. n = 0 or n > T: the raw path (§1)                                   allocate
-  //   2. class c's lowest partly used pool has a free block: take it (§2.1)  allocateSmall
-  //   3. else an empty pool: of the arena with the fewest (§2.3), or of a
-  //      newly mapped one (§2.5), its lowest (§2.4), now of class c          takeEmptyPool
-  //   then the pool's lowest free block (§2.2) and the counters              takeBlock
+  // As obmalloc's pymalloc_alloc (spec/cpython-model.md §3), in cases labelled in the code:
+  //   case 1  n = 0 or n > T: the raw path (§1)                               allocate
+  //   case 2  class c has a partly used pool: the lowest (§2.1)               allocateSmall
+  //   case 3  none has: an empty pool, of the arena with the fewest (§2.3) or
+  //           of a newly mapped one (§2.5), its lowest (§2.4), now of class c takeEmptyPool
+  //   then    the pool's lowest free block (§2.2), marked used, the counts    takeLowestFreeBlock
 
   /** The address for a request of n bytes, or −1 when out of memory (invariant 10). */
   protected allocate(n: number): number {
-    // Case 1.
+    // case 1, else cases 2–3
     return this.takesRawPath(n) ? this.addressSpace.mapRaw(n) : this.allocateSmall(n);
   }
 
@@ -291,12 +265,17 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** A block of class c = (n−1) >> log2 A, or −1 at the arena limit. */
   protected allocateSmall(n: number): number {
     const c = this.sizeClassOf(n);
-    let gp = this.classes.lowest[c]!; // case 2 (invariant 5: reuse before growth)
+    let gp = this.lowestPartlyUsedPool(c); // case 2 (invariant 5: reuse before growth)
     if (gp === -1) {
       gp = this.takeEmptyPool(c); // case 3
       if (gp === -1) return -1;
     }
-    return this.blockAddress(gp, c, this.takeBlock(gp, c, n));
+    return this.blockAddress(gp, c, this.takeLowestFreeBlock(gp, c, n));
+  }
+
+  /** §2.1: class c's lowest-address partly used pool, or −1: the first member of partly[c]. */
+  protected lowestPartlyUsedPool(c: number): number {
+    return this.classes.lowest[c]!;
   }
 
   /** The size class of a small request: (n − 1) >> log2 A. */
@@ -310,7 +289,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   }
 
   /** §2.2: marks the pool's lowest free block used for a request of n bytes; returns its index. */
-  protected takeBlock(gp: number, c: number, n: number): number {
+  protected takeLowestFreeBlock(gp: number, c: number, n: number): number {
     const k = this.bitmaps.takeLowest(gp, c);
     this.requestedSizes.set(gp, k, this.classSizes[c]! - n);
     this.poolGainedBlock(gp, c);
@@ -403,11 +382,11 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
   //
-  // As obmalloc's pymalloc_free: the block's bit is set (freeSmall); then
-  //   1. the pool was full: it becomes partly used again                     poolLostBlock
-  //   2. the pool is now empty: it forgets its class and joins its arena's
-  //      empty pools (insert_to_freepool)                                    poolEmptied
-  //   3. its arena is now wholly empty: the empty-arena rule (§2.6)          arenaEmptied
+  // As obmalloc's pymalloc_free (spec/cpython-model.md §4): the block's bit is set (freeSmall);
+  //   case 1  the pool was full: it is partly used again (insert_to_usedpool) poolLostBlock
+  //   case 2  the pool is now empty: it forgets its class and joins its
+  //           arena's empty pools (insert_to_freepool)                        insertToFreepool
+  //   case 3  its arena is now wholly empty: the empty-arena rule (§2.6)      arenaEmptied
 
   /** Frees block k of pool gp (of class c); returns the bytes it had been asked for. */
   protected freeSmall(gp: number, c: number, k: number): number {
@@ -423,12 +402,12 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.table.live[gp] = live;
     this.classes.blocks[c]!--;
     if (live === 0)
-      this.poolEmptied(gp, c); // case 2
+      this.insertToFreepool(gp, c); // case 2
     else if (live === this.blocksPerPool[c]! - 1) this.classes.addPartly(c, gp); // case 1: was full
   }
 
   /** Case 2: the pool forgets its class and becomes an empty pool of its arena. */
-  protected poolEmptied(gp: number, c: number): void {
+  protected insertToFreepool(gp: number, c: number): void {
     this.classes.removePartly(c, gp); // a pool of one block was never in the set: no change then
     this.table.sizeClass[gp] = -1;
     this.requestedSizes.release(gp, c);
@@ -572,6 +551,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const gp = slot * this.poolsPerArena + index;
     // undefined for a slot below 0 or past the table (NaN included), −1 for a pool without a
     // class (every pool of an unmapped slot has none): no live block there.
+    // Stryker disable next-line ConditionalExpression: equivalent: spec/audit.md §3.1 #1
     return this.table.sizeClass[gp]! >= 0 ? gp : -1;
   }
 

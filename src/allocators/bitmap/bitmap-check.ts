@@ -1,7 +1,7 @@
 /**
  * `check()` for the bitmap allocator (invariant 12): recounts everything from the bits and the
- * per-pool arrays and compares it with every derived structure. O(mapped pools · region words +
- * set members + classes); it is meant for tests, not for hot paths.
+ * per-pool arrays and compares it with every derived structure (spec/bitmap.md §5; its cost:
+ * §4); it is meant for tests, not for hot paths.
  *
  * Every comparison is a `problems.expect` (src/core/integrity.ts); the control flow below (`continue`,
  * `if`) goes both ways on correct heaps, so the properties reach all of it.

@@ -20,7 +20,7 @@ export class BitmapHeapQuery implements HeapQuery {
     return this.heap.table.sizeClass[slot * this.heap.geometry.poolsPerArena + pool]!;
   }
 
-  // Stryker disable next-line BlockStatement: equivalent through the API: classifyBadPointer asks this only in an internal-error guard that no call reaches (every caller found the block not live first)
+  // Stryker disable next-line BlockStatement: equivalent: spec/audit.md §3.1 #5
   isBlockLive(slot: number, pool: number, block: number): boolean {
     return !this.heap.bitmaps.isFree(slot * this.heap.geometry.poolsPerArena + pool, block);
   }

@@ -51,7 +51,7 @@ export class PoolBitmaps extends ClassRegions {
     );
     this.layouts = layouts;
     this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
-    // Stryker disable next-line ArrowFunction: equivalent: without level counts every pool takes the generic path, which finds the same blocks (the written-out paths are for speed)
+    // Stryker disable next-line ArrowFunction: equivalent: spec/audit.md §3.1 #2
     this.levels = Int32Array.from(layouts, (layout) => layout.offsets.length);
     this.summaryOffset = Int32Array.from(layouts, (layout) => layout.offsets[1] ?? 0);
     this.words = new Uint32Array(0);
@@ -74,13 +74,13 @@ export class PoolBitmaps extends ClassRegions {
     const words = this.words;
     const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
-    // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
+    // Stryker disable next-line BlockStatement: equivalent: spec/audit.md §3.1 #3
     if (levels === 1) {
       const word = words[base]!;
       words[base] = word & (word - 1);
       return ctz32(word);
     }
-    // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
+    // Stryker disable next-line BlockStatement: equivalent: spec/audit.md §3.1 #3
     if (levels === 2) {
       const at = base + this.summaryOffset[sizeClass]!;
       const summary = words[at]!;
@@ -102,12 +102,12 @@ export class PoolBitmaps extends ClassRegions {
     const words = this.words;
     const base = this.start[pool]!;
     const levels = this.levels[sizeClass]!;
-    // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
+    // Stryker disable next-line BlockStatement: equivalent: spec/audit.md §3.1 #3
     if (levels === 1) {
       words[base] |= 1 << block;
       return;
     }
-    // Stryker disable next-line BlockStatement: equivalent: an empty fast path falls through to the generic one, which gives the same result
+    // Stryker disable next-line BlockStatement: equivalent: spec/audit.md §3.1 #3
     if (levels === 2) {
       const w = block >>> 5;
       words[base + w] |= 1 << (block & 31);

@@ -21,7 +21,7 @@ export function resized<T extends TypedArray>(array: T, length: number, fill = 0
  * one region or stack entry after another costs amortised O(1).
  */
 export function withRoomFor<T extends TypedArray>(array: T, length: number): T {
-  // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: any length >= `length` is correct; doubling only makes growth amortised O(1)
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent: spec/audit.md §3.1 #4
   return length <= array.length ? array : resized(array, Math.max(2 * array.length, length));
 }
 

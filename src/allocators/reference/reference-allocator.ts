@@ -195,7 +195,7 @@ export class ReferenceAllocator implements Allocator {
 
   // ── freeing ─────────────────────────────────────────────────────────────────────────────
 
-  /** §3: the block becomes free; an emptied pool forgets its class; the arena rule runs. */
+  /** §3: the block becomes free; a pool with no live block left goes to its arena. */
   protected release(live: Live): void {
     if (live.raw) {
       this.addressSpace.unmapRaw(live.address);
@@ -204,13 +204,20 @@ export class ReferenceAllocator implements Allocator {
     const { arena, pool, index } = live;
     pool.blocks[index] = undefined;
     pool.live--;
-    if (pool.live > 0) return;
+    if (pool.live === 0) this.insertToFreepool(arena, pool);
+  }
+
+  /** §3 (2): the emptied pool forgets its class; a wholly empty arena meets the rule of §2.6. */
+  protected insertToFreepool(arena: Arena, pool: Pool): void {
     pool.sizeClass = -1;
     pool.blocks = [];
-    if (isArenaEmpty(arena) && this.shouldReleaseEmptyArena(arena)) {
-      this.arenas.splice(this.arenas.indexOf(arena), 1);
-      this.addressSpace.unmapArena(arena.slot);
-    }
+    if (isArenaEmpty(arena) && this.shouldReleaseEmptyArena(arena)) this.releaseArena(arena);
+  }
+
+  /** Unmaps a wholly empty arena. */
+  protected releaseArena(arena: Arena): void {
+    this.arenas.splice(this.arenas.indexOf(arena), 1);
+    this.addressSpace.unmapArena(arena.slot);
   }
 
   // ── finding blocks ──────────────────────────────────────────────────────────────────────
