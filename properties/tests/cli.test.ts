@@ -73,9 +73,12 @@ describe("allocheck CLI", () => {
     expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(
       /replayOperations\("reference"/,
     );
-    // The file names the real reference, which does not have the bug: the replay passes.
-    expect(main(["replay", file])).toBe(0);
+    // The file names the real reference, which does not have the bug: the replay passes. The heap
+    // map goes to the scratch folder: a test leaves nothing in reports/ (reports/README.md).
+    const svg = join(dir, "heap.svg");
+    expect(main(["replay", file, "--svg", svg])).toBe(0);
     expect(out.join("\n")).toMatch(/no invariant fails/);
     expect(out.join("\n")).toMatch(/# arenas allocated total/);
+    expect(readFileSync(svg, "utf8")).toMatch(/<title>I11-equivalence on reference: the heap after/);
   });
 });
