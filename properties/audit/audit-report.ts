@@ -328,7 +328,7 @@ function fullMatrixGrid(k: AuditData["killMatrix"]): string[] {
 // ── 3 mutation ────────────────────────────────────────────────────────────────────────────
 
 function mutationSection(m: AuditData["mutation"]): string[] {
-  if (failed(m)) return ["## 3. Mutation testing (StrykerJS)", "", m.error];
+  if (failed(m)) return ["## 3. Mutation testing (StrykerJS)", "", m.error, ""];
   return [
     "## 3. Mutation testing (StrykerJS)",
     "",
