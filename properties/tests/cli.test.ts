@@ -1,14 +1,16 @@
 /**
  * The CLI as a user meets it: help, bad arguments (one line, exit 2), replay of a real
- * counterexample file, and verify writing its reports.
+ * counterexample file, and a narrowed verify writing its own summary. Commands that write under
+ * reports/ run in a scratch folder: a test leaves nothing there (reports/README.md).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { AddressSpace } from "../../src/core/address-space.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 import { main } from "../../src/cli/main.ts";
+import { summaryPath } from "../../src/cli/verify.ts";
 import { PROFILES } from "../profiles.ts";
 import { propertyById } from "../properties.ts";
 import { readCounterexample } from "../run/counterexample.ts";
@@ -73,9 +75,42 @@ describe("allocheck CLI", () => {
     expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(
       /replayOperations\("reference"/,
     );
-    // The file names the real reference, which does not have the bug: the replay passes.
-    expect(main(["replay", file])).toBe(0);
+    // The file names the real reference, which does not have the bug: the replay passes. The heap
+    // map goes to the scratch folder: a test leaves nothing in reports/ (reports/README.md).
+    const svg = join(dir, "heap.svg");
+    expect(main(["replay", file, "--svg", svg])).toBe(0);
     expect(out.join("\n")).toMatch(/no invariant fails/);
     expect(out.join("\n")).toMatch(/# arenas allocated total/);
+    expect(readFileSync(svg, "utf8")).toMatch(
+      /<title>I11-equivalence on reference: the heap after/,
+    );
+  });
+
+  test("a verify narrowed to one allocator writes its own summary and leaves the full one", () => {
+    const home = process.cwd();
+    const work = mkdtempSync(join(tmpdir(), "allocheck-verify-"));
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    process.chdir(work);
+    try {
+      mkdirSync("reports");
+      writeFileSync("reports/summary.md", "the full run's summary\n");
+      expect(main(["verify", "--profile", "quick", "--allocator", "bitmap", "--seed", "7"])).toBe(
+        0,
+      );
+      expect(readFileSync("reports/summary.md", "utf8")).toBe("the full run's summary\n");
+      const narrowed = readFileSync("reports/summary-bitmap.md", "utf8");
+      expect(narrowed).toMatch(/^## bitmap: pass$/m);
+      expect(narrowed).not.toMatch(/^## reference/m);
+      expect(readdirSync("reports").sort()).toEqual([
+        "summary-bitmap.json",
+        "summary-bitmap.md",
+        "summary.md",
+      ]);
+      expect(out.join("\n")).toMatch(/wrote reports\/summary-bitmap\.md/);
+    } finally {
+      process.chdir(home);
+    }
+    expect(summaryPath(["reference", "bitmap", "cpython"])).toBe("reports/summary");
+    expect(summaryPath(["reference"])).toBe("reports/summary-reference");
   });
 });

@@ -13,7 +13,7 @@ import {
   type PresetName,
 } from "../../src/index.ts";
 
-/** CPython's blocks per pool, size:blocks (../shared/research/obmalloc.md §1.3, computed from NUMBLOCKS). */
+/** CPython's blocks per pool, size:blocks (spec/cpython-facts.md §2, computed from NUMBLOCKS). */
 const CPYTHON_16K =
   "16:1021 32:510 48:340 64:255 80:204 96:170 112:145 128:127 144:113 160:102 176:92 192:85 208:78 224:72 240:68 256:63 " +
   "272:60 288:56 304:53 320:51 336:48 352:46 368:44 384:42 400:40 416:39 432:37 448:36 464:35 480:34 496:32 512:31";

@@ -2,7 +2,8 @@
  * `allocheck verify`: the main job. Runs the property suite (every property, both geometry
  * families, the bounded-exhaustive mode) over the chosen allocators with fixed, printed seeds,
  * shows a live progress line, prints a summary table, and writes reports/summary.md and
- * reports/summary.json. Exit code 1 when anything fails.
+ * reports/summary.json (a run narrowed to one allocator: summary-<allocator>.md and .json, so the
+ * full run's summary stays). Exit code 1 when anything fails.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import {
@@ -27,14 +28,16 @@ import {
 import { integerFlag, parseArgs } from "./args.ts";
 import { machineDescription } from "../report/machine.ts";
 
-export const VERIFY_HELP = `allocheck verify [--profile quick|ci|deep] [--allocator reference|bitmap|all] [--seed N]
+export const VERIFY_HELP = `allocheck verify [--profile quick|ci|deep] [--allocator reference|bitmap|cpython|all] [--seed N]
 
 Runs every property (one per invariant of spec/invariants.md) over both geometry families and the
 bounded-exhaustive mode, against the chosen allocators, and writes reports/summary.md and
-reports/summary.json. Counterexamples go to reports/counterexamples/.
+reports/summary.json. A run narrowed to one allocator writes reports/summary-<allocator>.md and
+.json instead (e.g. summary-bitmap.md), leaving the full run's summary as it was.
+Counterexamples go to reports/counterexamples/.
 
   --profile    quick (seconds), ci (the gate, default), deep (long); or ALLOCHECK_PROFILE
-  --allocator  reference, bitmap or all (default all)
+  --allocator  reference, bitmap, cpython or all (default all)
   --seed       base seed (default ALLOCHECK_SEED, else 20261125); each property mixes in its name
 Exit code: 0 all passed, 1 a property failed, 2 bad arguments.`;
 
@@ -63,6 +66,16 @@ function progressPrinter(label: string): (event: VerifyProgress) => void {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/**
+ * Where the summary goes, without extension: reports/summary for every allocator, and a name
+ * that names the allocator for a narrowed run (reports/summary-bitmap), so that it does not
+ * overwrite the full one.
+ */
+export function summaryPath(kinds: readonly AllocatorKind[]): string {
+  const all = ALLOCATOR_KINDS.every((k) => kinds.includes(k));
+  return all ? "reports/summary" : `reports/summary-${kinds.join("-")}`;
+}
 
 function markdown(
   reports: readonly VerifyReport[],
@@ -164,16 +177,17 @@ export function runVerify(argv: readonly string[]): number {
     seconds: (performance.now() - started) / 1000,
     operations,
   };
+  const summary = summaryPath(kinds);
   mkdirSync("reports", { recursive: true });
   writeFileSync(
-    "reports/summary.json",
+    `${summary}.json`,
     JSON.stringify(
       { ...meta, allocators: reports },
       (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
       2,
     ) + "\n",
   );
-  writeFileSync("reports/summary.md", markdown(reports, meta));
+  writeFileSync(`${summary}.md`, markdown(reports, meta));
 
   console.log(
     `\n${"allocator".padEnd(10)} ${"verdict".padEnd(8)} ${"properties".padStart(10)} ${"operations".padStart(14)} ${"seconds".padStart(8)}`,
@@ -185,7 +199,7 @@ export function runVerify(argv: readonly string[]): number {
     );
   }
   console.log(
-    `\nverify: ${meta.verdict}; ${operations.toLocaleString("en-US")} operations checked in ${meta.seconds.toFixed(0)} s; wrote reports/summary.md and reports/summary.json`,
+    `\nverify: ${meta.verdict}; ${operations.toLocaleString("en-US")} operations checked in ${meta.seconds.toFixed(0)} s; wrote ${summary}.md and ${summary}.json`,
   );
   return meta.verdict === "pass" ? 0 : 1;
 }

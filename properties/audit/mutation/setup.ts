@@ -1,6 +1,6 @@
 /**
  * Vitest setup for the mutation runs only (vitest.mutation.config.ts; spec/audit.md §3). Two
- * pitfalls of property tests under Stryker (../shared/research/pbt.md §5):
+ * pitfalls of property tests under Stryker (measured: spec/references.md §3):
  *
  * - Stryker picks the tests to run for a mutant by their names from the dry run, so a name must
  *   not change between runs. fast-check's own `(with seed=N)` suffix is not used here; every test

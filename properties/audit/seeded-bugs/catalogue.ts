@@ -1,7 +1,7 @@
 /**
  * The seeded-bug catalogue (spec/audit.md §1): allocators with exactly one bug each, of the bug
- * classes in ../shared/research/allocators.md §2, each citing the real bug it imitates (or saying
- * honestly that the research names only the class). The kill matrix
+ * classes of spec/references.md §1, each citing the real bug it imitates (or saying
+ * honestly that spec/references.md names only the class). The kill matrix
  * (properties/tests/kill-matrix.test.ts, and `npm run audit` for the full matrix) runs the ci
  * profile's properties against every entry; every one must be killed.
  *
@@ -20,7 +20,7 @@ import * as placement from "./bitmap-placement.ts";
 import * as realloc from "./bitmap-realloc.ts";
 import * as reference from "./reference.ts";
 
-/** The bug classes of the issue (allocators.md §2 names the real-world ones). */
+/** The bug classes of the issue (spec/references.md §1 names the real-world ones). */
 export const BUG_CLASSES = [
   "block handed out twice",
   "misalignment",
@@ -74,21 +74,21 @@ function bug(
   };
 }
 
-// Sources, as allocators.md §2 (and obmalloc.md for CPython) give them.
+// Sources, as spec/references.md §1 (and spec/cpython-facts.md for CPython) give them.
 const ASTERIUS_215 =
   "tweag/asterius #215: the mega-block allocator could hand out the same block twice (https://github.com/tweag/asterius/issues/215); taichi #8705: the first two allocations were duplicates (https://github.com/taichi-dev/taichi/pull/8705)";
 const MIMALLOC_ALIGN =
   "mimalloc #206: mi_malloc_aligned(8,16) returned 8-aligned pointers (https://github.com/microsoft/mimalloc/issues/206); #700, a size-vs-word-size constant mix-up (https://github.com/microsoft/mimalloc/issues/700)";
 const BPO_27987 =
-  "CPython bpo-27987 (GH-12850): pymalloc aligned to 8 bytes on 64-bit until 3.8, where the ABI promises 16 (shared/research/obmalloc.md §1, §6)";
+  "CPython bpo-27987 (GH-12850): pymalloc aligned to 8 bytes on 64-bit until 3.8, where the ABI promises 16 (spec/cpython-facts.md §1, §9)";
 const TLSF_INDEX =
   "VulkanMemoryAllocator #231: TLSF list index computed ≥ the list count (https://github.com/GPUOpen-LibrariesAndSDKs/VulkanMemoryAllocator/issues/231); mimalloc #700 at a class boundary";
 const SIZED_FREE =
-  "Srekel/the-debuginator #9: alloc checked num_bytes, free marked the full element size (https://github.com/Srekel/the-debuginator/pull/9); hardened_malloc checks sized-delete sizes for this reason (allocators.md §2)";
+  "Srekel/the-debuginator #9: alloc checked num_bytes, free marked the full element size (https://github.com/Srekel/the-debuginator/pull/9); hardened_malloc checks sized-delete sizes for this reason (spec/references.md §1)";
 const DOUBLE_FREE =
   "DieHard #12: a double free of large chunks returned the same address to two owners (https://github.com/emeryberger/DieHard/issues/12); glibc's tcache first had no double-free check (https://kallus.org/blog_tcache_key.html)";
 const FOREIGN_POINTER =
-  "unified-memory-framework #1161: freeing a pointer that belongs to another pool (https://github.com/oneapi-src/unified-memory-framework/pull/1161); CPython's address_in_range had to decide ownership by reading memory (allocators.md §2)";
+  "unified-memory-framework #1161: freeing a pointer that belongs to another pool (https://github.com/oneapi-src/unified-memory-framework/pull/1161); CPython's address_in_range had to decide ownership by reading memory (spec/cpython-facts.md §5.1)";
 const DESYNC =
   "FreeRTOS-Amiga #14: splitting a free block did not update its size (https://github.com/cahirwpz/FreeRTOS-Amiga/pull/14); VulkanMemoryAllocator #230: a TLSF free list held an invalid next (https://github.com/GPUOpen-LibrariesAndSDKs/VulkanMemoryAllocator/issues/230)";
 const LOST_MEMORY =
@@ -96,25 +96,25 @@ const LOST_MEMORY =
 const PREMATURE =
   "OpenModelica #307: resetting a pool's used counter discarded live allocations (https://github.com/OpenModelica/OpenModelica/pull/307); Genode #4334: use-after-free inside Heap::free() (https://github.com/genodelabs/genode/issues/4334)";
 const NTOTALPOOLS =
-  "CPython frees an arena when nfreepools == ntotalpools, which is 64 or 63 when the arena is not pool-aligned (obmalloc.c new_arena's excess; shared/research/obmalloc.md §2.4, §3)";
+  "CPython frees an arena when nfreepools == ntotalpools, which is 64 or 63 when the arena is not pool-aligned (obmalloc.c new_arena's excess; spec/cpython-facts.md §4, §5.3)";
 const MISSING_RELEASE =
-  "class from allocators.md §2 (pool/arena leak): CPython before 2.5 never freed arenas";
+  "class from spec/references.md §1 (pool/arena leak): CPython before 2.5 never freed arenas (spec/cpython-facts.md §5.1)";
 const BPO_37257 =
-  "CPython bpo-37257 (3.9): keep one wholly empty arena, the last in usable_arenas; 3.8 frees every one (shared/research/obmalloc.md §3, §6)";
+  "CPython bpo-37257 (3.9): keep one wholly empty arena, the last in usable_arenas; 3.8 frees every one (spec/cpython-facts.md §5.3, §9)";
 const UMM_11 =
   "umm_malloc #11: realloc freed the old block even when the new allocation failed (https://github.com/rhempel/umm_malloc/issues/11)";
 const REALLOC_DATA =
-  "class from allocators.md §2 (realloc semantics: llvm-mos-sdk #314's realloc returned an overlapping region, https://github.com/llvm-mos/llvm-mos-sdk/issues/314); no example of a lost copy in the research";
+  "class from spec/references.md §1 (realloc semantics: llvm-mos-sdk #314's realloc returned an overlapping region, https://github.com/llvm-mos/llvm-mos-sdk/issues/314); no known example of a lost copy";
 const STATS =
-  "class from allocators.md §2 (metadata desync); ocaml-multicore #268 found its leaks through stat asserts (https://github.com/ocaml-multicore/ocaml-multicore/pull/268)";
+  "class from spec/references.md §1 (metadata desync); ocaml-multicore #268 found its leaks through stat asserts (https://github.com/ocaml-multicore/ocaml-multicore/pull/268)";
 const TLSF_REALLOC =
   "espressif/tlsf #2 and sysprog21/tlsf-bsd #4: a freed block sat in the wrong list, so the same size could not be allocated again (https://github.com/espressif/tlsf/pull/2)";
 const BLOCK_CHOICE =
-  "class from allocators.md §2/§6 (the policy is specified: lowest free block); no real example in the research. ctz vs clz: the Go runtime's allocCache and MDN Math.clz32 (allocators.md §4)";
+  "class from spec/references.md §1 (the policy is specified: lowest free block); no known real example. ctz vs clz: the Go runtime's allocCache and MDN Math.clz32 (spec/references.md §2)";
 const RAW_BOUNDARY =
-  "class from allocators.md §2 (size-class boundary, as mimalloc #700); CPython routes by `nbytes - 1 < SMALL_REQUEST_THRESHOLD` (shared/research/obmalloc.md §4)";
+  "class from spec/references.md §1 (size-class boundary, as mimalloc #700); CPython routes by `nbytes - 1 < SMALL_REQUEST_THRESHOLD` (spec/cpython-facts.md §2, §6)";
 const RAW_REALLOC =
-  "CPython: a raw block never migrates into pymalloc on realloc, even when n <= 512; obmalloc.c's comment cites bug 1185883 (shared/research/obmalloc.md §4)";
+  "CPython: a raw block never migrates into pymalloc on realloc, even when n <= 512; obmalloc.c's comment cites bug 1185883 (spec/cpython-facts.md §6)";
 
 export const SEEDED_BUGS: readonly SeededBug[] = [
   bug("bitmap-placement.ts", placement.TakenPoolStaysEmpty, {
@@ -150,7 +150,7 @@ export const SEEDED_BUGS: readonly SeededBug[] = [
     bugClass: "misalignment",
     mistake:
       "an arena that is not pool-aligned does not skip its excess: pool i at arenaStart + i·P instead of the next pool boundary",
-    imitates: `${MIMALLOC_ALIGN}; CPython's new_arena rounds the first pool up (excess = address & POOL_SIZE_MASK; shared/research/obmalloc.md §2.4)`,
+    imitates: `${MIMALLOC_ALIGN}; CPython's new_arena rounds the first pool up (excess = address & POOL_SIZE_MASK; spec/cpython-facts.md §4)`,
     suspects: ["I03-aligned", "I02-contained"],
   }),
   bug("bitmap-placement.ts", placement.ClassOffByOne, {

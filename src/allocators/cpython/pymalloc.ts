@@ -1,6 +1,6 @@
 /**
  * pymalloc's small-object paths, one method per C function of Objects/obmalloc.c, with the same
- * decisions in the same order (obmalloc.md §2–§3). [3.9]–[3.13] name these functions; [3.8] has
+ * decisions in the same order (spec/cpython-facts.md §4–§5). [3.9]–[3.13] name these functions; [3.8] has
  * the same logic inline in `pymalloc_alloc()` / `pymalloc_free()` (labels `init_pool:`, `success:`)
  * and differs only in the empty-arena rule (`keepEmptyArena`).
  *

@@ -1,6 +1,6 @@
 /**
  * `usable_arenas` and `nfp2lasta` (bpo-37029, Objects/obmalloc.c "Arena management" [3.8]+;
- * pycore_obmalloc.h [3.12][3.13]; obmalloc.md §2.5).
+ * pycore_obmalloc.h [3.12][3.13]; spec/cpython-facts.md §3, §5.4).
  *
  * `usable_arenas` is a doubly linked list of the arenas with at least one free pool
  * (`nfreepools > 0`), sorted by `nfreepools` ascending, so that pools come from the most used
