@@ -244,7 +244,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── allocation (spec/policy.md §1–§2) ───────────────────────────────────────────────────
   //
-  // As obmalloc's pymalloc_alloc (spec/cpython-model.md §3), in cases labelled in the code:
+  // As obmalloc's pymalloc_alloc (spec/cpython-facts.md §4), in cases labelled in the code:
   //   case 1  n = 0 or n > T: the raw path (§1)                               allocate
   //   case 2  class c has a partly used pool: the lowest (§2.1)               allocateSmall
   //   case 3  none has: an empty pool, of the arena with the fewest (§2.3) or
@@ -382,7 +382,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
 
   // ── freeing (spec/policy.md §3) ──────────────────────────────────────────────────────────
   //
-  // As obmalloc's pymalloc_free (spec/cpython-model.md §4): the block's bit is set (freeSmall);
+  // As obmalloc's pymalloc_free (spec/cpython-facts.md §5.2–§5.3): the block's bit is set (freeSmall);
   //   case 1  the pool was full: it is partly used again (insert_to_usedpool) poolLostBlock
   //   case 2  the pool is now empty: it forgets its class and joins its
   //           arena's empty pools (insert_to_freepool)                        insertToFreepool
