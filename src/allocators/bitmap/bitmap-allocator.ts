@@ -463,14 +463,14 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     return this.reallocMoving(p, gp, c, k, n);
   }
 
-  /** §4.2: block k of pool gp (class size `size`) stays; only its requested size changes. */
+  /** §4 (2): block k of pool gp (class size `size`) stays; only its requested size changes. */
   protected resizeInPlace(gp: number, k: number, size: number, n: number): void {
     const oldRequested = size - this.requestedSizes.get(gp, k);
     this.requestedSizes.set(gp, k, size - n);
     this.requested.change(n - oldRequested);
   }
 
-  /** §4.3–§4.4: allocate before freeing: on failure the old block is untouched (invariant 10). */
+  /** §4 (3–4): allocate before freeing: on failure the old block is untouched (invariant 10). */
   protected reallocMoving(p: number, gp: number, c: number, k: number, n: number): number | null {
     const q = this.allocate(n);
     if (q === -1) return null;
@@ -480,7 +480,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     return q;
   }
 
-  /** §4.3: a raw block stays raw whatever n is; or the misuse error for p. */
+  /** §4 (3): a raw block stays raw whatever n is; or the misuse error for p. */
   protected reallocRaw(p: number, n: number): number | null {
     const space = this.addressSpace;
     const size = space.rawSize(p);

@@ -3,8 +3,8 @@
  * Every decision is one function of policy.ts, called by a method of the same name; this file
  * only strings them together and keeps the books. Linear scans everywhere; speed does not matter.
  * The steps are small and protected so that a seeded-bug variant (the audit's catalogue, the
- * tests' injected bugs) overrides exactly one. Each step has the name it has in the bitmap
- * allocator and in spec/bitmap.md §3.
+ * tests' injected bugs) overrides exactly one. Each step has one name in the reference, the
+ * bitmap allocator and the CPython model: spec/policy.md §5.
  *
  *   malloc(n)  ── n = 0 or n > T ─────────────────────────────► raw region (§1)
  *      │ class c = (n − 1) >> log2(A)
@@ -89,13 +89,13 @@ export class ReferenceAllocator implements Allocator {
     return this.reallocMoving(p, live, n);
   }
 
-  /** §4.2: the block stays; only its requested size changes. */
+  /** §4 (2): the block stays; only its requested size changes. */
   protected resizeInPlace(block: Block, n: number): void {
     this.requested.change(n - block.requested);
     block.requested = n;
   }
 
-  /** §4.3–§4.4: allocate first (on failure the old block is untouched), copy, free the old. */
+  /** §4 (3–4): allocate first (on failure the old block is untouched), copy, free the old. */
   protected reallocMoving(p: number, live: Live, n: number): number | null {
     const oldRequested = live.raw ? live.requested : live.block.requested;
     const q = live.raw ? this.allocateRaw(n) : this.allocate(n);
