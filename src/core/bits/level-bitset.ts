@@ -268,7 +268,7 @@ export class LevelBitset {
   }
 
   private grow(needed: number): void {
-    // Stryker disable next-line ArithmeticOperator: equivalent: any start is doubled until it holds `needed`; doubling from twice the capacity only makes growth amortised O(1)
+    // Stryker disable next-line ArithmeticOperator: equivalent: spec/audit.md §3.1 #6
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
     const members = [...this];
