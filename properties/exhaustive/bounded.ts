@@ -8,7 +8,8 @@
  * realloc within and across classes, a full pool, a full arena, draining everything, and misuse.
  */
 import type { Geometry } from "../../src/core/geometry.ts";
-import { Driver, type CheckFactory } from "../model/driver.ts";
+import { Driver } from "../model/driver.ts";
+import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Op } from "../model/ops.ts";
 import type { SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";

@@ -3,7 +3,7 @@
  * Keeps its own sorted list of live ranges; each new block is checked against its neighbours.
  */
 import { hex } from "../../src/core/errors.ts";
-import type { Call } from "../model/driver.ts";
+import type { Call } from "../model/call.ts";
 import { violation } from "../model/violation.ts";
 import type { Invariant } from "./invariant.ts";
 

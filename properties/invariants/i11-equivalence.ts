@@ -6,7 +6,8 @@
  */
 import type { Geometry } from "../../src/core/geometry.ts";
 import { AllocatorError, hex } from "../../src/core/errors.ts";
-import type { Call, CheckFactory } from "../model/driver.ts";
+import type { Call } from "../model/call.ts";
+import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Subject } from "../model/subject.ts";
 import { differences } from "./i07-accounting.ts";
 import { violation } from "../model/violation.ts";

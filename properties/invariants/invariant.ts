@@ -4,7 +4,7 @@
  * outcomes and the event log.
  */
 import type { Geometry } from "../../src/core/geometry.ts";
-import type { CheckFactory } from "../model/driver.ts";
+import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Subject } from "../model/subject.ts";
 
 export interface Invariant {

@@ -8,7 +8,8 @@ import {
   type AllocatorKind,
 } from "../../src/allocators/create-allocator.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
-import { Driver, type Step } from "../model/driver.ts";
+import type { Step } from "../model/call.ts";
+import { Driver } from "../model/driver.ts";
 import { opFromJson, type Op } from "../model/ops.ts";
 import type { Subject } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
