@@ -5,12 +5,12 @@
 import { hex } from "../../src/core/errors.ts";
 import type { Call } from "../model/call.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, type Invariant } from "./invariant.ts";
 
-export const disjoint: Invariant = {
+export const disjoint: Invariant = defineInvariant({
   number: 1,
   title: "disjoint: live blocks never overlap each other or a pool header",
-  applies: () => true,
+  inapplicable: () => undefined,
   check: ({ shadow, geometry }) => {
     const starts: number[] = [];
     const ends = new Map<number, number>();
@@ -82,4 +82,4 @@ export const disjoint: Invariant = {
       },
     };
   },
-};
+});
