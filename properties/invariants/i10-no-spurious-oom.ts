@@ -20,7 +20,7 @@ import type { Region } from "../model/subject.ts";
 import { violation } from "../model/violation.ts";
 import { defineInvariant, needsPymallocStyleOrRegion, type Invariant } from "./invariant.ts";
 
-/** Bytes a general allocator may round each neighbour of a gap up by, beyond its alignment. */
+/** Bytes a general allocator may round a block up by, beyond its alignment (spec/invariants.md §Contracts). */
 export const GENERAL_SLACK = 64;
 
 const roundUp = (n: number, a: number) => Math.ceil(n / a) * a;
