@@ -15,7 +15,7 @@
  */
 import type { Geometry } from "../../src/core/geometry.ts";
 import { mulberry32 } from "../../src/core/random.ts";
-import type { Step } from "./call.ts";
+import type { PlannedCall, Step } from "./call.ts";
 import { DEFAULT_CONTRACT, type ResolvedContract } from "./contract.ts";
 import { formatStep } from "./format-call.ts";
 import type { CheckEnv, CheckFactory, InvariantCheck } from "./invariant-check.ts";
@@ -97,7 +97,7 @@ export class Driver {
 
   /** Runs one operation and the checks; throws InvariantViolation naming the step. */
   apply(op: Op): void {
-    this.primitive.calls = [];
+    this.primitive.beginStep();
     this.executed.push(op);
     this.options.beforeStep?.(op);
     try {
@@ -220,7 +220,7 @@ export class Driver {
   }
 
   /** The misuse call to make, or none: nothing fits, or the contract says misuse is undetected. */
-  private misuseCall(kind: MisuseKind, pick: number) {
+  private misuseCall(kind: MisuseKind, pick: number): PlannedCall | undefined {
     if (this.contract.misuse === "undetected") return undefined;
     return misuseTarget(this, kind, pick);
   }

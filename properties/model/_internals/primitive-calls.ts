@@ -19,8 +19,8 @@ import { InvariantViolation } from "../violation.ts";
 import type { EventLogReader } from "./event-log-reader.ts";
 
 export class PrimitiveCalls {
-  /** The calls of the current step. */
-  calls: Call[] = [];
+  /** The calls of the current step (beginStep starts a new list). */
+  private stepCalls: Call[] = [];
   /** Primitive calls made so far (the "operations checked" count). */
   count = 0;
 
@@ -32,6 +32,16 @@ export class PrimitiveCalls {
     private readonly checks: readonly InvariantCheck[],
     private readonly contract: ResolvedContract,
   ) {}
+
+  /** Starts a step: the calls made from now on are its calls. */
+  beginStep(): void {
+    this.stepCalls = [];
+  }
+
+  /** The calls of the current step so far. */
+  get calls(): readonly Call[] {
+    return this.stepCalls;
+  }
 
   malloc(n: number): number | null {
     const call: Call = { kind: "malloc", n, events: [] };
@@ -146,7 +156,7 @@ export class PrimitiveCalls {
   }
 
   private after(call: Call): void {
-    this.calls.push(call);
+    this.stepCalls.push(call);
     this.count++;
     for (const check of this.checks) check.after?.(call);
   }
