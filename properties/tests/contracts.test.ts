@@ -37,6 +37,7 @@ import { FreeListAllocator, RefusesLargeRequests } from "./support/free-list-all
 import {
   LosesLargeFreedBlocks,
   SegregatedFitAllocator,
+  StopsShortOfTheEnd,
 } from "./support/segregated-fit-allocator.ts";
 
 const profile = profileFromEnv();
@@ -105,6 +106,16 @@ describe("contracts (spec/invariants.md §Contracts)", () => {
       expect(result.verdict, describeResult(result)).toBe("pass");
     });
   }
+
+  test("a free-list allocator passes the bounded-exhaustive mode under the default contract", () => {
+    const checks = (subject: Subject) =>
+      PROPERTIES.filter((p) => p.invariant.applies(subject, subject.geometry)).map(
+        (p) => p.invariant.check,
+      );
+    const result = runExhaustive(() => new FreeListAllocator(), TINY_GEOMETRIES, 3, checks);
+    expect(result.failure?.violation.message).toBeUndefined();
+    expect(result.operations).toBeGreaterThan(10_000);
+  });
 
   describe('misuse: "undetected"', () => {
     const undetected = resolveContract({ misuse: "undetected" });
@@ -275,13 +286,22 @@ describe("contracts (spec/invariants.md §Contracts)", () => {
       }
     });
 
-    test(`a bug that breaks its weaker promise is found: a freed block that is never reused (${seeds("segregated-fit-losing", "I10")})`, () => {
+    test(`a bug that breaks the untouched-tail promise is found: carving stops short of the end (${seeds("segregated-fit-short", "I10")})`, () => {
+      const failure = failureOf(
+        run("I10", () => new StopsShortOfTheEnd(), "segregated-fit-short", noCoalescing),
+      );
+      expect(failure.invariant).toBe(10);
+      expect(failure.message).toMatch(/returned null although the region's untouched tail/);
+      expect(failure.operations.length).toBeLessThanOrEqual(2);
+    });
+
+    test(`a bug that breaks the reuse promise is found: a freed block that is never reused (${seeds("segregated-fit-losing", "I10")})`, () => {
       const failure = failureOf(
         run("I10", () => new LosesLargeFreedBlocks(), "segregated-fit-losing", noCoalescing),
       );
       expect(failure.invariant).toBe(10);
       expect(failure.message).toMatch(
-        /returned null although (the block 0x[0-9a-f]+, freed after a request of the same \d+ bytes, is still free|the region's untouched tail)/,
+        /returned null although the block 0x[0-9a-f]+, freed after a request of the same \d+ bytes, is still free/,
       );
       console.log(
         `segregated fit losing freed blocks: ${failure.operations.map(formatOp).join(", ")}: ${failure.message}`,

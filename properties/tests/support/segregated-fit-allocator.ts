@@ -5,8 +5,9 @@
  * non-coalescing form (spec/invariants.md §Contracts) and breaks the coalescing one: freed
  * neighbours never merge, so a large request can fail beside a long run of free bytes.
  *
- * `LosesLargeFreedBlocks` is the same allocator with one bug: a freed block of a class of 64
- * bytes or more is never put back on its free list, so it can never be reused.
+ * Two bugs, each breaking one of those promises: `LosesLargeFreedBlocks` never puts a freed block
+ * of a class of 64 bytes or more back on its free list, so it is never reused; `StopsShortOfTheEnd`
+ * stops carving 512 bytes before the end of its region.
  */
 import type { Region, Subject } from "../../model/subject.ts";
 
@@ -79,8 +80,13 @@ export class SegregatedFitAllocator implements Subject {
     return true;
   }
 
+  /** Where carving must stop: the region's end, when correct. */
+  protected carvingLimit(): number {
+    return this.region.end;
+  }
+
   private carve(size: number): number | null {
-    if (this.top + HEADER + size > this.region.end) return null;
+    if (this.top + HEADER + size > this.carvingLimit()) return null;
     const p = this.top + HEADER;
     this.top = p + size;
     return p;
@@ -97,5 +103,12 @@ export class LosesLargeFreedBlocks extends SegregatedFitAllocator {
   override readonly kind = "segregated-fit losing large freed blocks";
   protected override keepsFreed(size: number): boolean {
     return size < 64;
+  }
+}
+
+export class StopsShortOfTheEnd extends SegregatedFitAllocator {
+  override readonly kind = "segregated-fit stopping short of the end";
+  protected override carvingLimit(): number {
+    return this.region.end - 512;
   }
 }
