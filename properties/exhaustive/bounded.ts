@@ -8,7 +8,9 @@
  * realloc within and across classes, a full pool, a full arena, draining everything, and misuse.
  */
 import type { Geometry } from "../../src/core/geometry.ts";
-import { Driver, type CheckFactory } from "../model/driver.ts";
+import type { ResolvedContract } from "../model/contract.ts";
+import { Driver } from "../model/driver.ts";
+import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Op } from "../model/ops.ts";
 import type { SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
@@ -65,6 +67,7 @@ export function runExhaustive(
   geometries: readonly Geometry[],
   length: number,
   checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[],
+  contract?: ResolvedContract,
 ): ExhaustiveResult {
   const started = performance.now();
   let count = 0;
@@ -76,6 +79,7 @@ export function runExhaustive(
       const driver = new Driver(subject, {
         geometry: subject.geometry,
         checks: checks(subject, geometry),
+        ...(contract ? { contract } : {}),
       });
       const ops = digits.map((d) => letters[d]!);
       count++;

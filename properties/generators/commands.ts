@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import type { Geometry } from "../../src/core/geometry.ts";
+import { DEFAULT_CONTRACT, type ResolvedContract } from "../model/contract.ts";
 import type { Driver } from "../model/driver.ts";
 import { formatOp, MISUSE_KINDS, type MisuseKind, type Op, type OpName } from "../model/ops.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "./sizes.ts";
@@ -99,11 +100,27 @@ export class OpCommand implements fc.Command<RunState, RunState> {
   }
 }
 
-/** A weighted arbitrary of commands for a mix; `misuseKinds` narrows the misuse steps. */
+/**
+ * The misuse kinds a run generates: the requested ones, or none when the contract says misuse is
+ * undetected (undefined behaviour, not a test; spec/invariants.md §Contracts).
+ */
+export function generatedMisuseKinds(
+  contract: ResolvedContract,
+  requested: readonly MisuseKind[] = MISUSE_KINDS,
+): readonly MisuseKind[] {
+  return contract.misuse === "undetected" ? [] : requested;
+}
+
+/**
+ * A weighted arbitrary of commands for a mix; `misuseKinds` narrows the misuse steps, and the
+ * contract can take them away (generatedMisuseKinds).
+ */
 export function commandArbitrary(
   mix: OpMix,
-  misuseKinds: readonly MisuseKind[] = MISUSE_KINDS,
+  requestedMisuseKinds: readonly MisuseKind[] = MISUSE_KINDS,
+  contract: ResolvedContract = DEFAULT_CONTRACT,
 ): fc.Arbitrary<OpCommand> {
+  const misuseKinds = generatedMisuseKinds(contract, requestedMisuseKinds);
   const arbitraries: Record<OpName, fc.Arbitrary<OpSpec>> = misuseKinds.length === 0
     ? OP_ARBITRARIES
     : {

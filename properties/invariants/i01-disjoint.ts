@@ -3,14 +3,14 @@
  * Keeps its own sorted list of live ranges; each new block is checked against its neighbours.
  */
 import { hex } from "../../src/core/errors.ts";
-import type { Call } from "../model/driver.ts";
+import type { Call } from "../model/call.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, type Invariant } from "./invariant.ts";
 
-export const disjoint: Invariant = {
+export const disjoint: Invariant = defineInvariant({
   number: 1,
   title: "disjoint: live blocks never overlap each other or a pool header",
-  applies: () => true,
+  inapplicable: () => undefined,
   check: ({ shadow, geometry }) => {
     const starts: number[] = [];
     const ends = new Map<number, number>();
@@ -82,4 +82,4 @@ export const disjoint: Invariant = {
       },
     };
   },
-};
+});

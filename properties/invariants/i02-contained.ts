@@ -5,13 +5,12 @@
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
-import { isPymallocStyle, type Invariant } from "./invariant.ts";
+import { defineInvariant, needsPymallocStyleOrRegion, type Invariant } from "./invariant.ts";
 
-export const contained: Invariant = {
+export const contained: Invariant = defineInvariant({
   number: 2,
   title: "contained: a small block lies inside the payload of a pool of a mapped arena",
-  applies: (subject, geometry) =>
-    isPymallocStyle(subject, geometry) || subject.region !== undefined,
+  inapplicable: needsPymallocStyleOrRegion,
   check: ({ subject, shadow, geometry }) => ({
     invariant: 2,
     after(call) {
@@ -52,4 +51,4 @@ export const contained: Invariant = {
       }
     },
   }),
-};
+});

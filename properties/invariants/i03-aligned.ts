@@ -4,15 +4,15 @@
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, type Invariant } from "./invariant.ts";
 
 /** Alignment outside allocators promise when no geometry says otherwise. */
 export const DEFAULT_ALIGNMENT = 8;
 
-export const aligned: Invariant = {
+export const aligned: Invariant = defineInvariant({
   number: 3,
   title: "aligned: addresses are multiples of A; a block sits at q + H + k·size",
-  applies: () => true,
+  inapplicable: () => undefined,
   check: ({ subject, shadow, geometry }) => ({
     invariant: 3,
     after(call) {
@@ -39,4 +39,4 @@ export const aligned: Invariant = {
       }
     },
   }),
-};
+});

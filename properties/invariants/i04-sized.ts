@@ -5,12 +5,12 @@
 import { hex } from "../../src/core/errors.ts";
 import { reallocStaysInPlace } from "../../src/core/geometry.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
-export const sized: Invariant = {
+export const sized: Invariant = defineInvariant({
   number: 4,
   title: "sized: usableSize >= n, the smallest class that fits, CPython's in-place realloc rule",
-  applies: (subject) => subject.usableSize !== undefined,
+  inapplicable: (subject, geometry) => needs(subject, geometry, "usableSize"),
   check: ({ subject, geometry }) => ({
     invariant: 4,
     after(call) {
@@ -38,4 +38,4 @@ export const sized: Invariant = {
       }
     },
   }),
-};
+});

@@ -6,12 +6,12 @@
 import { hex } from "../../src/core/errors.ts";
 import type { ShadowFacts } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";
-import { isPymallocStyle, type Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
-export const reuseBeforeGrowth: Invariant = {
+export const reuseBeforeGrowth: Invariant = defineInvariant({
   number: 5,
   title: "reuse before growth: free blocks before empty pools, empty pools before new arenas",
-  applies: isPymallocStyle,
+  inapplicable: (subject, geometry) => needs(subject, geometry, "geometry", "addressSpace"),
   check: ({ shadow }) => {
     let facts: ShadowFacts | undefined;
     return {
@@ -45,4 +45,4 @@ export const reuseBeforeGrowth: Invariant = {
       },
     };
   },
-};
+});

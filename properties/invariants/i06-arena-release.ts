@@ -5,13 +5,13 @@
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
-import { isPymallocStyle, type Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
-export const arenaRelease: Invariant = {
+export const arenaRelease: Invariant = defineInvariant({
   number: 6,
   title:
     "arena release: never with a live block, at most the rule's empty arenas, back to the floor",
-  applies: isPymallocStyle,
+  inapplicable: (subject, geometry) => needs(subject, geometry, "geometry", "addressSpace"),
   check: ({ shadow, geometry }) => {
     const g = geometry!;
     return {
@@ -51,4 +51,4 @@ export const arenaRelease: Invariant = {
       },
     };
   },
-};
+});

@@ -7,7 +7,7 @@ import type { Stats } from "../../src/core/allocator.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 import type { ShadowHeap } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";
-import { isPymallocStyle, type Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
 /** What stats() must say, from the shadow heap alone. */
 export function expectedStats(shadow: ShadowHeap, g: Geometry): Omit<Stats, "layout"> {
@@ -76,10 +76,11 @@ export function differences(actual: unknown, expected: unknown, path = ""): stri
   );
 }
 
-export const accounting: Invariant = {
+export const accounting: Invariant = defineInvariant({
   number: 7,
   title: "accounting: stats() equals a recount from the shadow heap",
-  applies: (subject, geometry) => isPymallocStyle(subject, geometry) && subject.stats !== undefined,
+  inapplicable: (subject, geometry) =>
+    needs(subject, geometry, "geometry", "addressSpace", "stats"),
   check: ({ subject, shadow, geometry }) => ({
     invariant: 7,
     afterStep() {
@@ -92,4 +93,4 @@ export const accounting: Invariant = {
         );
     },
   }),
-};
+});

@@ -8,15 +8,15 @@ import { hex } from "../../src/core/errors.ts";
 import { patternMismatch, writePattern } from "../model/payload.ts";
 import type { ShadowBlock } from "../model/shadow-heap.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
 /** Live blocks verified after each step, round-robin. */
 const SWEEP_PER_STEP = 24;
 
-export const payloadIntegrity: Invariant = {
+export const payloadIntegrity: Invariant = defineInvariant({
   number: 8,
   title: "payload integrity: block contents survive other operations; realloc keeps the prefix",
-  applies: (subject) => subject.bytes !== undefined,
+  inapplicable: (subject, geometry) => needs(subject, geometry, "bytes"),
   check: ({ subject, shadow, geometry }) => {
     let cursor = 0;
     let usableBefore = 0;
@@ -90,4 +90,4 @@ export const payloadIntegrity: Invariant = {
       },
     };
   },
-};
+});

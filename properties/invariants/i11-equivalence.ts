@@ -6,11 +6,13 @@
  */
 import type { Geometry } from "../../src/core/geometry.ts";
 import { AllocatorError, hex } from "../../src/core/errors.ts";
-import type { Call, CheckFactory } from "../model/driver.ts";
+import type { Call } from "../model/call.ts";
+import { formatCallArguments } from "../model/format-call.ts";
+import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Subject } from "../model/subject.ts";
 import { differences } from "./i07-accounting.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
 /** Steps between snapshot and event-log comparisons. */
 const DEEP_COMPARE_EVERY = 16;
@@ -84,7 +86,7 @@ export function equivalenceWith(makeTwin: (geometry: Geometry) => Subject): Chec
         if (differences(mine, theirs).length > 0) {
           throw violation(
             11,
-            `${call.kind}(${call.p === undefined ? call.n : `${call.p === null ? "null" : hex(call.p)}${call.n === undefined ? "" : `, ${call.n}`}`}): ${subject.kind} ${show(mine)}, ${twin.kind} ${show(theirs)}\n  ${subject.kind}: ${describe(subject)}\n  ${twin.kind}: ${describe(twin)}`,
+            `${formatCallArguments(call)}: ${subject.kind} ${show(mine)}, ${twin.kind} ${show(theirs)}\n  ${subject.kind}: ${describe(subject)}\n  ${twin.kind}: ${describe(twin)}`,
           );
         }
       },
@@ -105,12 +107,12 @@ export function equivalenceWith(makeTwin: (geometry: Geometry) => Subject): Chec
   };
 }
 
-/** Invariant 11 against a given twin factory; `applies` needs the subject to claim a geometry. */
+/** Invariant 11 against a given twin factory; it needs the subject to claim a geometry. */
 export function equivalence(makeTwin: (geometry: Geometry) => Subject): Invariant {
-  return {
+  return defineInvariant({
     number: 11,
     title: "equivalence: identical results, errors, stats, snapshots and event logs",
-    applies: (_, geometry) => geometry !== undefined,
+    inapplicable: (subject, geometry) => needs(subject, geometry, "geometry"),
     check: equivalenceWith(makeTwin),
-  };
+  });
 }

@@ -3,12 +3,12 @@
  */
 import { IntegrityError } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
-import type { Invariant } from "./invariant.ts";
+import { defineInvariant, needs, type Invariant } from "./invariant.ts";
 
-export const selfCheck: Invariant = {
+export const selfCheck: Invariant = defineInvariant({
   number: 12,
   title: "self-check: check() passes after every operation",
-  applies: (subject) => subject.check !== undefined,
+  inapplicable: (subject, geometry) => needs(subject, geometry, "check"),
   check: ({ subject }) => {
     const run = () => {
       try {
@@ -22,4 +22,4 @@ export const selfCheck: Invariant = {
     };
     return { invariant: 12, afterStep: run, finish: run };
   },
-};
+});

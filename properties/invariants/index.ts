@@ -12,3 +12,4 @@ export { noSpuriousOutOfMemory } from "./i10-no-spurious-oom.ts";
 export { equivalence, equivalenceWith } from "./i11-equivalence.ts";
 export { selfCheck } from "./i12-self-check.ts";
 export type { Invariant } from "./invariant.ts";
+export { defineInvariant, inapplicableReason, needs, type SubjectMember } from "./invariant.ts";

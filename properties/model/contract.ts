@@ -22,7 +22,10 @@ export interface Contract {
   readonly coalesces?: boolean;
 }
 
-/** Maps an error the allocator throws to allocheck's code, or undefined when it is not misuse. */
+/**
+ * Maps an error the allocator throws to allocheck's code, or undefined when it is not misuse.
+ * Given, it makes invariant 9 check the codes of every misuse the allocator detects.
+ */
 export type MisuseCode = (error: unknown) => AllocatorErrorCode | undefined;
 
 /** A contract with every choice made. */
@@ -30,17 +33,25 @@ export interface ResolvedContract {
   readonly misuse: "throws" | "undetected";
   readonly outOfMemory: "null" | "throws";
   readonly coalesces: boolean;
-  /** Present when the allocator's errors can be mapped to codes: then the codes are checked too. */
+  /**
+   * Present when the allocator's errors can be mapped to codes: then the codes are checked too.
+   * Absent, an AllocatorError's code is still checked, and any other error counts as detection.
+   */
   readonly misuseCode?: MisuseCode;
 }
 
-/** allocheck's own allocators: misuse throws AllocatorError, null on out of memory, pymalloc pools. */
+/**
+ * What an allocator promises unless it declares otherwise, and what allocheck's own allocators
+ * promise: misuse throws (theirs an AllocatorError, whose code is checked), out of memory is null,
+ * free space is reused as a coalescing allocator reuses it. The driver's default.
+ */
 export const DEFAULT_CONTRACT: ResolvedContract = {
   misuse: "throws",
   outOfMemory: "null",
   coalesces: true,
 };
 
+/** A declared contract with the defaults of DEFAULT_CONTRACT filled in. */
 export function resolveContract(contract?: Contract, misuseCode?: MisuseCode): ResolvedContract {
   return {
     misuse: contract?.misuse ?? DEFAULT_CONTRACT.misuse,

@@ -3,7 +3,7 @@
  * the shadow heap alone: it knows which blocks are live, which were freed, and the geometry.
  */
 import type { AllocatorErrorCode } from "../../src/core/errors.ts";
-import type { CallKind } from "./driver.ts";
+import type { CallKind } from "./call.ts";
 import type { ShadowHeap } from "./shadow-heap.ts";
 
 export function expectedPointerError(

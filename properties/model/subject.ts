@@ -1,7 +1,8 @@
 /**
  * What the property library can drive: any allocator with `malloc` and `free`, and whatever else
  * of allocheck's interface it has. Each invariant says which members it needs
- * (invariants/index.ts), so an outside allocator goes through every property that applies to it.
+ * (inapplicableReason, invariants/invariant.ts), so an outside allocator goes through every
+ * property that applies to it, and is told which members the others need.
  */
 import type { AddressSpaceView, HeapSnapshot, Stats } from "../../src/core/allocator.ts";
 import type { Geometry } from "../../src/core/geometry.ts";

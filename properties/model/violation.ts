@@ -4,6 +4,13 @@
  */
 import { formatOp, type Op } from "./ops.ts";
 
+/**
+ * The number a violation carries when no invariant failed but an error was thrown where none is
+ * expected, such as the allocator throwing on a valid call (spec/invariants.md §Contracts;
+ * unexpected-error.ts). Its message has no "invariant N:" prefix.
+ */
+export const UNEXPECTED_ERROR = 0;
+
 export class InvariantViolation extends Error {
   override readonly name = "InvariantViolation";
   readonly invariant: number;
@@ -12,7 +19,7 @@ export class InvariantViolation extends Error {
   op: Op | undefined;
 
   constructor(invariant: number, message: string) {
-    super(`invariant ${invariant}: ${message}`);
+    super(invariant === UNEXPECTED_ERROR ? message : `invariant ${invariant}: ${message}`);
     this.invariant = invariant;
   }
 

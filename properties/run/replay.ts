@@ -8,7 +8,9 @@ import {
   type AllocatorKind,
 } from "../../src/allocators/create-allocator.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
-import { Driver, type Step } from "../model/driver.ts";
+import type { Step } from "../model/call.ts";
+import type { ResolvedContract } from "../model/contract.ts";
+import { Driver } from "../model/driver.ts";
 import { opFromJson, type Op } from "../model/ops.ts";
 import type { Subject } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
@@ -35,6 +37,8 @@ export interface ReplayOptions {
   /** Check every applicable invariant, not only the property's. */
   readonly allInvariants?: boolean;
   readonly onStep?: (step: Step, summary: string) => void;
+  /** What the allocator promises (spec/invariants.md §Contracts); default DEFAULT_CONTRACT. */
+  readonly contract?: ResolvedContract;
 }
 
 /** `implementation` is an allocator kind, or a subject already made for `geometry`. */
@@ -50,10 +54,13 @@ export function replayOperations(
   const invariants = options.allInvariants
     ? PROPERTIES.map((p) => p.invariant)
     : [propertyById(propertyId).invariant];
-  const checks = invariants.filter((inv) => inv.applies(subject, geometry)).map((inv) => inv.check);
+  const checks = invariants
+    .filter((inv) => inv.applies(subject, geometry, options.contract))
+    .map((inv) => inv.check);
   const driver = new Driver(subject, {
     geometry,
     checks,
+    ...(options.contract ? { contract: options.contract } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
   });
   const ops: Op[] = operations.map(opFromJson);

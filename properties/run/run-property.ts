@@ -9,6 +9,7 @@ import type { Geometry } from "../../src/core/geometry.ts";
 import { commandArbitrary, type RunState } from "../generators/commands.ts";
 import { geometryArbitrary, type GeometryFamily } from "../generators/geometry.ts";
 import { Driver } from "../model/driver.ts";
+import type { ResolvedContract } from "../model/contract.ts";
 import type { MisuseKind, Op } from "../model/ops.ts";
 import { REACHABLE_STATES, ReachabilityTally } from "../model/reachability.ts";
 import type { SubjectFactory } from "../model/subject.ts";
@@ -33,6 +34,8 @@ export interface RunPropertyOptions {
   readonly sizeLimit?: number;
   /** The misuse steps to generate (default all kinds). */
   readonly misuseKinds?: readonly MisuseKind[];
+  /** What the allocator promises (spec/invariants.md §Contracts); default DEFAULT_CONTRACT. */
+  readonly contract?: ResolvedContract;
   /** Called before every step of every execution (shrinking included), numbered (isolated runs log it). */
   readonly beforeStep?: (op: Op, run: number) => void;
 }
@@ -97,14 +100,14 @@ export function runProperty(
 
   const property = fc.property(
     geometryArbitrary(options.family),
-    fc.commands([commandArbitrary(definition.mix, options.misuseKinds)], {
+    fc.commands([commandArbitrary(definition.mix, options.misuseKinds, options.contract)], {
       size: options.profile.size,
     }),
     (generated, commands) => {
       const subject = factory(generated);
       const geometry = subject.geometry;
       general = geometry === undefined;
-      const checks = definition.invariant.applies(subject, geometry)
+      const checks = definition.invariant.applies(subject, geometry, options.contract)
         ? [definition.invariant.check]
         : [];
       const run = ++predicateCalls;
@@ -113,6 +116,7 @@ export function runProperty(
         geometry,
         checks,
         macroLimit: options.profile.macroLimit,
+        ...(options.contract ? { contract: options.contract } : {}),
         ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}),
       });
       const state: RunState = {

@@ -1,0 +1,163 @@
+/**
+ * The primitive calls: malloc, free, realloc and a misuse call, each made on the subject with the
+ * checks around it and the shadow heap, reachability and event log kept in step:
+ *
+ *   before(call) ──► subject ──► maps read ──► shadow updated ──► unmaps read ──► after(call)
+ *
+ * A valid call that throws is an unexpected error (unexpected-error.ts), except a malloc or
+ * realloc under a contract whose out of memory throws: that is the call's null (invariant 10).
+ */
+import type { Call, PlannedCall } from "../call.ts";
+import type { ResolvedContract } from "../contract.ts";
+import type { InvariantCheck } from "../invariant-check.ts";
+import type { MisuseKind } from "../ops.ts";
+import type { Reachability } from "../reachability.ts";
+import type { ShadowBlock, ShadowHeap } from "../shadow-heap.ts";
+import type { Subject } from "../subject.ts";
+import { allocatorThrew } from "../unexpected-error.ts";
+import { InvariantViolation } from "../violation.ts";
+import type { EventLogReader } from "./event-log-reader.ts";
+
+export class PrimitiveCalls {
+  /** The calls of the current step (beginStep starts a new list). */
+  private stepCalls: Call[] = [];
+  /** Primitive calls made so far (the "operations checked" count). */
+  count = 0;
+
+  constructor(
+    private readonly subject: Subject,
+    private readonly shadow: ShadowHeap,
+    private readonly reach: Reachability,
+    private readonly events: EventLogReader,
+    private readonly checks: readonly InvariantCheck[],
+    private readonly contract: ResolvedContract,
+  ) {}
+
+  /** Starts a step: the calls made from now on are its calls. */
+  beginStep(): void {
+    this.stepCalls = [];
+  }
+
+  /** The calls of the current step so far. */
+  get calls(): readonly Call[] {
+    return this.stepCalls;
+  }
+
+  malloc(n: number): number | null {
+    const call: Call = { kind: "malloc", n, events: [] };
+    this.before(call);
+    this.allocating(call, () => this.subject.malloc(n));
+    this.events.read(call, "map");
+    if (call.result !== null) {
+      call.created = this.shadow.add(call.result!, n);
+      call.newPool = this.tookEmptyPool(call.created);
+      this.reach.allocated(this.shadow, call.created);
+    } else this.reach.outOfMemory();
+    this.events.read(call, "unmap");
+    this.shadow.settle();
+    this.after(call);
+    return call.result!;
+  }
+
+  free(block: ShadowBlock): void {
+    const call: Call = { kind: "free", p: block.address, target: block, events: [] };
+    this.before(call);
+    this.valid(call, () => this.subject.free(block.address));
+    this.shadow.remove(block);
+    this.events.read(call, "all");
+    this.reach.freed(this.shadow, block, call.events);
+    this.shadow.settle();
+    this.after(call);
+  }
+
+  /** free(null) does nothing (spec/model.md §5); the step's checks see that nothing changed. */
+  freeNull(): void {
+    const call: Call = { kind: "free", p: null, events: [] };
+    this.before(call);
+    this.valid(call, () => this.subject.free(null));
+    this.events.read(call, "all");
+    this.after(call);
+  }
+
+  realloc(block: ShadowBlock | null, n: number): void {
+    const call: Call =
+      block === null
+        ? { kind: "realloc", p: null, n, events: [] }
+        : { kind: "realloc", p: block.address, target: block, n, events: [] };
+    this.before(call);
+    this.allocating(call, () => this.subject.realloc!(block?.address ?? null, n));
+    this.events.read(call, "map");
+    if (call.result === null) this.reach.outOfMemory();
+    else if (block !== null && call.result === block.address) {
+      call.inPlace = true;
+      this.shadow.resize(block, n);
+      this.reach.count("realloc in place");
+    } else {
+      call.created = this.shadow.add(call.result!, n, block?.raw ?? false);
+      call.newPool = this.tookEmptyPool(call.created);
+      this.reach.allocated(this.shadow, call.created);
+      if (block !== null) {
+        this.shadow.remove(block);
+        this.reach.count("realloc moved");
+      }
+    }
+    this.events.read(call, "unmap");
+    if (block !== null && call.result !== null && !call.inPlace)
+      this.reach.freed(this.shadow, block, call.events);
+    this.shadow.settle();
+    this.after(call);
+  }
+
+  /** A misuse call (misuse-targets.ts): what it throws is its outcome, for invariant 9. */
+  misuse(planned: PlannedCall, kind: MisuseKind): void {
+    const call: Call = { ...planned, events: [] };
+    this.before(call);
+    try {
+      if (call.kind === "malloc") call.result = this.subject.malloc(call.n!);
+      else if (call.kind === "free") this.subject.free(call.p!);
+      else if (call.kind === "realloc") call.result = this.subject.realloc!(call.p!, call.n!);
+      else if (call.kind === "usableSize") call.result = this.subject.usableSize!(call.p!);
+      else call.result = this.subject.bytes!(call.p!).length;
+    } catch (error) {
+      call.error = error;
+    }
+    this.events.read(call, "all");
+    this.reach.count(`misuse ${kind}`);
+    this.after(call);
+  }
+
+  /** Runs a valid call that must not throw. */
+  private valid(call: Call, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      throw allocatorThrew(call, error);
+    }
+  }
+
+  /** Runs a valid malloc or realloc; a throw is its null when the contract says so. */
+  private allocating(call: Call, run: () => number | null): void {
+    try {
+      call.result = run();
+    } catch (error) {
+      if (this.contract.outOfMemory !== "throws" || error instanceof InvariantViolation)
+        throw allocatorThrew(call, error);
+      call.result = null;
+      call.outOfMemoryError = error;
+    }
+  }
+
+  private tookEmptyPool(block: ShadowBlock): boolean {
+    return !block.raw && this.shadow.pool(block.pool)?.live === 1;
+  }
+
+  private before(call: Call): void {
+    for (const check of this.checks) check.before?.(call);
+  }
+
+  private after(call: Call): void {
+    this.stepCalls.push(call);
+    this.count++;
+    for (const check of this.checks) check.after?.(call);
+  }
+}

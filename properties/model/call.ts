@@ -1,0 +1,47 @@
+/**
+ * One primitive call (malloc, free, realloc, usableSize, bytes) as the driver made it, and one
+ * step: an operation (ops.ts) with the calls it made. Checks (invariant-check.ts) read both.
+ */
+import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import type { AllocatorErrorCode } from "../../src/core/errors.ts";
+import type { Op } from "./ops.ts";
+import type { ShadowBlock } from "./shadow-heap.ts";
+
+export type CallKind = "malloc" | "free" | "realloc" | "usableSize" | "bytes";
+
+/** One primitive call: its arguments before it runs, its outcome after. */
+export interface Call {
+  readonly kind: CallKind;
+  readonly n?: number;
+  readonly p?: number | null;
+  /** The live shadow block p names (free, realloc). */
+  readonly target?: ShadowBlock;
+  /** Misuse only: the code spec/errors.md expects ("any" when the subject has no geometry). */
+  readonly expectedError?: AllocatorErrorCode | "any";
+  /** Outcome: the address (malloc, realloc), the size (usableSize), the length (bytes). */
+  result?: number | null;
+  /** Misuse only: what the subject threw (its detection of the misuse). */
+  error?: unknown;
+  /**
+   * A valid malloc or realloc threw this, and the contract says out of memory throws
+   * (contract.ts): the call's `result` is null, judged as a null by invariant 10.
+   */
+  outOfMemoryError?: unknown;
+  /** Address-space events the call caused. */
+  events: AddressSpaceEvent[];
+  /** The shadow block the call created (malloc, realloc). */
+  created?: ShadowBlock;
+  /** realloc kept the block in place. */
+  inPlace?: boolean;
+  /** The created small block is the first live block of its pool (an empty pool was taken). */
+  newPool?: boolean;
+}
+
+/** A call before it runs: what a misuse operation is about to do (misuse-targets.ts). */
+export type PlannedCall = Omit<Call, "events">;
+
+export interface Step {
+  readonly index: number;
+  readonly op: Op;
+  readonly calls: readonly Call[];
+}
