@@ -22,7 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -32,9 +32,13 @@ const VITEST = join(ROOT, "node_modules", "vitest", "vitest.mjs");
 const ENV = Object.fromEntries(
   Object.entries(process.env).filter(
     ([key]) =>
-      !/^(VITEST|ALLOCHECK_|npm_package_|npm_lifecycle_)/.test(key) && key !== "NODE_OPTIONS",
+      !/^(VITEST|ALLOCHECK_|npm_package_|npm_lifecycle_)/.test(key) &&
+      !["NODE_OPTIONS", "FORCE_COLOR"].includes(key),
   ),
 );
+
+/** Seconds each command took, printed at the end (the whole file must stay under a minute). */
+const timings: string[] = [];
 
 interface Ran {
   readonly status: number | null;
@@ -50,12 +54,15 @@ function run(
   cwd: string,
   env: Record<string, string> = {},
 ): Ran {
+  const started = performance.now();
   const child = spawnSync(command, args, {
     cwd,
-    env: { ...ENV, ...env },
+    env: { ...ENV, NO_COLOR: "1", ...env },
     encoding: "utf8",
     maxBuffer: 1 << 26,
   });
+  const shown = [command, ...args].map((a) => a.split("/").at(-1)).join(" ");
+  timings.push(`${((performance.now() - started) / 1000).toFixed(1)} s  ${shown}`);
   const stdout = child.stdout ?? "";
   const stderr = child.stderr ?? String(child.error ?? "");
   return {
@@ -229,8 +236,9 @@ beforeAll(() => {
   );
   expect(install.status, install.output).toBe(0);
   installed = join(project, "node_modules", "allocheck");
-  console.log(`package-consumer: ${scratch}`);
 }, 120_000);
+
+afterAll(() => console.log(`package-consumer in ${scratch}:\n  ${timings.join("\n  ")}`));
 
 describe("allocheck as an installed package", () => {
   test("the tarball ships dist, spec, README and LICENSE: no test, audit, seeded bug or benchmark", () => {
