@@ -29,6 +29,7 @@ const NONE = 0xffffffff;
 
 const roundUp = (/** @type {number} */ n, /** @type {number} */ a) => Math.ceil(n / a) * a;
 
+/** @typedef {import("allocheck").Subject} Subject */
 /** @typedef {"bad-size" | "bad-pointer" | "double-free" | "use-after-free"} FreeListErrorCode */
 
 /** This allocator's error for misuse; the heap is unchanged when it is thrown. */
@@ -58,7 +59,7 @@ export function misuseCode(error) {
   return "invalid-pointer";
 }
 
-/** @implements {import("allocheck").Subject} */
+/** @implements {Subject} */
 export class FreeList {
   kind = "free-list";
 

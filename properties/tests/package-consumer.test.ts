@@ -347,6 +347,18 @@ const hasContracts = () =>
 const hasVitestEntry = () => existsSync(join(installed, "dist", "src", "vitest", "index.js"));
 
 describe("the worked example, examples/free-list/, in the consumer's project", () => {
+  test("free-list.js type-checks against the package's .d.ts (its JSDoc, tsc --checkJs)", () => {
+    const dir = copyExample();
+    const options = ["--allowJs", "--checkJs", "--strict", "--exactOptionalPropertyTypes"];
+    const nodenext = ["--module", "nodenext", "--moduleResolution", "nodenext"];
+    const ran = run(
+      process.execPath,
+      [TSC, "--noEmit", ...options, ...nodenext, "free-list.js"],
+      dir,
+    );
+    expect(ran.status, ran.output).toBe(0);
+  });
+
   test("verify.mjs passes with plain node", (context) => {
     if (!hasContracts()) context.skip("the package's verifyAllocator has no contract option yet");
     const dir = copyExample();
