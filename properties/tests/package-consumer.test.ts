@@ -16,13 +16,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -238,7 +239,16 @@ beforeAll(() => {
   installed = join(project, "node_modules", "allocheck");
 }, 120_000);
 
-afterAll(() => console.log(`package-consumer in ${scratch}:\n  ${timings.join("\n  ")}`));
+/** The temporary folder stays for a look when a test failed, and goes otherwise. */
+let failed = false;
+afterEach((context) => {
+  if (context.task.result?.state === "fail") failed = true;
+});
+afterAll(() => {
+  console.log(`package-consumer in ${scratch}:\n  ${timings.join("\n  ")}`);
+  if (failed) console.log(`package-consumer: kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+});
 
 describe("allocheck as an installed package", () => {
   test("the tarball ships dist, spec, README and LICENSE: no test, audit, seeded bug or benchmark", () => {
