@@ -4,7 +4,7 @@
 //
 // Exit code 0 when every property that applies passes, 1 otherwise.
 import { verifyAllocator } from "allocheck";
-import { freeListFactory, misuseCode } from "./free-list.js";
+import { freeListFactory, misuseCode } from "./free-list.mjs";
 
 const report = verifyAllocator(freeListFactory, {
   name: "free-list",

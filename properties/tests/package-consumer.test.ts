@@ -188,7 +188,7 @@ const TSCONFIG = {
 /** The worked example with a seeded bug: free swallows what it cannot free (a double free passes). */
 const FORGIVING_TEST = `
 import { describeAllocator } from "allocheck/vitest";
-import { FreeList, misuseCode } from "./free-list.js";
+import { FreeList, misuseCode } from "./free-list.mjs";
 
 class Forgiving extends FreeList {
   free(p) {
@@ -222,9 +222,10 @@ beforeAll(() => {
 
   project = join(scratch, "project");
   mkdirSync(join(project, "node_modules"), { recursive: true });
+  // A project as `npm init` makes it (CommonJS): the ESM-only package is used from .mjs and .mts.
   writeFileSync(
     join(project, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    JSON.stringify({ name: "consumer", private: true, type: "commonjs" }),
   );
   for (const name of productionDependencies())
     cpSync(join(ROOT, "node_modules", name), join(project, "node_modules", name), {
@@ -318,7 +319,7 @@ describe("allocheck as an installed package", () => {
 
   test("tsc --noEmit, strict with nodenext and nothing else, passes on a file using the public types", () => {
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify(TSCONFIG));
-    writeFileSync(join(project, "public-types.ts"), PUBLIC_TYPES);
+    writeFileSync(join(project, "public-types.mts"), PUBLIC_TYPES);
     const ran = run(process.execPath, [TSC, "--noEmit", "-p", "."], project);
     expect(ran.status, ran.output).toBe(0);
   });
@@ -357,13 +358,13 @@ const hasContracts = () =>
 const hasVitestEntry = () => existsSync(join(installed, "dist", "src", "vitest", "index.js"));
 
 describe("the worked example, examples/free-list/, in the consumer's project", () => {
-  test("free-list.js type-checks against the package's .d.ts (its JSDoc, tsc --checkJs)", () => {
+  test("free-list.mjs type-checks against the package's .d.ts (its JSDoc, tsc --checkJs)", () => {
     const dir = copyExample();
     const options = ["--allowJs", "--checkJs", "--strict", "--exactOptionalPropertyTypes"];
     const nodenext = ["--module", "nodenext", "--moduleResolution", "nodenext"];
     const ran = run(
       process.execPath,
-      [TSC, "--noEmit", ...options, ...nodenext, "free-list.js"],
+      [TSC, "--noEmit", ...options, ...nodenext, "free-list.mjs"],
       dir,
     );
     expect(ran.status, ran.output).toBe(0);
@@ -384,11 +385,11 @@ describe("the worked example, examples/free-list/, in the consumer's project", (
     // so that it finds its own dependencies).
     const link = join(project, "node_modules", "vitest");
     if (!existsSync(link)) symlinkSync(join(ROOT, "node_modules", "vitest"), link, "dir");
-    writeFileSync(join(dir, "forgiving.test.js"), FORGIVING_TEST);
+    writeFileSync(join(dir, "forgiving.test.mjs"), FORGIVING_TEST);
     const env = { ALLOCHECK_PROFILE: "quick" };
-    const correct = run(process.execPath, [VITEST, "run", "free-list.test.js"], dir, env);
+    const correct = run(process.execPath, [VITEST, "run", "free-list.test.mjs"], dir, env);
     expect(correct.status, correct.output).toBe(0);
-    const buggy = run(process.execPath, [VITEST, "run", "forgiving.test.js"], dir, env);
+    const buggy = run(process.execPath, [VITEST, "run", "forgiving.test.mjs"], dir, env);
     expect(buggy.status, buggy.output).toBe(1);
     expect(buggy.output).toMatch(/invariant 9/);
     expect(buggy.output).toMatch(/misuse\((double-free|interior|unknown|use-after-free)/);

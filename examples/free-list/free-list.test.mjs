@@ -4,7 +4,7 @@
 //
 //   npx vitest run free-list
 import { describeAllocator } from "allocheck/vitest";
-import { freeListFactory, misuseCode } from "./free-list.js";
+import { freeListFactory, misuseCode } from "./free-list.mjs";
 
 describeAllocator("free-list", freeListFactory, {
   // What this allocator promises (README "Verify your own allocator", contracts).

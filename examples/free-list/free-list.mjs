@@ -318,7 +318,7 @@ export class FreeList {
 /**
  * The allocheck subject factory: a fresh 64 KiB heap for every run. allocheck passes the run's
  * pymalloc geometry, which a general allocator ignores. The default export, so the module also
- * serves `allocheck replay FILE --adapter examples/free-list/free-list.js`.
+ * serves `allocheck replay FILE --adapter examples/free-list/free-list.mjs`.
  * @type {import("allocheck").SubjectFactory}
  */
 export const freeListFactory = () => new FreeList({ size: 64 * 1024 });
