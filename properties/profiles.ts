@@ -25,7 +25,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   deep: { name: "deep", numRuns: 1000, size: "large", exhaustiveLength: 4, macroLimit: 16384 },
 };
 
-export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
+export function profileFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Profile {
   const name = env.ALLOCHECK_PROFILE ?? "ci";
   if (!(name in PROFILES)) throw new Error(`ALLOCHECK_PROFILE=${name}: use quick, ci or deep`);
   return PROFILES[name as ProfileName];
@@ -33,7 +35,9 @@ export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
 
 export const DEFAULT_BASE_SEED = 20261125;
 
-export function baseSeedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function baseSeedFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   const raw = env.ALLOCHECK_SEED;
   if (raw === undefined || raw === "") return DEFAULT_BASE_SEED;
   const seed = Number(raw);
