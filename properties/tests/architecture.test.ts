@@ -24,6 +24,7 @@ const LAYERS = [
   { layer: "tools", paths: ["src/crosscheck/", "src/bench/", "properties/audit/"] },
   { layer: "cli", paths: ["src/cli/"] },
   { layer: "entry", paths: ["src/index.ts"] },
+  { layer: "build", paths: ["src/build/"] },
 ] as const;
 type Layer = (typeof LAYERS)[number]["layer"];
 
@@ -38,6 +39,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   tools: ["core", "allocators", "properties", "scenarios", "report"],
   cli: ["core", "allocators", "properties", "scenarios", "report", "tools"],
   entry: ["core", "allocators", "properties", "integrations"],
+  build: [],
 };
 
 /**
