@@ -5,6 +5,8 @@
  * family, named with its seed; one for the bounded-exhaustive mode; and, skipped, one per
  * property that does not apply, named with the reason. The names depend only on the options, so
  * `vitest --shard`, `-t` filters and reporters such as junit see the same tests in every process.
+ * (vitest shards by file: to spread one allocator over shards, call describeAllocator from several
+ * files, each with some of the `families` or `properties`.)
  * A failing test's message is the shrunk counterexample as describeResult writes it: the
  * invariant, the steps, the seed and the replay command.
  */
