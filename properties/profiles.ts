@@ -5,6 +5,8 @@
  * replays it.
  */
 
+import { VerifyOptionsError } from "./verify/verify-options-error.ts";
+
 export type ProfileName = "quick" | "ci" | "deep";
 
 export interface Profile {
@@ -25,12 +27,20 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   deep: { name: "deep", numRuns: 1000, size: "large", exhaustiveLength: 4, macroLimit: 16384 },
 };
 
+export function isProfileName(name: unknown): name is ProfileName {
+  return typeof name === "string" && Object.hasOwn(PROFILES, name);
+}
+
 export function profileFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Profile {
   const name = env.ALLOCHECK_PROFILE ?? "ci";
-  if (!(name in PROFILES)) throw new Error(`ALLOCHECK_PROFILE=${name}: use quick, ci or deep`);
-  return PROFILES[name as ProfileName];
+  if (!isProfileName(name))
+    throw new VerifyOptionsError(
+      "unknown-profile",
+      `ALLOCHECK_PROFILE=${name}: use quick, ci or deep`,
+    );
+  return PROFILES[name];
 }
 
 export const DEFAULT_BASE_SEED = 20261125;
@@ -41,7 +51,8 @@ export function baseSeedFromEnv(
   const raw = env.ALLOCHECK_SEED;
   if (raw === undefined || raw === "") return DEFAULT_BASE_SEED;
   const seed = Number(raw);
-  if (!Number.isSafeInteger(seed)) throw new Error(`ALLOCHECK_SEED=${raw}: use an integer`);
+  if (!Number.isSafeInteger(seed))
+    throw new VerifyOptionsError("invalid-seed", `ALLOCHECK_SEED=${raw}: use an integer`);
   return seed;
 }
 

@@ -190,6 +190,9 @@ export const PROPERTIES: readonly PropertyDefinition[] = [
   },
 ];
 
+/** The properties' ids, in order ("I01-disjoint" … "I12-self-check"). */
+export const PROPERTY_IDS: readonly string[] = PROPERTIES.map((p) => p.id);
+
 export function propertyById(id: string): PropertyDefinition {
   const found = PROPERTIES.find(
     (p) => p.id === id || p.id.toLowerCase().startsWith(id.toLowerCase()),

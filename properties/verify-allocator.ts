@@ -2,58 +2,30 @@
  * `verifyAllocator(factory, options)`: puts any allocator with allocheck's interface (or an
  * adapter to it) through every property that applies to it, over the geometry families, plus the
  * bounded-exhaustive mode; equivalence with the reference is included when the allocator claims
- * the address-ordered policy. Returns the figures `npm run verify` writes to reports/.
+ * the address-ordered policy. It plans the runs (verify/plan.ts), then runs every entry of the
+ * plan in order, and returns the figures `npm run verify` writes to reports/.
  */
-import type { Geometry } from "../src/core/geometry.ts";
-import { runExhaustive, type ExhaustiveResult } from "./exhaustive/bounded.ts";
-import { GEOMETRY_FAMILIES, TINY_GEOMETRIES, type GeometryFamily } from "./generators/geometry.ts";
-import type { Subject, SubjectFactory } from "./model/subject.ts";
-import {
-  baseSeedFromEnv,
-  profileFromEnv,
-  PROFILES,
-  seedFor,
-  type Profile,
-  type ProfileName,
-} from "./profiles.ts";
-import { PROPERTIES, type PropertyDefinition } from "./properties.ts";
-import { runProperty, type PropertyResult } from "./run/run-property.ts";
+import type { ExhaustiveResult } from "./exhaustive/bounded.ts";
+import type { SubjectFactory } from "./model/subject.ts";
+import type { PropertyResult } from "./run/run-property.ts";
+import { planVerification, runPlanned } from "./verify/plan.ts";
+import type { VerifyOptions } from "./verify/verify-options.ts";
 
-export interface VerifyOptions {
-  /** The allocator's name in reports and counterexample files. */
-  readonly name: string;
-  /** Default: ALLOCHECK_PROFILE, else ci. */
-  readonly profile?: ProfileName | Profile;
-  /** Base seed. Default: ALLOCHECK_SEED, else 20261125. */
-  readonly seed?: number;
-  readonly families?: readonly GeometryFamily[];
-  /** Property ids (or prefixes such as "I06") to run; default all that apply. */
-  readonly properties?: readonly string[];
-  /** Compare with the reference allocator (invariant 11). Default: when the subject has a geometry. */
-  readonly addressOrdered?: boolean;
-  /** Run the bounded-exhaustive mode too. Default true. */
-  readonly exhaustive?: boolean;
-  readonly counterexampleDir?: string;
-  readonly onProgress?: (event: VerifyProgress) => void;
-}
-
-export type VerifyProgress =
-  | {
-      readonly kind: "property-start";
-      readonly property: string;
-      readonly family: GeometryFamily;
-      readonly index: number;
-      readonly total: number;
-    }
-  | {
-      readonly kind: "run";
-      readonly property: string;
-      readonly family: GeometryFamily;
-      readonly runs: number;
-      readonly of: number;
-    }
-  | { readonly kind: "property-end"; readonly result: PropertyResult }
-  | { readonly kind: "exhaustive-end"; readonly result: ExhaustiveResult };
+export {
+  planVerification,
+  runPlanned,
+  type PlannedExhaustive,
+  type PlannedProperty,
+  type PlannedRun,
+  type SkippedProperty,
+  type VerificationPlan,
+} from "./verify/plan.ts";
+export type { VerifyOptions, VerifyProgress } from "./verify/verify-options.ts";
+export {
+  VerifyOptionsError,
+  VERIFY_OPTIONS_ERROR_CODES,
+  type VerifyOptionsErrorCode,
+} from "./verify/verify-options-error.ts";
 
 export interface VerifyReport {
   readonly implementation: string;
@@ -68,88 +40,23 @@ export interface VerifyReport {
   readonly seconds: number;
 }
 
-/** Which properties apply, judged on a subject made for a tiny geometry. */
-function applicable(
-  factory: SubjectFactory,
-  options: VerifyOptions,
-): { run: PropertyDefinition[]; skipped: { property: string; reason: string }[] } {
-  const sample: Subject = factory(TINY_GEOMETRIES[0]!);
-  const run: PropertyDefinition[] = [];
-  const skipped: { property: string; reason: string }[] = [];
-  for (const definition of PROPERTIES) {
-    if (
-      options.properties !== undefined &&
-      !options.properties.some((id) => definition.id.toLowerCase().startsWith(id.toLowerCase()))
-    )
-      continue;
-    if (definition.invariant.number === 11 && options.addressOrdered === false) {
-      skipped.push({
-        property: definition.id,
-        reason: "the allocator does not claim the address-ordered policy",
-      });
-    } else if (!definition.invariant.applies(sample, sample.geometry)) {
-      skipped.push({
-        property: definition.id,
-        reason: `${sample.kind} lacks what invariant ${definition.invariant.number} needs (see properties/invariants/)`,
-      });
-    } else run.push(definition);
-  }
-  return { run, skipped };
-}
-
+/** Plans, then runs every entry of the plan; throws VerifyOptionsError on bad options. */
 export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions): VerifyReport {
   const started = performance.now();
-  const profile =
-    typeof options.profile === "string"
-      ? PROFILES[options.profile]
-      : (options.profile ?? profileFromEnv());
-  const baseSeed = options.seed ?? baseSeedFromEnv();
-  const families = options.families ?? GEOMETRY_FAMILIES;
-  const { run, skipped } = applicable(factory, options);
+  const plan = planVerification(factory, options);
   const results: PropertyResult[] = [];
-  const total = run.length * families.length;
-  for (const definition of run) {
-    for (const family of families) {
-      options.onProgress?.({
-        kind: "property-start",
-        property: definition.id,
-        family,
-        index: results.length,
-        total,
-      });
-      const result = runProperty(definition, factory, {
-        implementation: options.name,
-        profile,
-        family,
-        seed: seedFor(baseSeed, `${definition.id}/${options.name}/${family}`),
-        ...(options.counterexampleDir !== undefined
-          ? { counterexampleDir: options.counterexampleDir }
-          : {}),
-        onRun: (runs) =>
-          options.onProgress?.({
-            kind: "run",
-            property: definition.id,
-            family,
-            runs,
-            of: profile.numRuns,
-          }),
-      });
-      results.push(result);
-      options.onProgress?.({ kind: "property-end", result });
-    }
-  }
+  const skipped: { property: string; reason: string }[] = [];
   let exhaustive: ExhaustiveResult | undefined;
-  if (options.exhaustive !== false) {
-    const checks = (subject: Subject, g: Geometry) =>
-      run.filter((d) => d.invariant.applies(subject, g)).map((d) => d.invariant.check);
-    exhaustive = runExhaustive(factory, TINY_GEOMETRIES, profile.exhaustiveLength, checks);
-    options.onProgress?.({ kind: "exhaustive-end", result: exhaustive });
+  for (const entry of plan.entries) {
+    if (entry.kind === "skipped") skipped.push({ property: entry.property, reason: entry.reason });
+    else if (entry.kind === "property") results.push(runPlanned(plan, entry));
+    else exhaustive = runPlanned(plan, entry);
   }
   const failed = results.some((r) => r.verdict === "fail") || exhaustive?.failure !== undefined;
   return {
-    implementation: options.name,
-    profile: profile.name,
-    baseSeed,
+    implementation: plan.implementation,
+    profile: plan.profile.name,
+    baseSeed: plan.baseSeed,
     results,
     skipped,
     ...(exhaustive !== undefined ? { exhaustive } : {}),

@@ -46,11 +46,23 @@ export type {
 // The property library: put any allocator with this interface (or an adapter) through the suite.
 export {
   verifyAllocator,
+  planVerification,
+  runPlanned,
+  VerifyOptionsError,
+  VERIFY_OPTIONS_ERROR_CODES,
   type VerifyOptions,
+  type VerifyOptionsErrorCode,
   type VerifyReport,
   type VerifyProgress,
+  type VerificationPlan,
+  type PlannedRun,
+  type PlannedProperty,
+  type PlannedExhaustive,
+  type SkippedProperty,
 } from "../properties/verify-allocator.ts";
-export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
+export { PROPERTY_IDS } from "../properties/properties.ts";
+export type { Contract, MisuseCode } from "../properties/model/contract.ts";
+export type { Subject, SubjectFactory, Region } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
 
 // The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.

@@ -3,6 +3,10 @@
  * commands (fc.commands + fc.modelRun), the property's invariant checked at every call and step,
  * reachability tallied over the runs and compared with the property's targets. On failure the
  * shrunk counterexample is captured (and written when a directory is given).
+ *
+ * In parts: `observedProperty` builds the fast-check property whose executions (`driverFor`) add
+ * to the `Observations`; `reachFigures` and `unmetTargets` judge the reach; `failureOf` and
+ * `counterexampleOf` turn the last failing execution into the failure.
  */
 import fc from "fast-check";
 import type { Geometry } from "../../src/core/geometry.ts";
@@ -12,10 +16,10 @@ import { Driver } from "../model/driver.ts";
 import type { ResolvedContract } from "../model/contract.ts";
 import type { MisuseKind, Op } from "../model/ops.ts";
 import { REACHABLE_STATES, ReachabilityTally } from "../model/reachability.ts";
-import type { SubjectFactory } from "../model/subject.ts";
+import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import type { Profile } from "../profiles.ts";
-import type { PropertyDefinition } from "../properties.ts";
+import type { PropertyDefinition, ReachTargets } from "../properties.ts";
 import { geometryOptionsOf, writeCounterexample, type Counterexample } from "./counterexample.ts";
 
 export interface RunPropertyOptions {
@@ -81,132 +85,26 @@ export interface PropertyResult {
   readonly seconds: number;
 }
 
+/**
+ * One property against one factory: the executions are observed while fast-check checks them,
+ * then summed up into the figures, the reach, and the failure if there is one.
+ */
 export function runProperty(
   definition: PropertyDefinition,
   factory: SubjectFactory,
   options: RunPropertyOptions,
 ): PropertyResult {
   const started = performance.now();
-  const tally = new ReachabilityTally();
-  let operations = 0;
-  let steps = 0;
-  let runsDone = 0;
-  /** Every execution of the property, shrinking attempts included. */
-  let predicateCalls = 0;
-  let lastFailure: { geometry: Geometry; operations: Op[]; error: unknown } | undefined;
-  const stryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
-  /** A general allocator (no geometry): pymalloc's states mean nothing to it. */
-  let general = false;
-
-  const property = fc.property(
-    geometryArbitrary(options.family),
-    fc.commands([commandArbitrary(definition.mix, options.misuseKinds, options.contract)], {
-      size: options.profile.size,
-    }),
-    (generated, commands) => {
-      const subject = factory(generated);
-      const geometry = subject.geometry;
-      general = geometry === undefined;
-      const checks = definition.invariant.applies(subject, geometry, options.contract)
-        ? [definition.invariant.check]
-        : [];
-      const run = ++predicateCalls;
-      const beforeStep = options.beforeStep;
-      const driver = new Driver(subject, {
-        geometry,
-        checks,
-        macroLimit: options.profile.macroLimit,
-        ...(options.contract ? { contract: options.contract } : {}),
-        ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, run) } : {}),
-      });
-      const state: RunState = {
-        driver,
-        geometry,
-        ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}),
-      };
-      try {
-        fc.modelRun(() => ({ model: state, real: state }), commands);
-        driver.finish();
-      } catch (error) {
-        lastFailure = { geometry: generated, operations: [...driver.executed], error };
-        throw error;
-      } finally {
-        operations += driver.callCount;
-        steps += driver.steps;
-      }
-      tally.add(driver.reach);
-      options.onRun?.(++runsDone);
-    },
-  );
-
-  const details = fc.check(property, {
+  const observed = new Observations();
+  const details = fc.check(observedProperty(definition, factory, options, observed), {
     seed: options.seed,
     numRuns: options.numRuns ?? options.profile.numRuns,
-    endOnFailure: stryker,
+    // Under Stryker, the first failure is enough to kill a mutant: no shrinking.
+    endOnFailure: process.env.STRYKER_MUTATOR_WORKER !== undefined,
   });
-
-  const targets = (general ? definition.generalReach : definition.reach[options.family]) ?? {};
-  const reach: ReachFigure[] = REACHABLE_STATES.filter(
-    (state) => tally.totals.has(state) || state in targets,
-  ).map((state) => ({
-    state,
-    runs: tally.runsReaching.get(state) ?? 0,
-    fraction: tally.fraction(state),
-    total: tally.totals.get(state) ?? 0,
-    ...(targets[state] !== undefined ? { target: targets[state] } : {}),
-  }));
-  const unreached = details.failed
-    ? []
-    : reach
-        .filter((r) => r.target !== undefined && r.fraction < r.target)
-        .map(
-          (r) =>
-            `${r.state}: ${(r.fraction * 100).toFixed(0)}% of runs, target ${(r.target! * 100).toFixed(0)}%`,
-        );
-
-  let failure: PropertyFailure | undefined;
-  if (details.failed) {
-    const error = lastFailure?.error ?? details.errorInstance;
-    const violation = error instanceof InvariantViolation ? error : undefined;
-    const geometry = lastFailure?.geometry ?? (details.counterexample?.[0] as Geometry);
-    const ops = lastFailure?.operations ?? [];
-    const message = error instanceof Error ? error.message : String(error);
-    const counterexample: Counterexample = {
-      allocheck: "counterexample",
-      version: 1,
-      property: definition.id,
-      invariant: violation?.invariant ?? definition.invariant.number,
-      implementation: options.implementation,
-      geometry: geometryOptionsOf(geometry),
-      operations: ops,
-      failingStep: violation?.step ?? ops.length - 1,
-      message,
-      seed: options.seed,
-      path: details.counterexamplePath ?? "",
-      profile: options.profile.name,
-      replay: "",
-      created: new Date().toISOString(),
-    };
-    const file =
-      options.counterexampleDir === undefined
-        ? undefined
-        : writeCounterexample(options.counterexampleDir, {
-            ...counterexample,
-            replay: replayCommand(options.counterexampleDir, counterexample),
-          });
-    failure = {
-      message,
-      invariant: counterexample.invariant,
-      geometry,
-      operations: ops,
-      failingStep: counterexample.failingStep,
-      path: counterexample.path,
-      shrinks: details.numShrinks,
-      counterexample,
-      ...(file !== undefined ? { file } : {}),
-    };
-  }
-
+  const reach = reachFigures(observed.tally, reachTargets(definition, options.family, observed));
+  const unreached = details.failed ? [] : unmetTargets(reach);
+  const failure = details.failed ? failureOf(definition, options, details, observed) : undefined;
   return {
     property: definition.id,
     invariant: definition.invariant.number,
@@ -215,13 +113,190 @@ export function runProperty(
     profile: options.profile.name,
     seed: options.seed,
     runs: details.numRuns,
-    steps,
-    operations,
+    steps: observed.steps,
+    operations: observed.operations,
     reach,
     unreached,
     verdict: details.failed || unreached.length > 0 ? "fail" : "pass",
     ...(failure !== undefined ? { failure } : {}),
     seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** What fast-check generates for one execution, and its report of the whole check. */
+type Generated = [geometry: Geometry, commands: Iterable<fc.Command<RunState, RunState>>];
+type RunDetails = fc.RunDetails<Generated>;
+
+/** An execution that threw: its generated geometry, the steps it ran, and what it threw. */
+interface FailedExecution {
+  readonly geometry: Geometry;
+  readonly operations: readonly Op[];
+  readonly error: unknown;
+}
+
+/** What the executions of one property add up to, shrinking attempts included. */
+class Observations {
+  readonly tally = new ReachabilityTally();
+  operations = 0;
+  steps = 0;
+  /** Executions that passed (progress). */
+  runsDone = 0;
+  /** Every execution, shrinking attempts included; numbers them for `beforeStep`. */
+  executions = 0;
+  /** The last execution that threw: after shrinking, the shrunk counterexample. */
+  lastFailure: FailedExecution | undefined;
+  /** The subject is a general allocator (no geometry): pymalloc's states mean nothing to it. */
+  general = false;
+}
+
+/** The fast-check property: a generated geometry and command list, executed and observed. */
+function observedProperty(
+  definition: PropertyDefinition,
+  factory: SubjectFactory,
+  options: RunPropertyOptions,
+  observed: Observations,
+): fc.IProperty<Generated> {
+  return fc.property(
+    geometryArbitrary(options.family),
+    fc.commands([commandArbitrary(definition.mix, options.misuseKinds, options.contract)], {
+      size: options.profile.size,
+    }),
+    (generated, commands) => {
+      const driver = driverFor(definition, factory(generated), options, ++observed.executions);
+      observed.general = driver.geometry === undefined;
+      const state: RunState = {
+        driver,
+        geometry: driver.geometry,
+        ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}),
+      };
+      try {
+        fc.modelRun(() => ({ model: state, real: state }), commands);
+        driver.finish();
+      } catch (error) {
+        observed.lastFailure = { geometry: generated, operations: [...driver.executed], error };
+        throw error;
+      } finally {
+        observed.operations += driver.callCount;
+        observed.steps += driver.steps;
+      }
+      observed.tally.add(driver.reach);
+      options.onRun?.(++observed.runsDone);
+    },
+  );
+}
+
+/**
+ * The driver of one execution: the property's invariant checked when it applies to this subject
+ * under the contract (spec/invariants.md §Contracts), steps reported to `beforeStep` under the
+ * execution's number.
+ */
+function driverFor(
+  definition: PropertyDefinition,
+  subject: Subject,
+  options: RunPropertyOptions,
+  execution: number,
+): Driver {
+  const geometry = subject.geometry;
+  const beforeStep = options.beforeStep;
+  return new Driver(subject, {
+    geometry,
+    checks: definition.invariant.applies(subject, geometry, options.contract)
+      ? [definition.invariant.check]
+      : [],
+    macroLimit: options.profile.macroLimit,
+    ...(options.contract ? { contract: options.contract } : {}),
+    ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, execution) } : {}),
+  });
+}
+
+/** The reach targets that apply: the family's, or the general allocator's. */
+function reachTargets(
+  definition: PropertyDefinition,
+  family: GeometryFamily,
+  observed: Observations,
+): ReachTargets {
+  return (observed.general ? definition.generalReach : definition.reach[family]) ?? {};
+}
+
+/** Every state reached, or with a target, with how often the runs reached it. */
+function reachFigures(tally: ReachabilityTally, targets: ReachTargets): ReachFigure[] {
+  return REACHABLE_STATES.filter((state) => tally.totals.has(state) || state in targets).map(
+    (state) => ({
+      state,
+      runs: tally.runsReaching.get(state) ?? 0,
+      fraction: tally.fraction(state),
+      total: tally.totals.get(state) ?? 0,
+      ...(targets[state] !== undefined ? { target: targets[state] } : {}),
+    }),
+  );
+}
+
+/** The targets the runs fell short of, as "state: 12% of runs, target 30%". */
+function unmetTargets(reach: readonly ReachFigure[]): string[] {
+  return reach
+    .filter((r) => r.target !== undefined && r.fraction < r.target)
+    .map(
+      (r) =>
+        `${r.state}: ${(r.fraction * 100).toFixed(0)}% of runs, target ${(r.target! * 100).toFixed(0)}%`,
+    );
+}
+
+/** The shrunk failure: its counterexample, written when a directory is given. */
+function failureOf(
+  definition: PropertyDefinition,
+  options: RunPropertyOptions,
+  details: RunDetails,
+  observed: Observations,
+): PropertyFailure {
+  const counterexample = counterexampleOf(definition, options, details, observed.lastFailure);
+  const dir = options.counterexampleDir;
+  const file =
+    dir === undefined
+      ? undefined
+      : writeCounterexample(dir, { ...counterexample, replay: replayCommand(dir, counterexample) });
+  return {
+    message: counterexample.message,
+    invariant: counterexample.invariant,
+    geometry: observed.lastFailure?.geometry ?? details.counterexample![0],
+    operations: counterexample.operations,
+    failingStep: counterexample.failingStep,
+    path: counterexample.path,
+    shrinks: details.numShrinks,
+    counterexample,
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
+/**
+ * The counterexample of the last failing execution: its steps, the step and invariant that
+ * failed (an InvariantViolation says; another error is blamed on the last step and the property's
+ * invariant), the seed and fast-check's path.
+ */
+function counterexampleOf(
+  definition: PropertyDefinition,
+  options: RunPropertyOptions,
+  details: RunDetails,
+  last: FailedExecution | undefined,
+): Counterexample {
+  const error = last?.error ?? details.errorInstance;
+  const violation = error instanceof InvariantViolation ? error : undefined;
+  const geometry = last?.geometry ?? details.counterexample![0];
+  const operations = last?.operations ?? [];
+  return {
+    allocheck: "counterexample",
+    version: 1,
+    property: definition.id,
+    invariant: violation?.invariant ?? definition.invariant.number,
+    implementation: options.implementation,
+    geometry: geometryOptionsOf(geometry),
+    operations,
+    failingStep: violation?.step ?? operations.length - 1,
+    message: error instanceof Error ? error.message : String(error),
+    seed: options.seed,
+    path: details.counterexamplePath ?? "",
+    profile: options.profile.name,
+    replay: "",
+    created: new Date().toISOString(),
   };
 }
 

@@ -1,0 +1,85 @@
+/**
+ * allocheck/vitest: the property library as vitest tests. `describeAllocator(name, factory,
+ * options)` plans the verification of an allocator (properties/verify/plan.ts) and registers,
+ * inside `describe(name)`, one test per entry of the plan: one per applicable property × geometry
+ * family, named with its seed; one for the bounded-exhaustive mode; and, skipped, one per
+ * property that does not apply, named with the reason. The names depend only on the options, so
+ * `vitest --shard`, `-t` filters and reporters such as junit see the same tests in every process.
+ * (vitest shards by file: to spread one allocator over shards, call describeAllocator from several
+ * files, each with some of the `families` or `properties`.)
+ * A failing test's message is the shrunk counterexample as describeResult writes it: the
+ * invariant, the steps, the seed and the replay command.
+ */
+import { describe, expect, test } from "vitest";
+import { describeExhaustive } from "../../properties/exhaustive/describe-exhaustive.ts";
+import type { SubjectFactory } from "../../properties/model/subject.ts";
+import { describeResult } from "../../properties/run/describe-result.ts";
+import {
+  planVerification,
+  runPlanned,
+  VerifyOptionsError,
+  type PlannedExhaustive,
+  type PlannedProperty,
+  type VerificationPlan,
+  type VerifyOptions,
+} from "../../properties/verify-allocator.ts";
+
+export { PROPERTY_IDS } from "../../properties/properties.ts";
+export {
+  VerifyOptionsError,
+  VERIFY_OPTIONS_ERROR_CODES,
+  type VerifyOptions,
+  type VerifyOptionsErrorCode,
+  type VerifyProgress,
+} from "../../properties/verify-allocator.ts";
+export type { Contract, MisuseCode } from "../../properties/model/contract.ts";
+export type { Region, Subject, SubjectFactory } from "../../properties/model/subject.ts";
+export type { GeometryFamily } from "../../properties/generators/geometry.ts";
+export type { Profile, ProfileName } from "../../properties/profiles.ts";
+
+/** verifyAllocator's options (the name is describeAllocator's first argument), and a timeout. */
+export interface DescribeAllocatorOptions extends Omit<VerifyOptions, "name"> {
+  /**
+   * Milliseconds each test may take; default DEFAULT_TEST_TIMEOUT. vitest's own default (5 s) is
+   * too short for a property at the ci profile on a loaded machine.
+   */
+  readonly timeout?: number;
+}
+
+export const DEFAULT_TEST_TIMEOUT = 120_000;
+
+/**
+ * Registers the verification of the allocator `factory` makes as vitest tests inside
+ * `describe(name)`. Throws VerifyOptionsError on bad options, before registering anything.
+ */
+export function describeAllocator(
+  name: string,
+  factory: SubjectFactory,
+  options: DescribeAllocatorOptions = {},
+): void {
+  const { timeout = DEFAULT_TEST_TIMEOUT, ...verifyOptions } = options;
+  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)
+    throw new VerifyOptionsError(
+      "invalid-timeout",
+      `timeout ${String(timeout)}: give the milliseconds each test may take`,
+    );
+  const plan = planVerification(factory, { ...verifyOptions, name });
+  describe(name, () => {
+    for (const entry of plan.entries) {
+      if (entry.kind === "skipped") test.skip(entry.name, () => {});
+      else if (entry.kind === "property")
+        test(entry.name, () => expectPropertyPasses(plan, entry), timeout);
+      else test(entry.name, () => expectExhaustivePasses(plan, entry), timeout);
+    }
+  });
+}
+
+function expectPropertyPasses(plan: VerificationPlan, entry: PlannedProperty): void {
+  const result = runPlanned(plan, entry);
+  if (result.verdict === "fail") expect.fail(describeResult(result));
+}
+
+function expectExhaustivePasses(plan: VerificationPlan, entry: PlannedExhaustive): void {
+  const result = runPlanned(plan, entry);
+  if (result.failure !== undefined) expect.fail(describeExhaustive(plan.implementation, result));
+}
