@@ -51,6 +51,20 @@ describe("allocheck CLI", () => {
     expect(err[0]).toMatch(message);
   });
 
+  test.each([
+    [{ ALLOCHECK_PROFILE: "bogus" }, /ALLOCHECK_PROFILE=bogus: use quick, ci or deep/],
+    [{ ALLOCHECK_SEED: "abc" }, /ALLOCHECK_SEED=abc: use an integer/],
+  ])("verify with %j in the environment: one line, exit code 2", (env, message) => {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    try {
+      expect(main(["verify", "--allocator", "bitmap"])).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(message);
+  });
+
   test("replay of a malformed file: one line, exit code 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
     writeFileSync(join(dir, "bad.json"), "{ not json");

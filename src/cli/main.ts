@@ -2,6 +2,7 @@
  * The allocheck command line. `allocheck <command> --help` explains each command. Bad arguments
  * and unreadable files print one line and exit with code 2, never a stack trace.
  */
+import { VerifyOptionsError } from "../../properties/verify/verify-options-error.ts";
 import { UsageError } from "./args.ts";
 import { CROSSCHECK_HELP, runCrosscheck } from "./crosscheck.ts";
 import { REPLAY_HELP, runReplay } from "./replay.ts";
@@ -49,7 +50,8 @@ export function main(argv: readonly string[]): number {
     }
     return entry.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A bad ALLOCHECK_PROFILE or ALLOCHECK_SEED is a bad argument too: one line, exit 2.
+    if (error instanceof UsageError || error instanceof VerifyOptionsError) {
       console.error(`allocheck: ${error.message}`);
       return 2;
     }
