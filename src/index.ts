@@ -53,6 +53,20 @@ export {
 export type { Subject, SubjectFactory } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
 
+// Counterexamples of any allocator: replay one on the allocator its factory makes (the CLI's
+// `allocheck replay FILE --adapter MODULE`); generated regression tests call this.
+export {
+  replayCounterexample,
+  ReplayError,
+  type CounterexampleReplay,
+  type CounterexampleReplayOptions,
+} from "../properties/run/replay.ts";
+export {
+  CounterexampleError,
+  type Counterexample,
+  type RecordedContract,
+} from "../properties/run/counterexample.ts";
+
 // The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.
 export { ADDRESS_ORDERED_KINDS } from "./allocators/create-allocator.ts";
 export { CPythonAllocator } from "./allocators/cpython/cpython-allocator.ts";
