@@ -68,5 +68,8 @@ function counterexampleLiteral(c: Counterexample): string {
   const { operations, ...rest } = c;
   const fields = JSON.stringify(rest, null, 2).replace(/\n}$/, "");
   const steps = operations.map((op) => `    ${JSON.stringify(opToJson(op))},`);
-  return `${fields},\n  "operations": [\n${steps.join("\n")}\n  ]\n}`;
+  // U+2028 and U+2029 are legal in a string literal since ES2019, but not in older tools' eyes.
+  return `${fields},\n  "operations": [\n${steps.join("\n")}\n  ]\n}`
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
