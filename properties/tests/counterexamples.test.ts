@@ -28,10 +28,12 @@ import {
   writeCounterexample,
   type Counterexample,
 } from "../run/counterexample.ts";
-import { failedRule } from "../run/describe-result.ts";
+import { describeResult, failedRule } from "../run/describe-result.ts";
 import { replayCounterexample, ReplayError } from "../run/replay.ts";
 import { runProperty } from "../run/run-property.ts";
 import { FreeListAllocator, RefusesLargeRequests } from "./support/free-list-allocator.ts";
+import { throwsOnMallocOfZero } from "./support/contract-subjects.ts";
+import { runExhaustive } from "../exhaustive/bounded.ts";
 
 const ADAPTERS = resolve("properties/tests/support/adapters");
 const BUGGY_ADAPTER = join(ADAPTERS, "free-list-refusing.ts");
@@ -316,5 +318,47 @@ describe("the allocheck command in a child process", () => {
     expect(without.stderr.trim().split("\n")).toHaveLength(1);
     expect(without.stderr).toMatch(/pass --adapter MODULE/);
     expect(without.status).toBe(2);
+  });
+});
+
+describe("the JSON report", () => {
+  test("a bounded-exhaustive failure keeps its message, name and invariant in JSON", () => {
+    const result = runExhaustive(
+      () => throwsOnMallocOfZero(new FreeListAllocator()),
+      TINY_GEOMETRIES.slice(0, 1),
+      1,
+      () => [propertyById("I01").invariant.check],
+    );
+    const json = JSON.parse(JSON.stringify(result)) as typeof result;
+    expect(json.failure?.violation).toEqual({
+      name: "InvariantViolation",
+      message: expect.stringMatching(/^step 0 malloc\(0\): the allocator threw TypeError: /),
+      invariant: UNEXPECTED_ERROR,
+      step: 0,
+    });
+  });
+});
+
+describe("a failure's description", () => {
+  test(`an error thrown where none is expected is named so, never "invariant 0"; the replay asks for the adapter (seed ${SEED})`, () => {
+    const result = runProperty(
+      propertyById("I01"),
+      () => throwsOnMallocOfZero(new FreeListAllocator()),
+      {
+        implementation: "mine-throwing",
+        profile: PROFILES.quick,
+        family: "tiny",
+        seed: SEED,
+        counterexampleDir: join(scratch, "described"),
+      },
+    );
+    const text = describeResult(result);
+    expect(text).toMatch(
+      /^ {2}an unexpected error on .*: step \d+ malloc\(0\): the allocator threw/m,
+    );
+    expect(text).not.toMatch(/invariant 0/);
+    expect(text).toMatch(
+      /^ {2}replay: npx allocheck replay \S+--mine-throwing--14\.json --adapter /m,
+    );
   });
 });
