@@ -20,7 +20,12 @@ import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import { PROPERTIES, propertyById } from "../properties.ts";
 import { builtInFactory } from "./built-in-allocators.ts";
-import { parseCounterexample, readCounterexample, type Counterexample } from "./counterexample.ts";
+import {
+  CounterexampleError,
+  parseCounterexample,
+  readCounterexample,
+  type Counterexample,
+} from "./counterexample.ts";
 
 export interface ReplayResult {
   readonly subject: Subject;
@@ -136,6 +141,11 @@ export function replayCounterexample(
   options: CounterexampleReplayOptions = {},
 ): CounterexampleReplay {
   const c = typeof source === "string" ? readCounterexample(source) : parseCounterexample(source);
+  if (!PROPERTIES.some((p) => p.id === c.property))
+    throw new CounterexampleError(
+      "not-a-counterexample",
+      `unknown property "${c.property}"; properties: ${PROPERTIES.map((p) => p.id).join(", ")}`,
+    );
   const { name, ...geometryOptions } = c.geometry;
   const geometry = defineGeometry(geometryOptions, name);
   const make = factory ?? builtInFactory(c.implementation);

@@ -211,6 +211,14 @@ describe(`an outside allocator's counterexample replayed through the API (seed $
     expect(() => replayCounterexample({ hello: 1 }, () => new FreeListAllocator())).toThrow(
       CounterexampleError,
     );
+    expect(() =>
+      replayCounterexample(handMade({ property: "I99-nonsense" }), () => new FreeListAllocator()),
+    ).toThrow(
+      expect.objectContaining({
+        code: "not-a-counterexample",
+        message: expect.stringMatching(/unknown property "I99-nonsense"/),
+      }),
+    );
     expect(ReplayError.name).toBe("ReplayError");
   });
 
@@ -318,6 +326,39 @@ describe("the allocheck command in a child process", () => {
     expect(without.stderr.trim().split("\n")).toHaveLength(1);
     expect(without.stderr).toMatch(/pass --adapter MODULE/);
     expect(without.status).toBe(2);
+  });
+
+  test("a plain JavaScript .mjs adapter: its factory's allocator is replayed step by step", () => {
+    const file = writeCounterexample(join(dir, "mjs"), handMade());
+    // A bump allocator in plain JavaScript: it never reuses memory, and 2000 bytes fit its region.
+    const adapter = join(scratch, "bump.mjs");
+    writeFileSync(
+      adapter,
+      [
+        "export default () => {",
+        "  let next = 4096 + 8;",
+        "  const region = { start: 4096, end: 4096 + 16384, alignment: 8, blockOverhead: 8 };",
+        "  return {",
+        '    kind: "bump",',
+        "    region,",
+        "    malloc(n) {",
+        "      const p = next;",
+        "      const end = p + Math.ceil(Math.max(n, 1) / 8) * 8;",
+        "      if (end > region.end) return null;",
+        "      next = end + 8;",
+        "      return p;",
+        "    },",
+        "    free() {},",
+        "  };",
+        "};",
+        "",
+      ].join("\n"),
+    );
+    const replayed = cli(file, "--adapter", adapter);
+    expect(replayed.stderr).toBe("");
+    expect(replayed.stdout).toMatch(/^ {4}0 {2}malloc\(2000\): malloc\(2000\) → 0x1008$/m);
+    expect(replayed.stdout).toMatch(/no invariant fails: the counterexample passes now\n$/);
+    expect(replayed.status).toBe(0);
   });
 });
 
