@@ -307,6 +307,40 @@ describe(`allocheck replay --adapter (seed ${SEED})`, () => {
   });
 });
 
+describe("allocheck replay of a file it cannot replay: one line, exit 2", () => {
+  let err: string[];
+  beforeEach(() => {
+    err = [];
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  test.each([
+    ["null", "null", /not an allocheck counterexample/],
+    [
+      "an absurd geometry",
+      JSON.stringify({
+        ...handMade(),
+        implementation: "bitmap",
+        geometry: { name: "x", poolSize: 3 },
+      }),
+      /invalid geometry: /,
+    ],
+    [
+      "an unknown property",
+      JSON.stringify({ ...handMade(), implementation: "bitmap", property: "I99" }),
+      /unknown property "I99"/,
+    ],
+  ])("%s", (name, content, message) => {
+    const file = join(scratch, `${fileNamePart(name)}.json`);
+    writeFileSync(file, content);
+    expect(main(["replay", file])).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(message);
+  });
+});
+
 describe("the allocheck command in a child process", () => {
   const dir = join(scratch, "child");
   const cli = (...args: string[]) =>
