@@ -1,5 +1,18 @@
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/**
+ * The package's own name resolves to its sources here (and for tsc: tsconfig.json `paths`), so
+ * the repository's tests import from "allocheck" as a consumer's do (properties/tests/regressions/).
+ */
+export const PACKAGE_ALIASES = [
+  { find: /^allocheck$/, replacement: fileURLToPath(new URL("src/index.ts", import.meta.url)) },
+  {
+    find: /^allocheck\/vitest$/,
+    replacement: fileURLToPath(new URL("src/vitest/index.ts", import.meta.url)),
+  },
+];
 
 /**
  * Coverage thresholds for the code the properties are about (spec/coverage.md), measured for the
@@ -24,6 +37,7 @@ const PROPERTY_COVERAGE = {
 };
 
 export default defineConfig({
+  resolve: { alias: PACKAGE_ALIASES },
   test: {
     include: ["properties/**/*.test.ts"],
     testTimeout: 120_000,

@@ -65,6 +65,20 @@ export type { Contract, MisuseCode } from "../properties/model/contract.ts";
 export type { Subject, SubjectFactory, Region } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
 
+// Counterexamples of any allocator: replay one on the allocator its factory makes (the CLI's
+// `allocheck replay FILE --adapter MODULE`); generated regression tests call this.
+export {
+  replayCounterexample,
+  ReplayError,
+  type CounterexampleReplay,
+  type CounterexampleReplayOptions,
+} from "../properties/run/replay.ts";
+export {
+  CounterexampleError,
+  type Counterexample,
+  type RecordedContract,
+} from "../properties/run/counterexample.ts";
+
 // The CPython-faithful model (spec/cpython-model.md): pymalloc's own choices, and its internals.
 export { ADDRESS_ORDERED_KINDS } from "./allocators/create-allocator.ts";
 export { CPythonAllocator } from "./allocators/cpython/cpython-allocator.ts";

@@ -44,9 +44,26 @@ export interface ExhaustiveResult {
   readonly failure?: {
     readonly geometry: Geometry;
     readonly operations: readonly Op[];
-    readonly violation: InvariantViolation;
+    readonly violation: ViolationRecord;
   };
   readonly seconds: number;
+}
+
+/**
+ * A violation as plain data: an Error's message and name are not enumerable, so the violation
+ * itself would be `{}` in the JSON report (reports/summary.json); this keeps every field.
+ */
+export interface ViolationRecord {
+  readonly name: string;
+  readonly message: string;
+  /** The invariant's number, or 0 (UNEXPECTED_ERROR) when an error was thrown where none is expected. */
+  readonly invariant: number;
+  /** Index of the failing step (-1 at the end-of-sequence checks). */
+  readonly step: number;
+}
+
+export function violationRecord(v: InvariantViolation): ViolationRecord {
+  return { name: v.name, message: v.message, invariant: v.invariant, step: v.step };
 }
 
 /** Every sequence of 1 … length letters, in order of length then lexicographically. */
@@ -93,7 +110,7 @@ export function runExhaustive(
           operations: operations + driver.callCount,
           geometries: geometries.length,
           length,
-          failure: { geometry, operations: driver.executed, violation: error },
+          failure: { geometry, operations: driver.executed, violation: violationRecord(error) },
           seconds: (performance.now() - started) / 1000,
         };
       }

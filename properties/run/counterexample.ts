@@ -1,19 +1,25 @@
 /**
  * Counterexample files (reports/counterexamples/*.json): everything needed to see, replay and
- * keep a failure. The operations are the shrunk ones, concrete (sizes in bytes, blocks by pick),
- * so the file replays without fast-check; `regression` is a vitest test to paste into the suite.
+ * keep a failure of any allocator, allocheck's own or an outside one. The operations are the
+ * shrunk ones, concrete (sizes in bytes, blocks by pick), so the file replays without fast-check;
+ * beside it, `<name>.regression.ts` is a vitest test to move into the user's tests
+ * (regression-test.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve, isAbsolute } from "node:path";
 import type { Geometry, GeometryOptions } from "../../src/core/geometry.ts";
+import type { Contract, ResolvedContract } from "../model/contract.ts";
 import { opFromJson, opToJson, type Op } from "../model/ops.ts";
+import { isBuiltInAllocator } from "./built-in-allocators.ts";
+import { regressionTest } from "./regression-test.ts";
 
 export interface Counterexample {
   readonly allocheck: "counterexample";
   readonly version: 1;
   readonly property: string;
+  /** The invariant that failed, or 0 (UNEXPECTED_ERROR) when the allocator threw. */
   readonly invariant: number;
-  /** The allocator kind, as createAllocator knows it (or an outside allocator's name). */
+  /** The allocator kind, as createAllocator knows it, or an outside allocator's name. */
   readonly implementation: string;
   readonly geometry: GeometryOptions & { readonly name: string };
   readonly operations: readonly Op[];
@@ -25,6 +31,38 @@ export interface Counterexample {
   readonly profile: string;
   readonly replay: string;
   readonly created: string;
+  /**
+   * What the allocator promised when it failed (spec/invariants.md §Contracts); replay holds it
+   * to the same promise. Absent: DEFAULT_CONTRACT. A `misuseCode` mapping is code, not data: the
+   * file only says whether one was given (replay takes it from the adapter).
+   */
+  readonly contract?: RecordedContract;
+}
+
+/** A contract as a counterexample file keeps it. */
+export interface RecordedContract extends Required<Contract> {
+  /** True when the allocator's errors were mapped to codes by a `misuseCode` function. */
+  readonly misuseCode: boolean;
+}
+
+export function recordContract(contract: ResolvedContract): RecordedContract {
+  return {
+    misuse: contract.misuse,
+    outOfMemory: contract.outOfMemory,
+    coalesces: contract.coalesces,
+    misuseCode: contract.misuseCode !== undefined,
+  };
+}
+
+/** Why a counterexample file cannot be read or written; `code` is stable. */
+export class CounterexampleError extends Error {
+  override readonly name = "CounterexampleError";
+  constructor(
+    readonly code: "unreadable" | "not-a-counterexample" | "unwritable",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function geometryOptionsOf(g: Geometry): GeometryOptions & { name: string } {
@@ -54,71 +92,130 @@ export function geometryOptionsOf(g: Geometry): GeometryOptions & { name: string
   };
 }
 
+/** Longest a name part of a file name may be, so that the whole stays well under 255 bytes. */
+const MAX_NAME_PART = 60;
+
+/**
+ * A name (an allocator's or a property's, chosen by whoever calls verifyAllocator) as a part of a
+ * file name: letters, digits, `.`, `_`, `+`, `-` kept, every other run of characters (path
+ * separators, control characters, spaces) one `-`, no `..`, no leading dot or dash, at most
+ * MAX_NAME_PART characters; never empty. "mine (buggy)" gives "mine-buggy"; "/../../x" gives "x".
+ */
+export function fileNamePart(name: string): string {
+  const part = name
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}._+-]+/gu, "-")
+    .replace(/\.{2,}/g, ".")
+    .replace(/^[.-]+|[.-]+$/g, "")
+    .slice(0, MAX_NAME_PART)
+    .replace(/[.-]+$/g, "");
+  return part === "" ? "unnamed" : part;
+}
+
+/** `<property>--<allocator>--<seed>`: the seed and property keep it unique per run. */
+export function counterexampleStem(
+  c: Pick<Counterexample, "property" | "implementation" | "seed">,
+): string {
+  return `${fileNamePart(c.property)}--${fileNamePart(c.implementation)}--${c.seed >>> 0}`;
+}
+
 export function counterexampleFileName(
   c: Pick<Counterexample, "property" | "implementation" | "seed">,
 ): string {
-  return `${c.property}--${c.implementation}--${c.seed >>> 0}.json`;
+  return `${counterexampleStem(c)}.json`;
 }
 
-/** Writes `<name>.json` and, beside it, `<name>.regression.test.ts`; returns the JSON's path. */
+/** The regression test written beside a counterexample file (outside vitest's default glob). */
+export function regressionFileOf(file: string): string {
+  return file.replace(/\.json$/, ".regression.ts");
+}
+
+/** The one command that replays `file`: an outside allocator's needs its adapter module. */
+export function replayCommand(file: string, implementation: string): string {
+  const quoted = /^[\w./+-]+$/.test(file) ? file : JSON.stringify(file);
+  return isBuiltInAllocator(implementation)
+    ? `npx allocheck replay ${quoted}`
+    : `npx allocheck replay ${quoted} --adapter <module whose default export is the factory>`;
+}
+
+/**
+ * Writes `<stem>.json` and, beside it, `<stem>.regression.ts` in `dir` (made when missing);
+ * returns the JSON's path. Whatever the names, both files land directly in `dir`.
+ */
 export function writeCounterexample(dir: string, c: Counterexample): string {
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, counterexampleFileName(c));
-  writeFileSync(
-    file,
-    JSON.stringify({ ...c, operations: c.operations.map(opToJson) }, null, 2) + "\n",
-  );
-  writeFileSync(file.replace(/\.json$/, ".regression.test.ts"), regressionTest(c));
+  const inside = relative(resolve(dir), resolve(file));
+  if (inside.startsWith("..") || isAbsolute(inside) || inside.includes("/"))
+    throw new CounterexampleError("unwritable", `${file}: would be written outside ${dir}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const kept = { ...c, replay: replayCommand(file, c.implementation) };
+    writeFileSync(
+      file,
+      JSON.stringify({ ...kept, operations: c.operations.map(opToJson) }, null, 2) + "\n",
+    );
+    writeFileSync(regressionFileOf(file), regressionTest(kept));
+  } catch (error) {
+    throw new CounterexampleError(
+      "unwritable",
+      `cannot write the counterexample to ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return file;
 }
 
+/** Reads a counterexample file; a CounterexampleError says what is wrong with it. */
 export function readCounterexample(file: string): Counterexample {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(
+    throw new CounterexampleError(
+      "unreadable",
       `${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  const c = parsed as Partial<Counterexample>;
+  try {
+    return parseCounterexample(parsed);
+  } catch (error) {
+    throw error instanceof CounterexampleError
+      ? new CounterexampleError(error.code, `${file}: ${error.message}`)
+      : error;
+  }
+}
+
+/** A counterexample from its JSON form (a file's content, or the copy in a regression test). */
+export function parseCounterexample(parsed: unknown): Counterexample {
+  const c = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Partial<
+    Record<keyof Counterexample, unknown>
+  >;
   if (
     c.allocheck !== "counterexample" ||
     !Array.isArray(c.operations) ||
     typeof c.property !== "string" ||
     typeof c.implementation !== "string" ||
-    typeof c.geometry !== "object"
+    typeof c.geometry !== "object" ||
+    c.geometry === null
   ) {
-    throw new Error(
-      `${file}: not an allocheck counterexample (needs allocheck, property, implementation, geometry, operations)`,
+    throw new CounterexampleError(
+      "not-a-counterexample",
+      "not an allocheck counterexample (needs allocheck, property, implementation, geometry, operations)",
     );
   }
-  return { ...(c as Counterexample), operations: c.operations.map(opFromJson) };
-}
-
-/**
- * A vitest regression test that replays the counterexample on `implementation` and expects every
- * invariant to hold: it fails until the bug is fixed, then guards the fix. It is written to be
- * pasted into properties/tests/regressions/ (the import paths assume that folder).
- */
-export function regressionTest(c: Counterexample, implementation = c.implementation): string {
-  const { name, ...options } = c.geometry;
-  const ops = JSON.stringify(c.operations.map(opToJson));
-  return [
-    `// Regression: ${c.property} on ${c.implementation} (${name}), seed ${c.seed}.`,
-    `// Found: ${c.message.split("\n")[0]}`,
-    `// Generated by allocheck; keep in properties/tests/regressions/.`,
-    `import { expect, test } from "vitest";`,
-    `import { defineGeometry } from "../../../src/index.ts";`,
-    `import { formatOp } from "../../model/ops.ts";`,
-    `import { replayOperations } from "../../run/replay.ts";`,
-    ``,
-    `test(${JSON.stringify(`regression: ${c.property}, ${c.implementation}, seed ${c.seed}`)}, () => {`,
-    `  const geometry = defineGeometry(${JSON.stringify(options)}, ${JSON.stringify(name)});`,
-    `  const operations = ${ops};`,
-    `  const { violation, driver } = replayOperations(${JSON.stringify(implementation)}, geometry, ${JSON.stringify(c.property)}, operations, { allInvariants: true });`,
-    `  expect(violation?.message, driver.executed.map(formatOp).join(", ")).toBeUndefined();`,
-    `});`,
-    ``,
-  ].join("\n");
+  let operations: Op[];
+  try {
+    operations = c.operations.map(opFromJson);
+  } catch (error) {
+    throw new CounterexampleError(
+      "not-a-counterexample",
+      `its operations do not parse (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return {
+    ...(c as unknown as Counterexample),
+    invariant: typeof c.invariant === "number" ? c.invariant : -1,
+    message: typeof c.message === "string" ? c.message : "(no message recorded)",
+    seed: typeof c.seed === "number" ? c.seed : 0,
+    operations,
+  };
 }

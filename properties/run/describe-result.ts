@@ -1,10 +1,21 @@
 /**
  * A property result as text: the verdict, the figures, and on failure everything a developer
- * needs: the invariant, the shrunk steps, the seed and path, the counterexample file and the
- * one-command replay.
+ * needs: what broke (an invariant, or an error thrown where none is expected), the shrunk steps,
+ * the seed and path, the counterexample file and the one-command replay.
  */
 import { formatOp } from "../model/ops.ts";
+import { UNEXPECTED_ERROR } from "../model/violation.ts";
+import { replayCommand } from "./counterexample.ts";
 import type { PropertyResult } from "./run-property.ts";
+
+/**
+ * What a failure with this number broke: "invariant 6", or for UNEXPECTED_ERROR (number 0,
+ * spec/invariants.md §Contracts) "an unexpected error", such as the allocator throwing on a valid
+ * call. Never "invariant 0".
+ */
+export function failedRule(invariant: number): string {
+  return invariant === UNEXPECTED_ERROR ? "an unexpected error" : `invariant ${invariant}`;
+}
 
 export function describeResult(r: PropertyResult): string {
   const lines = [
@@ -14,14 +25,21 @@ export function describeResult(r: PropertyResult): string {
   for (const miss of r.unreached) lines.push(`  target state too rare: ${miss}`);
   const f = r.failure;
   if (f !== undefined) {
-    lines.push(`  invariant ${f.invariant} failed on ${f.geometry.name}: ${f.message}`);
+    const what =
+      f.invariant === UNEXPECTED_ERROR
+        ? failedRule(f.invariant)
+        : `${failedRule(f.invariant)} failed`;
+    lines.push(`  ${what} on ${f.geometry.name}: ${f.message}`);
     lines.push(`  shrunk (${f.shrinks} shrinks) to ${f.operations.length} step(s):`);
     f.operations.forEach((op, i) =>
       lines.push(`    ${i === f.failingStep ? "→" : " "} ${i}: ${formatOp(op)}`),
     );
     lines.push(`  seed ${r.seed}, path "${f.path}"`);
     if (f.file !== undefined)
-      lines.push(`  counterexample: ${f.file}`, `  replay: npm run replay -- ${f.file}`);
+      lines.push(
+        `  counterexample: ${f.file}`,
+        `  replay: ${replayCommand(f.file, r.implementation)}`,
+      );
   }
   return lines.join("\n");
 }

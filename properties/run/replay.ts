@@ -1,20 +1,31 @@
 /**
  * Replays operations (a counterexample's, or a regression test's) through the driver with the
- * property's checks, step by step. Used by `npm run replay` and by generated regression tests.
+ * property's checks, step by step, on any allocator: one of allocheck's own by name, or a subject
+ * made by an outside allocator's factory. Used by `allocheck replay`, replayCounterexample and
+ * generated regression tests.
  */
-import {
-  ALLOCATOR_KINDS,
-  createAllocator,
-  type AllocatorKind,
-} from "../../src/allocators/create-allocator.ts";
-import type { Geometry } from "../../src/core/geometry.ts";
+import { ALLOCATOR_KINDS } from "../../src/allocators/create-allocator.ts";
+import { defineGeometry, type Geometry } from "../../src/core/geometry.ts";
 import type { Step } from "../model/call.ts";
-import type { ResolvedContract } from "../model/contract.ts";
+import {
+  resolveContract,
+  type Contract,
+  type MisuseCode,
+  type ResolvedContract,
+} from "../model/contract.ts";
 import { Driver } from "../model/driver.ts";
-import { opFromJson, type Op } from "../model/ops.ts";
-import type { Subject } from "../model/subject.ts";
+import { formatError } from "../model/format-call.ts";
+import { formatOp, opFromJson, type Op } from "../model/ops.ts";
+import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import { PROPERTIES, propertyById } from "../properties.ts";
+import { builtInFactory } from "./built-in-allocators.ts";
+import {
+  CounterexampleError,
+  parseCounterexample,
+  readCounterexample,
+  type Counterexample,
+} from "./counterexample.ts";
 
 export interface ReplayResult {
   readonly subject: Subject;
@@ -24,13 +35,28 @@ export interface ReplayResult {
   readonly steps: number;
 }
 
-export function subjectFor(implementation: string, geometry: Geometry): Subject {
-  if (!(ALLOCATOR_KINDS as readonly string[]).includes(implementation)) {
-    throw new Error(
-      `cannot replay on "${implementation}": known allocators are ${ALLOCATOR_KINDS.join(", ")}`,
-    );
+/** Why a replay could not start; `code` is stable. */
+export class ReplayError extends Error {
+  override readonly name = "ReplayError";
+  constructor(
+    readonly code: "needs-adapter" | "factory-threw",
+    message: string,
+  ) {
+    super(message);
   }
-  return createAllocator(implementation as AllocatorKind, geometry);
+}
+
+function needsAdapter(implementation: string): ReplayError {
+  return new ReplayError(
+    "needs-adapter",
+    `"${implementation}" is not one of allocheck's allocators (${ALLOCATOR_KINDS.join(", ")}): replay it with its factory (replayCounterexample(file, factory), or allocheck replay FILE --adapter MODULE)`,
+  );
+}
+
+export function subjectFor(implementation: string, geometry: Geometry): Subject {
+  const factory = builtInFactory(implementation);
+  if (factory === undefined) throw needsAdapter(implementation);
+  return factory(geometry);
 }
 
 export interface ReplayOptions {
@@ -41,7 +67,10 @@ export interface ReplayOptions {
   readonly contract?: ResolvedContract;
 }
 
-/** `implementation` is an allocator kind, or a subject already made for `geometry`. */
+/**
+ * `implementation` is an allocator kind, or a subject already made for `geometry`. The driver
+ * judges the subject by the geometry it claims (none for a general allocator), as runProperty does.
+ */
 export function replayOperations(
   implementation: string | Subject,
   geometry: Geometry,
@@ -51,14 +80,15 @@ export function replayOperations(
 ): ReplayResult {
   const subject =
     typeof implementation === "string" ? subjectFor(implementation, geometry) : implementation;
+  const claimed = subject.geometry;
   const invariants = options.allInvariants
     ? PROPERTIES.map((p) => p.invariant)
     : [propertyById(propertyId).invariant];
   const checks = invariants
-    .filter((inv) => inv.applies(subject, geometry, options.contract))
+    .filter((inv) => inv.applies(subject, claimed, options.contract))
     .map((inv) => inv.check);
   const driver = new Driver(subject, {
-    geometry,
+    geometry: claimed,
     checks,
     ...(options.contract ? { contract: options.contract } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
@@ -73,4 +103,82 @@ export function replayOperations(
       return { subject, driver, violation: error, steps: driver.steps };
     throw error;
   }
+}
+
+export interface CounterexampleReplayOptions {
+  /** Check every applicable invariant, not only the counterexample's property. */
+  readonly allInvariants?: boolean;
+  /** Stop after this step (0-based). */
+  readonly step?: number;
+  /** What the allocator promises; default the contract the counterexample recorded. */
+  readonly contract?: Contract;
+  /** Maps the allocator's errors to allocheck's codes (the file can only say one was given). */
+  readonly misuseCode?: MisuseCode;
+  readonly onStep?: (step: Step, summary: string) => void;
+}
+
+export interface CounterexampleReplay extends ReplayResult {
+  readonly counterexample: Counterexample;
+  readonly geometry: Geometry;
+  /**
+   * "passes": no checked invariant fails now; "same-failure": the recorded invariant (or, for 0,
+   * an unexpected error) fails again; "other-failure": another one does.
+   */
+  readonly outcome: "passes" | "same-failure" | "other-failure";
+  /** Every step that ran, "3: free(#0): free(0x1010)", the failing one last with its message. */
+  readonly log: readonly string[];
+}
+
+/**
+ * Replays a counterexample (a file's path, or its JSON content as a regression test holds it) on
+ * the allocator `factory` makes; without a factory, on the built-in allocator it names. Throws
+ * CounterexampleError for a bad file, GeometryError for a bad geometry, ReplayError when an
+ * outside allocator's file comes without a factory or the factory throws.
+ */
+export function replayCounterexample(
+  source: string | object,
+  factory?: SubjectFactory,
+  options: CounterexampleReplayOptions = {},
+): CounterexampleReplay {
+  const c = typeof source === "string" ? readCounterexample(source) : parseCounterexample(source);
+  if (!PROPERTIES.some((p) => p.id === c.property))
+    throw new CounterexampleError(
+      "not-a-counterexample",
+      `unknown property "${c.property}"; properties: ${PROPERTIES.map((p) => p.id).join(", ")}`,
+    );
+  const { name, ...geometryOptions } = c.geometry;
+  const geometry = defineGeometry(geometryOptions, name);
+  const make = factory ?? builtInFactory(c.implementation);
+  if (make === undefined) throw needsAdapter(c.implementation);
+  let subject: Subject;
+  try {
+    subject = make(geometry);
+  } catch (error) {
+    throw new ReplayError(
+      "factory-threw",
+      `the factory threw ${formatError(error)} when called with ${geometry.name}`,
+    );
+  }
+  const contract = resolveContract(options.contract ?? c.contract, options.misuseCode);
+  const operations =
+    options.step === undefined ? c.operations : c.operations.slice(0, options.step + 1);
+  const log: string[] = [];
+  const result = replayOperations(subject, geometry, c.property, operations, {
+    ...(options.allInvariants !== undefined ? { allInvariants: options.allInvariants } : {}),
+    contract,
+    onStep: (step, summary) => {
+      log.push(`${step.index}: ${summary}`);
+      options.onStep?.(step, summary);
+    },
+  });
+  const v = result.violation;
+  if (v !== undefined) log.push(`${v.step}: ${v.op ? formatOp(v.op) : "end"} ✗ ${v.message}`);
+  return {
+    ...result,
+    counterexample: c,
+    geometry,
+    outcome:
+      v === undefined ? "passes" : v.invariant === c.invariant ? "same-failure" : "other-failure",
+    log,
+  };
 }

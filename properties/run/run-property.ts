@@ -20,7 +20,13 @@ import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import type { Profile } from "../profiles.ts";
 import type { PropertyDefinition, ReachTargets } from "../properties.ts";
-import { geometryOptionsOf, writeCounterexample, type Counterexample } from "./counterexample.ts";
+import {
+  geometryOptionsOf,
+  recordContract,
+  replayCommand,
+  writeCounterexample,
+  type Counterexample,
+} from "./counterexample.ts";
 
 export interface RunPropertyOptions {
   /** The allocator's name in reports and counterexample files. */
@@ -248,12 +254,13 @@ function failureOf(
   details: RunDetails,
   observed: Observations,
 ): PropertyFailure {
-  const counterexample = counterexampleOf(definition, options, details, observed.lastFailure);
+  const unwritten = counterexampleOf(definition, options, details, observed.lastFailure);
   const dir = options.counterexampleDir;
-  const file =
-    dir === undefined
-      ? undefined
-      : writeCounterexample(dir, { ...counterexample, replay: replayCommand(dir, counterexample) });
+  const file = dir === undefined ? undefined : writeCounterexample(dir, unwritten);
+  const counterexample =
+    file === undefined
+      ? unwritten
+      : { ...unwritten, replay: replayCommand(file, unwritten.implementation) };
   return {
     message: counterexample.message,
     invariant: counterexample.invariant,
@@ -297,12 +304,6 @@ function counterexampleOf(
     profile: options.profile.name,
     replay: "",
     created: new Date().toISOString(),
+    ...(options.contract !== undefined ? { contract: recordContract(options.contract) } : {}),
   };
-}
-
-export function replayCommand(
-  dir: string,
-  c: Pick<Counterexample, "property" | "implementation" | "seed">,
-): string {
-  return `npm run replay -- ${dir}/${c.property}--${c.implementation}--${c.seed >>> 0}.json`;
 }

@@ -86,8 +86,8 @@ describe("allocheck CLI", () => {
     });
     const file = result.failure!.file!;
     expect(readCounterexample(file).operations).toEqual(result.failure!.operations);
-    expect(readFileSync(file.replace(/\.json$/, ".regression.test.ts"), "utf8")).toMatch(
-      /replayOperations\("reference"/,
+    expect(readFileSync(file.replace(/\.json$/, ".regression.ts"), "utf8")).toMatch(
+      /createAllocator\("reference", geometry\)/,
     );
     // The file names the real reference, which does not have the bug: the replay passes. The heap
     // map goes to the scratch folder: a test leaves nothing in reports/ (reports/README.md).

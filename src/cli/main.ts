@@ -1,6 +1,7 @@
 /**
  * The allocheck command line. `allocheck <command> --help` explains each command. Bad arguments
- * and unreadable files print one line and exit with code 2, never a stack trace.
+ * and unreadable files print one line and exit with code 2, never a stack trace. A command
+ * returns its exit code, or a promise of it when it must import a module (replay --adapter).
  */
 import { VerifyOptionsError } from "../../properties/verify/verify-options-error.ts";
 import { UsageError } from "./args.ts";
@@ -12,7 +13,10 @@ import { runVerify, VERIFY_HELP } from "./verify.ts";
 
 const COMMANDS: Record<
   string,
-  { readonly help: string; readonly run: (argv: readonly string[]) => number }
+  {
+    readonly help: string;
+    readonly run: (argv: readonly string[]) => number | Promise<number>;
+  }
 > = {
   verify: { help: VERIFY_HELP, run: runVerify },
   replay: { help: REPLAY_HELP, run: runReplay },
@@ -32,7 +36,7 @@ commands:
   stats       print sys._debugmallocstats() for a scenario's end state
   crosscheck  compare the CPython-faithful model with this machine's python3, workload by workload`;
 
-export function main(argv: readonly string[]): number {
+export function main(argv: readonly string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     console.log(USAGE);
@@ -48,13 +52,21 @@ export function main(argv: readonly string[]): number {
       console.log(entry.help);
       return 0;
     }
-    return entry.run(rest);
+    const code = entry.run(rest);
+    return typeof code === "number" ? code : code.catch(usageFailure);
   } catch (error) {
-    // A bad ALLOCHECK_PROFILE or ALLOCHECK_SEED is a bad argument too: one line, exit 2.
-    if (error instanceof UsageError || error instanceof VerifyOptionsError) {
-      console.error(`allocheck: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    return usageFailure(error);
   }
+}
+
+/**
+ * A UsageError as one line and exit code 2, and so is a bad ALLOCHECK_PROFILE or ALLOCHECK_SEED
+ * (VerifyOptionsError); anything else is a bug and keeps its stack.
+ */
+function usageFailure(error: unknown): number {
+  if (error instanceof UsageError || error instanceof VerifyOptionsError) {
+    console.error(`allocheck: ${error.message}`);
+    return 2;
+  }
+  throw error;
 }
