@@ -64,6 +64,7 @@ export { PROPERTY_IDS } from "../properties/properties.ts";
 export type { Contract, MisuseCode } from "../properties/model/contract.ts";
 export type { Subject, SubjectFactory, Region } from "../properties/model/subject.ts";
 export type { PropertyResult } from "../properties/run/run-property.ts";
+export { describeResult } from "../properties/run/describe-result.ts";
 
 // Counterexamples of any allocator: replay one on the allocator its factory makes (the CLI's
 // `allocheck replay FILE --adapter MODULE`); generated regression tests call this.

@@ -3,7 +3,7 @@
 //   node examples/free-list/verify.mjs [quick|ci|deep]
 //
 // Exit code 0 when every property that applies passes, 1 otherwise.
-import { verifyAllocator } from "allocheck";
+import { describeResult, verifyAllocator } from "allocheck";
 import { freeListFactory, misuseCode } from "./free-list.mjs";
 
 const report = verifyAllocator(freeListFactory, {
@@ -14,8 +14,13 @@ const report = verifyAllocator(freeListFactory, {
   misuseCode,
 });
 
+// A failure prints its invariant, shrunk steps, seed, counterexample file and replay command.
 for (const r of report.results)
-  console.log(`${r.property} (${r.family}): ${r.verdict}, ${r.runs} runs, seed ${r.seed}`);
+  console.log(
+    r.verdict === "fail"
+      ? describeResult(r)
+      : `${r.property} (${r.family}): ${r.verdict}, ${r.runs} runs, seed ${r.seed}`,
+  );
 for (const s of report.skipped) console.log(`${s.property}: not applicable (${s.reason})`);
 if (report.exhaustive !== undefined)
   console.log(`bounded-exhaustive: ${report.exhaustive.failure === undefined ? "pass" : "fail"}`);

@@ -343,8 +343,10 @@ describe("allocheck replay of a file it cannot replay: one line, exit 2", () => 
 
 describe("the allocheck command in a child process", () => {
   const dir = join(scratch, "child");
+  // The CLI from its sources under tsx, as `npm run replay` runs it (the built bin is exercised by
+  // package-consumer.test.ts, whose npm pack rebuilds dist/ while this file may run).
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ["src/cli/allocheck.mjs", "replay", ...args], {
+    spawnSync(process.execPath, ["--import", "tsx", "src/cli/allocheck.ts", "replay", ...args], {
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -185,12 +185,14 @@ const TSCONFIG = {
   compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext" },
 };
 
-/** The worked example with a seeded bug: free swallows what it cannot free (a double free passes). */
-const FORGIVING_TEST = `
-import { describeAllocator } from "allocheck/vitest";
-import { FreeList, misuseCode } from "./free-list.mjs";
+/**
+ * The worked example with a seeded bug: free swallows what it cannot free (a double free passes).
+ * The module's default export is its factory, so it is also an adapter for `allocheck replay`.
+ */
+const FORGIVING_MODULE = `
+import { FreeList } from "./free-list.mjs";
 
-class Forgiving extends FreeList {
+export class Forgiving extends FreeList {
   free(p) {
     try {
       super.free(p);
@@ -200,7 +202,15 @@ class Forgiving extends FreeList {
   }
 }
 
-describeAllocator("forgiving-free-list", () => new Forgiving(), {
+export default () => new Forgiving();
+`;
+
+const FORGIVING_TEST = `
+import { describeAllocator } from "allocheck/vitest";
+import { misuseCode } from "./free-list.mjs";
+import forgivingFactory from "./forgiving.mjs";
+
+describeAllocator("forgiving-free-list", forgivingFactory, {
   profile: "quick",
   contract: { misuse: "throws", outOfMemory: "null", coalesces: true },
   misuseCode,
@@ -369,12 +379,13 @@ describe("the worked example, examples/free-list/, in the consumer's project", (
     expect(ran.stdout).toMatch(/^free-list: pass/m);
   });
 
-  test("the consumer's vitest passes describeAllocator on the free list and fails it on a seeded bug, with the steps", () => {
+  test("the consumer's vitest passes describeAllocator on the free list and fails it on a seeded bug, with the steps; allocheck replay --adapter replays the counterexample", () => {
     const dir = copyExample();
     // vitest is the package's optional peer: the consumer has it (here, this repository's, linked
     // so that it finds its own dependencies).
     const link = join(project, "node_modules", "vitest");
     if (!existsSync(link)) symlinkSync(join(ROOT, "node_modules", "vitest"), link, "dir");
+    writeFileSync(join(dir, "forgiving.mjs"), FORGIVING_MODULE);
     writeFileSync(join(dir, "forgiving.test.mjs"), FORGIVING_TEST);
     const env = { ALLOCHECK_PROFILE: "quick" };
     const correct = run(process.execPath, [VITEST, "run", "free-list.test.mjs"], dir, env);
@@ -384,5 +395,21 @@ describe("the worked example, examples/free-list/, in the consumer's project", (
     expect(buggy.output).toMatch(/invariant 9/);
     expect(buggy.output).toMatch(/misuse\((double-free|interior|unknown|use-after-free)/);
     expect(buggy.output).toMatch(/seed -?\d+/);
+    // The message names the counterexample file (written in the project's reports/) and the
+    // command that replays it on the allocator from an adapter module, with the built bin.
+    const file = /counterexample: (\S+\.json)/.exec(buggy.output)?.[1];
+    expect(file, buggy.output).toBeDefined();
+    expect(buggy.output).toContain(`replay: npx allocheck replay ${file} --adapter`);
+    const replayed = run("npx", ["--no", "--", "allocheck", "replay", file!], dir);
+    expect(replayed.status, replayed.output).toBe(2);
+    expect(replayed.stderr).toMatch(/--adapter/);
+    const adapted = run(
+      "npx",
+      ["--no", "--", "allocheck", "replay", file!, "--adapter", "./forgiving.mjs"],
+      dir,
+    );
+    expect(adapted.status, adapted.output).toBe(1);
+    expect(adapted.output).toMatch(/invariant 9/);
+    expect(adapted.stderr).not.toMatch(/\n\s+at /);
   });
 });
