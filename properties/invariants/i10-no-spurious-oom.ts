@@ -11,6 +11,7 @@
  */
 import type { Stats } from "../../src/core/allocator.ts";
 import { hex } from "../../src/core/errors.ts";
+import { MAX_MAPPING_BYTES } from "../../src/core/address-space.ts";
 import type { Call } from "../model/call.ts";
 import { formatError } from "../model/format-call.ts";
 import type { CheckEnv, InvariantCheck } from "../model/invariant-check.ts";
@@ -173,7 +174,7 @@ export const noSpuriousOutOfMemory: Invariant = defineInvariant({
         // A raw block reallocated stays raw whatever n is (spec/policy.md §4).
         const raw = shadow.classFor(n) === -1 || call.target?.raw === true;
         const why = raw
-          ? facts.rawLiveBytes + Math.max(n, 1) > g.rawLimit
+          ? facts.rawLiveBytes + Math.max(n, 1) > g.rawLimit || n > MAX_MAPPING_BYTES
             ? undefined
             : `${facts.rawLiveBytes} raw bytes are live and the limit is ${g.rawLimit}`
           : facts.partlyUsedPool

@@ -3,8 +3,8 @@
  * the raw region, real memory per mapping, the event log and mapped bytes.
  */
 import { describe, expect, it } from "vitest";
-import { AddressSpace } from "../../src/core/address-space.ts";
-import { defineGeometry, geometries } from "../../src/index.ts";
+import { AddressSpace, MAX_MAPPING_BYTES } from "../../src/core/address-space.ts";
+import { ALLOCATOR_KINDS, createAllocator, defineGeometry, geometries } from "../../src/index.ts";
 
 const tiny = defineGeometry({
   alignment: 16,
@@ -127,5 +127,43 @@ describe("the event log and mapped bytes", () => {
       { kind: "map-raw", address: expect.any(Number), size: 999 },
       { kind: "unmap-raw", address: expect.any(Number), size: 999 },
     ]);
+  });
+});
+
+describe("a raw request larger than the host can back (spec/model.md §2)", () => {
+  const sizes = [MAX_MAPPING_BYTES + 1, 2 ** 33, Number.MAX_SAFE_INTEGER];
+  for (const kind of ALLOCATOR_KINDS) {
+    it(`${kind}: malloc and realloc of 2^32 + 1 … 2^53 − 1 bytes return null and change nothing`, () => {
+      const heap = createAllocator(kind, "cpython-3.11");
+      const small = heap.malloc(24)!;
+      const raw = heap.malloc(4000)!;
+      heap.bytes(small).fill(7);
+      const before = {
+        stats: heap.stats(),
+        snapshot: heap.snapshot(),
+        events: heap.addressSpace.eventsLogged,
+      };
+      for (const n of sizes) {
+        expect(heap.malloc(n), `malloc(${n})`).toBeNull();
+        expect(heap.realloc(null, n), `realloc(null, ${n})`).toBeNull();
+        expect(heap.realloc(small, n), `realloc(small, ${n})`).toBeNull();
+        expect(heap.realloc(raw, n), `realloc(raw, ${n})`).toBeNull();
+      }
+      expect(heap.stats()).toEqual(before.stats);
+      expect(heap.snapshot()).toEqual(before.snapshot);
+      expect(heap.addressSpace.eventsLogged).toBe(before.events);
+      expect([...heap.bytes(small)].every((b) => b === 7)).toBe(true);
+      heap.free(small);
+      heap.free(raw);
+      heap.check();
+    });
+  }
+
+  it("the address space refuses the mapping without logging or counting it", () => {
+    const space = new AddressSpace(geometries["cpython-3.11"]);
+    expect(space.mapRaw(MAX_MAPPING_BYTES + 1)).toBe(-1);
+    expect(space.liveRawBlocks).toBe(0);
+    expect(space.eventsLogged).toBe(0);
+    expect(space.mappedBytes.current).toBe(0);
   });
 });

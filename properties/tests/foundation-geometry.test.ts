@@ -169,4 +169,21 @@ describe("defineGeometry", () => {
       /unknown preset "cpython-2.7"/,
     );
   });
+
+  it.each([["__proto__"], ["toString"], ["constructor"]])(
+    "rejects %s, which only an inherited property would name, with a GeometryError",
+    (name) => {
+      const attempt = () => createAllocator("bitmap", name as PresetName);
+      expect(attempt).toThrow(GeometryError);
+      expect(attempt).toThrow(/unknown preset/);
+    },
+  );
+
+  it.each([[null], [undefined], [42], ["" as unknown]])(
+    "rejects %s as geometry options with a GeometryError, not a TypeError",
+    (options) => {
+      expect(() => defineGeometry(options as never)).toThrow(GeometryError);
+      expect(() => createAllocator("reference", options as never)).toThrow(GeometryError);
+    },
+  );
 });

@@ -14,9 +14,17 @@
  *   really take the memory back, and block contents can be written and read (invariant 8).
  * - The event log records every map and unmap (address, size); mapped bytes are the model RSS.
  */
+import { constants as bufferConstants } from "node:buffer";
 import { hex } from "./errors.ts";
 import { arenaStride, type Geometry } from "./geometry.ts";
 import { LevelBitset } from "./bits/level-bitset.ts";
+
+/**
+ * The largest mapping the host can back: one ArrayBuffer holds at most this many bytes (2^32 on
+ * Node 20). The OS refuses a raw block above it as it would an mmap it cannot back: out of
+ * memory (spec/model.md §2), never a RangeError.
+ */
+export const MAX_MAPPING_BYTES: number = bufferConstants.MAX_LENGTH;
 
 export type AddressSpaceEventKind = "map-arena" | "unmap-arena" | "map-raw" | "unmap-raw";
 
@@ -172,11 +180,12 @@ export class AddressSpace {
 
   /**
    * Maps a raw block of max(n, 1) bytes at a fresh address (PyMem_RawMalloc(0) is malloc(1)).
-   * Returns -1 when the live raw bytes would exceed `geometry.rawLimit` (out of memory).
+   * Returns -1 when the live raw bytes would exceed `geometry.rawLimit`, or the block
+   * MAX_MAPPING_BYTES (out of memory).
    */
   mapRaw(n: number): number {
     const size = Math.max(n, 1);
-    if (this.rawBytes + size > this.geometry.rawLimit) return -1;
+    if (this.rawBytes + size > this.geometry.rawLimit || size > MAX_MAPPING_BYTES) return -1;
     const address = this.rawNext;
     const A = this.geometry.alignment;
     // Never reused: the next raw block starts past this one and a guard of one alignment unit.

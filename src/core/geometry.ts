@@ -101,6 +101,11 @@ export function nextPowerOfTwo(n: number): number {
  * recomputed, so `defineGeometry({ ...geometries["cpython-3.12"], maxArenas: 4 })` is valid.
  */
 export function defineGeometry(options: GeometryOptions, name?: string): Geometry {
+  if (typeof options !== "object" || options === null)
+    throw new GeometryError(
+      "geometry options are an object",
+      `got ${options === null ? "null" : typeof options}`,
+    );
   const {
     alignment: A,
     smallThreshold: T,
@@ -335,7 +340,10 @@ export type GeometryInput = PresetName | Geometry;
 
 export function resolveGeometry(input: GeometryInput): Geometry {
   if (typeof input === "string") {
-    const preset = (geometries as Record<string, Geometry>)[input];
+    // Own presets only: "__proto__" or "toString" name no geometry.
+    const preset = Object.hasOwn(geometries, input)
+      ? (geometries as Record<string, Geometry>)[input]
+      : undefined;
     if (preset === undefined) {
       throw new GeometryError(
         "geometry is a preset name or a defineGeometry value",
@@ -344,6 +352,7 @@ export function resolveGeometry(input: GeometryInput): Geometry {
     }
     return preset;
   }
-  // Re-validate: a hand-built object must not bypass the constraints.
-  return defineGeometry(input, input.name);
+  // Re-validate: a hand-built object must not bypass the constraints (null and the like are a
+  // GeometryError of defineGeometry's, not a TypeError here).
+  return defineGeometry(input, (input as Partial<Geometry> | null)?.name);
 }
