@@ -43,6 +43,9 @@ describe("allocheck CLI", () => {
     [["verify", "--profile", "huge"], /--profile huge: use one of quick, ci, deep/],
     [["verify", "--seed", "abc"], /--seed abc: use an integer/],
     [["verify", "--allocator"], /--allocator needs a value/],
+    [["verify", "--seed="], /--seed needs a value/],
+    [["verify", "--seed", " "], /--seed needs a value/],
+    [["verify", "quick", "--profile", "quick"], /verify: unexpected argument "quick"/],
     [["replay"], /give a counterexample file/],
     [["replay", "no/such/file.json"], /does not exist/],
   ])("%j: one line, exit code 2", (argv, message) => {

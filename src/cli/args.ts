@@ -12,6 +12,8 @@ export interface FlagSpec {
   readonly values: Record<string, readonly string[] | undefined>;
   /** Flags that take no value. */
   readonly switches: readonly string[];
+  /** How many positional arguments the command takes; more is a UsageError. Default: any. */
+  readonly positional?: number;
 }
 
 export interface ParsedArgs {
@@ -42,13 +44,18 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, command: stri
       );
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith("--"))
+    if (value === undefined || value.trim() === "" || value.startsWith("--"))
       throw new UsageError(`${command}: --${name} needs a value`);
     const allowed = spec.values[name];
     if (allowed !== undefined && !allowed.includes(value))
       throw new UsageError(`${command}: --${name} ${value}: use one of ${allowed.join(", ")}`);
     flags[name] = value;
   }
+  const extra = spec.positional === undefined ? undefined : positional[spec.positional];
+  if (extra !== undefined)
+    throw new UsageError(
+      `${command}: unexpected argument "${extra}"; see allocheck ${command} --help`,
+    );
   return { positional, flags, switches };
 }
 

@@ -140,6 +140,7 @@ export function runVerify(argv: readonly string[]): number {
         seed: undefined,
       },
       switches: [],
+      positional: 0,
     },
     "verify",
   );
