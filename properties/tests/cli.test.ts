@@ -46,6 +46,8 @@ describe("allocheck CLI", () => {
     [["verify", "--seed="], /--seed needs a value/],
     [["verify", "--seed", " "], /--seed needs a value/],
     [["verify", "quick", "--profile", "quick"], /verify: unexpected argument "quick"/],
+    [["replay", "a.json", "b.json"], /replay: unexpected argument "b.json"/],
+    [["crosscheck", "all"], /crosscheck: unexpected argument "all"/],
     [["replay"], /give a counterexample file/],
     [["replay", "no/such/file.json"], /does not exist/],
   ])("%j: one line, exit code 2", (argv, message) => {

@@ -48,13 +48,10 @@ export function runCrosscheck(argv: readonly string[]): number {
         out: undefined,
       },
       switches: ["verbose", "compare"],
+      positional: 0,
     },
     "crosscheck",
   );
-  if (args.positional.length > 0)
-    throw new UsageError(
-      `crosscheck: unexpected argument "${args.positional[0]}"; see allocheck crosscheck --help`,
-    );
   if (args.switches.has("compare")) return compare(args.flags);
 
   const names = args.flags.workload

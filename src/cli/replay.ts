@@ -48,16 +48,15 @@ export function runReplay(argv: readonly string[]): number | Promise<number> {
     {
       values: { step: undefined, svg: undefined, adapter: undefined },
       switches: ["all-invariants"],
+      positional: 1,
     },
     "replay",
   );
-  const [file, ...extra] = args.positional;
+  const [file] = args.positional;
   if (file === undefined)
     throw new UsageError(
       "replay: give a counterexample file, e.g. allocheck replay reports/counterexamples/I06-arena-release--bitmap--123.json",
     );
-  if (extra.length > 0)
-    throw new UsageError(`replay: unexpected argument "${extra[0]}"; replay takes one file`);
   if (!existsSync(file))
     throw new UsageError(
       `replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`,

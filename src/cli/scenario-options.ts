@@ -73,15 +73,6 @@ export function scenarioChoice(
   };
 }
 
-/** Positional arguments beyond `expected` are a UsageError. */
-export function noExtraArguments(args: ParsedArgs, expected: number, command: string): void {
-  const extra = args.positional[expected];
-  if (extra !== undefined)
-    throw new UsageError(
-      `${command}: unexpected argument "${extra}" (allocheck ${command} --help)`,
-    );
-}
-
 export function runChosenScenario(choice: ScenarioChoice, command: string): ScenarioResult {
   const allocator = createAllocator(choice.kind, choice.geometry);
   try {

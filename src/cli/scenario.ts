@@ -10,7 +10,6 @@ import { parseArgs } from "./args.ts";
 import { bytesWithHuman, count, humanBytes } from "../core/format.ts";
 import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
 import {
-  noExtraArguments,
   runChosenScenario,
   SCENARIO_FLAGS,
   SCENARIO_OPTIONS_HELP,
@@ -112,8 +111,7 @@ export function writeScenarioPictures(
 }
 
 export function runScenarioCommand(argv: readonly string[]): number {
-  const args = parseArgs(argv, { values: SCENARIO_FLAGS, switches: [] }, "scenario");
-  noExtraArguments(args, 1, "scenario");
+  const args = parseArgs(argv, { values: SCENARIO_FLAGS, switches: [], positional: 1 }, "scenario");
   const choice = scenarioChoice(args, args.positional[0], "scenario");
   const result = runChosenScenario(choice, "scenario");
   console.log(formatScenario(result, choice.kind));

@@ -5,7 +5,6 @@
 import { formatDebugMallocStats } from "../core/debug-malloc-stats.ts";
 import { parseArgs } from "./args.ts";
 import {
-  noExtraArguments,
   runChosenScenario,
   SCENARIO_FLAGS,
   SCENARIO_OPTIONS_HELP,
@@ -28,10 +27,9 @@ Exit code: 0 done, 2 bad arguments.`;
 export function runStats(argv: readonly string[]): number {
   const args = parseArgs(
     argv,
-    { values: { ...SCENARIO_FLAGS, scenario: undefined }, switches: [] },
+    { values: { ...SCENARIO_FLAGS, scenario: undefined }, switches: [], positional: 0 },
     "stats",
   );
-  noExtraArguments(args, 0, "stats");
   const choice = scenarioChoice(args, args.flags.scenario ?? DEFAULT_SCENARIO, "stats");
   const result = runChosenScenario(choice, "stats");
   const g = result.geometry;

@@ -237,6 +237,11 @@ export class AddressSpace {
   // ── memory ──────────────────────────────────────────────────────────────────────────────
 
   /** A live view of `length` bytes at `address`, which must lie inside one mapping. */
+  /** Copies `length` bytes from one mapping to another (realloc's move: invariant 8). */
+  copy(from: number, to: number, length: number): void {
+    this.view(to, length).set(this.view(from, length));
+  }
+
   view(address: number, length: number): Uint8Array {
     const raw = this.raw.get(address)?.memory;
     if (raw !== undefined && length <= raw.length) return raw.subarray(0, length);

@@ -503,7 +503,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const space = this.addressSpace;
     const toSlot = space.slotOf(to);
     if (toSlot === -1) {
-      space.view(to, length).set(space.view(from, length)); // to a raw block
+      space.copy(from, to, length); // to a raw block
       return;
     }
     const fromSlot = space.slotOf(from);

@@ -84,7 +84,7 @@ export class CPythonAllocator implements Allocator {
     const q = live.raw ? this.allocateRaw(n) : this.allocate(n);
     if (q === null) return null;
     const copied = Math.min(this.usable(live), n);
-    this.addressSpace.view(q, copied).set(this.addressSpace.view(p, copied));
+    this.addressSpace.copy(p, q, copied);
     this.release(live);
     this.requested.change(n - oldRequested);
     return q;
