@@ -250,7 +250,14 @@ async function main(): Promise<void> {
   console.log(`\n${mediansTable(cells, false).join("\n")}\n`);
   for (const t of finished.targets)
     console.log(
-      `${{ met: "met         ", missed: "MISSED      ", "not measured": "not measured" }[t.status]}  ${t.target}: ${t.measured}`,
+      `${
+        {
+          met: "met         ",
+          missed: "MISSED      ",
+          "not measured": "not measured",
+          figure: "figure      ",
+        }[t.status]
+      }  ${t.target}: ${t.measured}`,
     );
   console.log(
     `\nwrote reports/bench.json, reports/bench.md, reports/bench-churn.svg in ${finished.seconds.toFixed(0)} s`,

@@ -46,7 +46,7 @@ export interface Target {
   readonly target: string;
   readonly measured: string;
   /** "not measured" when a figure it needs was not run (--only, --skip-oracle). */
-  readonly status: "met" | "missed" | "not measured";
+  readonly status: "met" | "missed" | "not measured" | "figure";
 }
 
 /** A target's status from the figures it compares and whether they meet it. */
@@ -132,6 +132,11 @@ function ns(cells: readonly CellResult[], id: string, contender: ContenderName):
   return cells.find((c) => c.id === id)?.results[contender]?.cpu.median ?? NaN;
 }
 
+/**
+ * The benchmark's targets (issue 19) and, as "figure", the comparisons kept in the table without a
+ * target: the growth from 10^3 to 10^6 live is mostly memory latency (the control cell shows it),
+ * and "× the reference" measures the reference (the slot loop itself is only ~50–60× it).
+ */
 export function evaluateTargets(
   cells: readonly CellResult[],
   oracle: readonly OracleRow[],
@@ -146,6 +151,15 @@ export function evaluateTargets(
   const plain5 = ns(cells, "churn-1e5", "uint8array");
   const reference5 = ns(cells, "churn-1e5", "reference");
   const ci = oracle.find((row) => row.profile === "ci");
+  const churnSizes = cells.filter((c) => /^churn-1e\d$/.test(c.id));
+  const shares = churnSizes.map((c) => ({
+    id: c.id,
+    share: ns(cells, c.id, "slot-loop") / ns(cells, c.id, "bitmap"),
+  }));
+  const lowest = shares.reduce(
+    (low, s) => (Number.isFinite(s.share) && !(s.share >= low.share) ? s : low),
+    { id: "", share: Infinity },
+  );
   return [
     {
       target: "bitmap ≥ 50% of the slot loop's throughput, churn at 10^5 live",
@@ -153,11 +167,22 @@ export function evaluateTargets(
       status: judged([slot5, bitmap5], slot5 / bitmap5 >= 0.5),
     },
     {
-      target: "bitmap ns/op at 10^6 live ≤ 1.5 × at 10^3 live",
+      target: "bitmap ≥ 40% of the slot loop's throughput, churn at every live-set size",
+      measured: shares
+        .map((s) => `${s.id.replace("churn-", "")}: ${f1(100 * s.share)}%`)
+        .join(", "),
+      status: judged(shares.length === 0 ? [NaN] : shares.map((s) => s.share), lowest.share >= 0.4),
+    },
+    {
+      target: "the oracle ≥ 1,000,000 checked operations per CPU second, ci profile",
       measured:
-        `${f2(bitmap6 / bitmap3)}× (${f1(bitmap6)} against ${f1(bitmap3)} ns/op); the control (10^6 live, 10^3 churned) ${f2(control / bitmap3)}×; ` +
-        `the slot loop's own growth ${f2(slot6 / slot3)}× (${f1(slot6)} against ${f1(slot3)})`,
-      status: judged([bitmap6, bitmap3], bitmap6 / bitmap3 <= 1.5),
+        ci === undefined
+          ? "not measured"
+          : `${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second (${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per wall-clock second)`,
+      status: judged(
+        [ci?.operationsPerCpuSecond ?? NaN],
+        (ci?.operationsPerCpuSecond ?? 0) >= 1_000_000,
+      ),
     },
     {
       target: "bitmap ≥ 10 × plain new Uint8Array(n) churn at 10^5 live",
@@ -165,17 +190,16 @@ export function evaluateTargets(
       status: judged([plain5, bitmap5], plain5 / bitmap5 >= 10),
     },
     {
-      target: "bitmap ≥ 100 × the reference, churn at 10^5 live",
-      measured: `${f1(reference5 / bitmap5)}× (${f1(reference5)} against ${f1(bitmap5)} ns/op); the slot loop, the floor for this design, ${f1(reference5 / slot5)}× the reference`,
-      status: judged([reference5, bitmap5], reference5 / bitmap5 >= 100),
+      target: "(figure) bitmap ns/op at 10^6 live against 10^3 live",
+      measured:
+        `${f2(bitmap6 / bitmap3)}× (${f1(bitmap6)} against ${f1(bitmap3)} ns/op); the control (10^6 live, 10^3 churned) ${f2(control / bitmap3)}×; ` +
+        `the slot loop's own growth ${f2(slot6 / slot3)}× (${f1(slot6)} against ${f1(slot3)})`,
+      status: "figure",
     },
     {
-      target: "the oracle ≥ 200,000 checked operations per second, ci profile",
-      measured:
-        ci === undefined
-          ? "not measured"
-          : `${Math.round(ci.operationsPerSecond).toLocaleString("en-US")} per second (${Math.round(ci.operationsPerCpuSecond).toLocaleString("en-US")} per CPU second)`,
-      status: judged([ci?.operationsPerSecond ?? NaN], (ci?.operationsPerSecond ?? 0) >= 200_000),
+      target: "(figure) bitmap against the reference, churn at 10^5 live",
+      measured: `${f1(reference5 / bitmap5)}× (${f1(reference5)} against ${f1(bitmap5)} ns/op); the slot loop ${f1(reference5 / slot5)}× the reference`,
+      status: "figure",
     },
   ];
 }
@@ -286,7 +310,7 @@ export function benchMarkdown(report: BenchReport): string {
   );
   out.push(...ratiosTable(report.cells), ``);
 
-  out.push(`## Targets (issue 6)`, ``);
+  out.push(`## Targets (issue 19)`, ``);
   out.push(`| target | measured | |`, `|---|---|---|`);
   for (const t of report.targets)
     out.push(
