@@ -9,7 +9,7 @@
  * pool is its address rounded down to P, the pool's arena is the mapped arena containing it, a
  * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
  */
-import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import { RAW_FREES_REMEMBERED, type AddressSpaceEvent } from "../../src/core/address-space.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface ShadowBlock {
@@ -65,8 +65,14 @@ export class ShadowHeap {
   readonly byAddress = new Map<number, ShadowBlock>();
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
-  /** Every raw block freed so far (raw addresses are never reused, spec/model.md §2). */
+  /**
+   * The last RAW_FREES_REMEMBERED raw blocks freed (raw addresses are never reused; the space
+   * remembers that many, spec/model.md §2 "Freed raw blocks", errors.md §2 row 2).
+   */
   readonly freedRaw = new Set<number>();
+  /** freedRaw's addresses oldest first, from `freedRawOldest` on. */
+  private readonly freedRawOrder: number[] = [];
+  private freedRawOldest = 0;
   /** Starts of arenas that were unmapped and are not mapped now: targets for released-arena misuse. */
   readonly releasedArenas: number[] = [];
 
@@ -125,6 +131,18 @@ export class ShadowHeap {
       arenasMapped: this.arenas.size,
       rawLiveBytes: this.rawLiveBytes,
     };
+  }
+
+  /** Adds a freed raw start, forgetting the oldest beyond RAW_FREES_REMEMBERED. */
+  private rememberFreedRaw(address: number): void {
+    this.freedRaw.add(address);
+    this.freedRawOrder.push(address);
+    if (this.freedRaw.size <= RAW_FREES_REMEMBERED) return;
+    this.freedRaw.delete(this.freedRawOrder[this.freedRawOldest++]!);
+    if (this.freedRawOldest === RAW_FREES_REMEMBERED) {
+      this.freedRawOrder.splice(0, this.freedRawOldest);
+      this.freedRawOldest = 0;
+    }
   }
 
   // ── the event log ──────────────────────────────────────────────────────────────────────
@@ -221,7 +239,7 @@ export class ShadowHeap {
     if (this.freed.length > FREED_MEMORY) this.freed.shift();
     this.requestedCurrent -= block.n;
     if (block.raw) {
-      this.freedRaw.add(block.address);
+      this.rememberFreedRaw(block.address);
       this.rawLiveBytes -= block.usable;
       this.rawBlocks--;
     } else {
