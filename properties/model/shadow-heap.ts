@@ -9,7 +9,7 @@
  * pool is its address rounded down to P, the pool's arena is the mapped arena containing it, a
  * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
  */
-import { RAW_FREES_REMEMBERED, type AddressSpaceEvent } from "../../src/core/address-space.ts";
+import { RAW_STARTS_REMEMBERED, type AddressSpaceEvent } from "../../src/core/address-space.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface ShadowBlock {
@@ -66,13 +66,13 @@ export class ShadowHeap {
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
   /**
-   * The last RAW_FREES_REMEMBERED raw blocks freed (raw addresses are never reused; the space
-   * remembers that many, spec/model.md §2 "Freed raw blocks", errors.md §2 row 2).
+   * The starts of the last RAW_STARTS_REMEMBERED raw blocks made (raw addresses are never
+   * reused; the space remembers that many, spec/model.md §2 "Freed raw blocks").
    */
-  readonly freedRaw = new Set<number>();
-  /** freedRaw's addresses oldest first, from `freedRawOldest` on. */
-  private readonly freedRawOrder: number[] = [];
-  private freedRawOldest = 0;
+  private readonly rawStarts = new Set<number>();
+  /** rawStarts' addresses oldest first, from `rawStartsOldest` on. */
+  private readonly rawStartsOrder: number[] = [];
+  private rawStartsOldest = 0;
   /** Starts of arenas that were unmapped and are not mapped now: targets for released-arena misuse. */
   readonly releasedArenas: number[] = [];
 
@@ -133,16 +133,24 @@ export class ShadowHeap {
     };
   }
 
-  /** Adds a freed raw start, forgetting the oldest beyond RAW_FREES_REMEMBERED. */
-  private rememberFreedRaw(address: number): void {
-    this.freedRaw.add(address);
-    this.freedRawOrder.push(address);
-    if (this.freedRaw.size <= RAW_FREES_REMEMBERED) return;
-    this.freedRaw.delete(this.freedRawOrder[this.freedRawOldest++]!);
-    if (this.freedRawOldest === RAW_FREES_REMEMBERED) {
-      this.freedRawOrder.splice(0, this.freedRawOldest);
-      this.freedRawOldest = 0;
+  /** Adds a raw block's start, forgetting the oldest beyond RAW_STARTS_REMEMBERED. */
+  private rememberRawStart(address: number): void {
+    this.rawStarts.add(address);
+    this.rawStartsOrder.push(address);
+    if (this.rawStarts.size <= RAW_STARTS_REMEMBERED) return;
+    this.rawStarts.delete(this.rawStartsOrder[this.rawStartsOldest++]!);
+    if (this.rawStartsOldest === RAW_STARTS_REMEMBERED) {
+      this.rawStartsOrder.splice(0, this.rawStartsOldest);
+      this.rawStartsOldest = 0;
     }
+  }
+
+  /**
+   * Whether `address` started a raw block that is freed and still remembered: among the last
+   * RAW_STARTS_REMEMBERED raw blocks made, and not live (spec/errors.md §2 row 2).
+   */
+  isRememberedFreedRaw(address: number): boolean {
+    return this.rawStarts.has(address) && !this.byAddress.has(address);
   }
 
   // ── the event log ──────────────────────────────────────────────────────────────────────
@@ -220,6 +228,7 @@ export class ShadowHeap {
     if (raw) {
       this.rawLiveBytes += block.usable;
       this.rawBlocks++;
+      if (!this.rawStarts.has(address)) this.rememberRawStart(address);
     } else {
       this.smallBlocks++;
       this.enterPool(block);
@@ -239,7 +248,6 @@ export class ShadowHeap {
     if (this.freed.length > FREED_MEMORY) this.freed.shift();
     this.requestedCurrent -= block.n;
     if (block.raw) {
-      this.rememberFreedRaw(block.address);
       this.rawLiveBytes -= block.usable;
       this.rawBlocks--;
     } else {

@@ -15,16 +15,17 @@
  *   contents can be written and read (invariant 8).
  * - The event log (event-log.ts) records every map and unmap (address, size), a window of the
  *   last events; mapped bytes are the model RSS.
- * - The records are bounded by what is live plus constants (spec/model.md §2): the freed raw
- *   starts are the last RAW_FREES_REMEMBERED (recent-addresses.ts), the log the last EVENT_WINDOW.
+ * - The records are bounded by what is live plus constants (spec/model.md §2): a freed raw
+ *   start is known among the last RAW_STARTS_REMEMBERED mapped (recent-raw-starts.ts), the log
+ *   holds the last EVENT_WINDOW events.
  */
 import { constants as bufferConstants } from "node:buffer";
 import { hex } from "./errors.ts";
 import { arenaStride, type Geometry } from "./geometry.ts";
 import { LevelBitset } from "./bits/level-bitset.ts";
 import { EventLog, eventCode, type AddressSpaceEvent } from "./event-log.ts";
-import { RawSlabs, type RawBacking } from "./raw-slabs.ts";
-import { RecentAddresses } from "./recent-addresses.ts";
+import { LiveRawBlocks, type RawBlockEntry } from "./live-raw-blocks.ts";
+import { RecentRawStarts } from "./recent-raw-starts.ts";
 
 export {
   EVENT_WINDOW,
@@ -33,7 +34,7 @@ export {
   type AddressSpaceEventKind,
   type EventLogErrorCode,
 } from "./event-log.ts";
-export { RAW_FREES_REMEMBERED } from "./recent-addresses.ts";
+export { RAW_STARTS_REMEMBERED } from "./recent-raw-starts.ts";
 
 /**
  * The largest mapping the host can back: one ArrayBuffer holds at most this many bytes (2^32 on
@@ -47,12 +48,6 @@ const MAP_ARENA = eventCode("map-arena");
 const UNMAP_ARENA = eventCode("unmap-arena");
 const MAP_RAW = eventCode("map-raw");
 const UNMAP_RAW = eventCode("unmap-raw");
-
-/** A live raw block: where its bytes are, its mapped size and the n it was asked for. */
-interface RawBlock extends RawBacking {
-  readonly size: number;
-  readonly requested: number;
-}
 
 export interface MappedBytes {
   readonly current: number;
@@ -72,10 +67,8 @@ export class AddressSpace {
 
   private readonly freeSlots: LevelBitset;
   private readonly arenaMemory: (Uint8Array | undefined)[] = [];
-  /** Live raw blocks by address, in address order (the bump pointer only grows). */
-  private readonly raw = new Map<number, RawBlock>();
-  private readonly rawSlabs = new RawSlabs();
-  private readonly rawFreed = new RecentAddresses();
+  private readonly raw = new LiveRawBlocks();
+  private readonly rawStarts = new RecentRawStarts();
   private rawNext: number;
   private rawBytes = 0;
 
@@ -195,8 +188,8 @@ export class AddressSpace {
     const A = this.geometry.alignment;
     // Never reused: the next raw block starts past this one and a guard of one alignment unit.
     this.rawNext += Math.ceil(size / A) * A + A;
-    const { memory, offset, slab } = this.rawSlabs.take(size);
-    this.raw.set(address, { memory, offset, slab, size, requested: n });
+    this.raw.add(address, size, n);
+    this.rawStarts.add(address);
     this.rawBytes += size;
     this.addMapped(size);
     this.log.add(MAP_RAW, address, size);
@@ -204,44 +197,45 @@ export class AddressSpace {
   }
 
   unmapRaw(address: number): void {
-    const block = this.raw.get(address);
+    const size = this.raw.remove(address);
     /* v8 ignore next -- @preserve unreachable through the public API: free and realloc unmap a raw block only after finding it live (rawSize/rawRequested); an internal-error guard */
-    if (block === undefined) throw new Error(`unmapRaw: ${hex(address)} is not a live raw block`);
-    this.raw.delete(address);
-    this.rawSlabs.give(block);
-    this.rawFreed.add(address);
-    this.rawBytes -= block.size;
-    this.addMapped(-block.size);
-    this.log.add(UNMAP_RAW, address, block.size);
+    if (size === -1) throw new Error(`unmapRaw: ${hex(address)} is not a live raw block`);
+    this.rawBytes -= size;
+    this.addMapped(-size);
+    this.log.add(UNMAP_RAW, address, size);
   }
 
   /** Size of the live raw block starting at `address`, or -1. */
   rawSize(address: number): number {
-    return this.raw.get(address)?.size ?? -1;
+    return this.raw.size(address);
   }
 
   /** The n that `mapRaw(n)` was asked for (0 for a size-0 request), or -1. */
   rawRequested(address: number): number {
-    return this.raw.get(address)?.requested ?? -1;
+    return this.raw.requested(address);
   }
 
   /**
-   * Whether `address` started one of the last RAW_FREES_REMEMBERED raw blocks unmapped (raw
-   * addresses are never reused; spec/model.md §2 "Freed raw blocks").
+   * Whether `address` started a raw block that has been unmapped, among the last
+   * RAW_STARTS_REMEMBERED raw blocks mapped (raw addresses are never reused; spec/model.md §2
+   * "Freed raw blocks").
    */
   wasRawFreed(address: number): boolean {
-    return this.rawFreed.has(address);
+    return this.rawStarts.has(address) && this.raw.size(address) === -1;
   }
 
-  /** Live raw blocks in address order (the map's order: they are created in address order). */
-  rawBlocks(): { address: number; size: number; requested: number }[] {
-    const out: { address: number; size: number; requested: number }[] = [];
-    for (const [address, { size, requested }] of this.raw) out.push({ address, size, requested });
-    return out;
+  /** Live raw blocks in address order. */
+  rawBlocks(): RawBlockEntry[] {
+    return this.raw.entries();
   }
 
   get liveRawBlocks(): number {
-    return this.raw.size;
+    return this.raw.count;
+  }
+
+  /** Bytes of the raw blocks' slabs, live slots and free (spec/model.md §2 "Memory"). */
+  get rawSlabBytes(): number {
+    return this.raw.slabBytes;
   }
 
   // ── memory ──────────────────────────────────────────────────────────────────────────────
@@ -253,9 +247,8 @@ export class AddressSpace {
   }
 
   view(address: number, length: number): Uint8Array {
-    const raw = this.raw.get(address);
-    if (raw !== undefined && length <= raw.size)
-      return raw.memory.subarray(raw.offset, raw.offset + length);
+    const raw = this.raw.view(address, length);
+    if (raw !== undefined) return raw;
     const slot = Math.floor((address - this.arenaRegionBase) / this.stride);
     const memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well
     const offset = address - this.arenaStart(slot);

@@ -1,7 +1,7 @@
 /**
  * The raw region's backing store (spec/model.md §2 "Memory"): a raw block of at most
  * SLAB_BLOCK_MAX bytes takes a slot in a slab, an ArrayBuffer of at least SLAB_BYTES carved into
- * slots of one size; a larger one gets its own ArrayBuffer. One ArrayBuffer per small raw block
+ * slots of one size (a larger one gets its own ArrayBuffer: live-raw-blocks.ts). One ArrayBuffer per small raw block
  * cost an allocation, a zeroing and a finaliser each; a slot costs a stack pop and a fill.
  * Invisible from outside: addresses, sizes and events are the address space's.
  */
@@ -11,20 +11,12 @@ export const SLAB_BLOCK_MAX = 16 * 1024;
 /** The least bytes of a slab (spec/model.md §2): 64 KiB. */
 export const SLAB_BYTES = 64 * 1024;
 
-/** Where a raw block's bytes are: `memory[offset … offset + size)`. */
-export interface RawBacking {
-  readonly memory: Uint8Array;
-  readonly offset: number;
-  /** The slab the slot belongs to; undefined for a block with its own ArrayBuffer. */
-  readonly slab: Slab | undefined;
-}
-
 /** The slab slot size that holds `size` bytes, as an index: 16-byte steps to 128, then 8 per power of two. */
 export function slotSizeIndex(size: number): number {
   if (size <= 128) return Math.max(0, Math.ceil(size / 16) - 1);
   const e = 31 - Math.clz32(size - 1); // 2^e < size <= 2^(e+1), e >= 7
-  const step = 2 ** (e - 3);
-  return 8 + (e - 7) * 8 + (Math.ceil(size / step) - 9);
+  const steps = (size - 1) >> (e - 3); // 8 … 15: size in steps of 2^(e−3), rounded up, minus one
+  return 8 + (e - 7) * 8 + (steps - 8);
 }
 
 /** The slot size of index `index` (the inverse of slotSizeIndex's rounding). */
@@ -34,7 +26,7 @@ export function slotSizeOf(index: number): number {
   return 2 ** (e - 3) * (9 + ((index - 8) % 8));
 }
 
-class Slab {
+export class Slab {
   readonly memory: Uint8Array;
   /** Offsets of freed slots, a stack: `freeOffsets[0 … freeCount)`. */
   readonly freeOffsets: Int32Array;
@@ -64,6 +56,8 @@ class SlotSize {
   /** Slabs with a free slot; new blocks go to the last one. */
   readonly withRoom: Slab[] = [];
   slabs = 0;
+  /** A slab with no live block kept for the next block of this size. */
+  emptySlab: Slab | undefined = undefined;
 
   constructor(readonly slotSize: number) {
     this.slotsPerSlab = Math.ceil(SLAB_BYTES / slotSize);
@@ -73,17 +67,21 @@ class SlotSize {
 export class RawSlabs {
   private readonly sizes: (SlotSize | undefined)[] = [];
 
-  /** Zero-filled bytes for a raw block of `size` bytes (1 <= size). */
-  take(size: number): RawBacking {
-    if (size > SLAB_BLOCK_MAX) return { memory: new Uint8Array(size), offset: 0, slab: undefined };
+  /** A slab with a free slot for a raw block of `size` bytes (1 <= size <= SLAB_BLOCK_MAX). */
+  slabFor(size: number): Slab {
     const index = slotSizeIndex(size);
     const slots = (this.sizes[index] ??= new SlotSize(slotSizeOf(index)));
-    let slab = slots.withRoom.at(-1);
-    if (slab === undefined) {
-      slab = new Slab(slots, slots.slotsPerSlab);
-      slots.slabs++;
-      slab.roomIndex = slots.withRoom.push(slab) - 1;
-    }
+    const slab = slots.withRoom.at(-1);
+    if (slab !== undefined) return slab;
+    const fresh = new Slab(slots, slots.slotsPerSlab);
+    slots.slabs++;
+    fresh.roomIndex = slots.withRoom.push(fresh) - 1;
+    return fresh;
+  }
+
+  /** Takes a slot of `slab` (from slabFor(size)) for `size` bytes, zero-filled; returns its offset. */
+  take(slab: Slab, size: number): number {
+    const slots = slab.size;
     let offset: number;
     if (slab.freeCount > 0) {
       offset = slab.freeOffsets[--slab.freeCount]!;
@@ -91,23 +89,26 @@ export class RawSlabs {
     } else {
       offset = slab.untouched++ * slots.slotSize;
     }
-    slab.live++;
+    if (slab.live++ === 0 && slots.emptySlab === slab) slots.emptySlab = undefined;
     if (slab.full) {
-      slots.withRoom.pop(); // it was the last one
+      slots.withRoom.pop(); // slabFor gave the last one
       slab.roomIndex = -1;
     }
-    return { memory: slab.memory, offset, slab };
+    return offset;
   }
 
-  /** Gives a block's bytes back; a slab left empty is dropped unless it is its size's last. */
-  give(backing: RawBacking): void {
-    const slab = backing.slab;
-    if (slab === undefined) return; // its own ArrayBuffer: the engine takes it back
+  /** Gives a block's bytes back; a slab left empty is dropped unless it is its size's only empty one. */
+  give(slab: Slab, offset: number): void {
     const slots = slab.size;
-    slab.freeOffsets[slab.freeCount++] = backing.offset;
+    slab.freeOffsets[slab.freeCount++] = offset;
     slab.live--;
     if (slab.roomIndex === -1) slab.roomIndex = slots.withRoom.push(slab) - 1;
-    if (slab.live === 0 && slots.slabs > 1) {
+    if (slab.live > 0) return;
+    // Keep one empty slab per slot size, so a live set swinging around a slab's worth of blocks
+    // does not make and drop a slab every few calls; drop any other.
+    if (slots.emptySlab === undefined) {
+      slots.emptySlab = slab;
+    } else {
       const last = slots.withRoom.pop()!;
       if (last !== slab) {
         slots.withRoom[slab.roomIndex] = last;
