@@ -31,6 +31,7 @@ export type {
   AddressSpaceEventKind,
   MappedBytes,
 } from "./core/address-space.ts";
+export { EventLogError, type EventLogErrorCode } from "./core/event-log.ts";
 export type {
   Allocator,
   AddressSpaceView,

@@ -1,7 +1,9 @@
 /**
  * Invariant 2, contained: a small block lies inside the payload of a pool of a mapped arena; a
- * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log. A general
- * allocator's block, header included, lies inside the region it manages.
+ * raw block inside its own raw mapping. Mapped arenas come from the simulated OS's log, read into
+ * the shadow call by call (event-log-reader.ts: the log is a window, spec/model.md §2 "Event
+ * log", and the reader's cursor never falls behind it). A general allocator's block, header
+ * included, lies inside the region it manages.
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";

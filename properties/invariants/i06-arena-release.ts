@@ -2,6 +2,8 @@
  * Invariant 6, arena release: no arena holding a live block is unmapped; after every operation
  * at most the rule's number of wholly empty arenas is mapped; after freeing everything, mapped
  * memory is back to the floor (one arena when the rule keeps one and any was mapped, else none).
+ * The unmaps are each call's own events (`call.events`), read as the call returns
+ * (event-log-reader.ts), so the log's window (spec/model.md §2 "Event log") never hides one.
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";

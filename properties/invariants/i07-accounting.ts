@@ -1,7 +1,8 @@
 /**
  * Invariant 7, accounting: stats() equals a recount from the shadow heap and the event log:
  * requested bytes, live blocks, per-class pools and blocks, arena counters, mapped bytes and
- * CPython's byte accounting (spec/stats.md).
+ * CPython's byte accounting (spec/stats.md). The shadow's arenas and raw mappings come from the
+ * event log read call by call (event-log-reader.ts; the log is a window, spec/model.md §2).
  */
 import type { Stats } from "../../src/core/allocator.ts";
 import type { Geometry } from "../../src/core/geometry.ts";

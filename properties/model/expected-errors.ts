@@ -15,8 +15,9 @@ export function expectedPointerError(
   if (g === undefined) return "any";
   if (!(Number.isSafeInteger(p) && p >= 0)) return "invalid-pointer";
   const freedBlock = use === "free" ? "double-free" : "invalid-pointer";
-  // Row 2: a raw block freed earlier (raw addresses are never reused).
-  if (shadow.freedRaw.has(p)) return freedBlock;
+  // Row 2: a raw block freed earlier and still remembered (raw addresses are never reused;
+  // spec/model.md §2 "Freed raw blocks"). One forgotten falls to row 3 below: no pool holds it.
+  if (shadow.isRememberedFreedRaw(p)) return freedBlock;
   // Rows 3–8: unless p's pool holds a live block, the heap cannot know p.
   const P = g.poolSize;
   const pool = shadow.pool(Math.floor(p / P) * P);

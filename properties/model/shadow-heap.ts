@@ -9,7 +9,7 @@
  * pool is its address rounded down to P, the pool's arena is the mapped arena containing it, a
  * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
  */
-import type { AddressSpaceEvent } from "../../src/core/address-space.ts";
+import { RAW_STARTS_REMEMBERED, type AddressSpaceEvent } from "../../src/core/address-space.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface ShadowBlock {
@@ -65,8 +65,14 @@ export class ShadowHeap {
   readonly byAddress = new Map<number, ShadowBlock>();
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
-  /** Every raw block freed so far (raw addresses are never reused, spec/model.md §2). */
-  readonly freedRaw = new Set<number>();
+  /**
+   * The starts of the last RAW_STARTS_REMEMBERED raw blocks made (raw addresses are never
+   * reused; the space remembers that many, spec/model.md §2 "Freed raw blocks").
+   */
+  private readonly rawStarts = new Set<number>();
+  /** rawStarts' addresses oldest first, from `rawStartsOldest` on. */
+  private readonly rawStartsOrder: number[] = [];
+  private rawStartsOldest = 0;
   /** Starts of arenas that were unmapped and are not mapped now: targets for released-arena misuse. */
   readonly releasedArenas: number[] = [];
 
@@ -125,6 +131,26 @@ export class ShadowHeap {
       arenasMapped: this.arenas.size,
       rawLiveBytes: this.rawLiveBytes,
     };
+  }
+
+  /** Adds a raw block's start, forgetting the oldest beyond RAW_STARTS_REMEMBERED. */
+  private rememberRawStart(address: number): void {
+    this.rawStarts.add(address);
+    this.rawStartsOrder.push(address);
+    if (this.rawStarts.size <= RAW_STARTS_REMEMBERED) return;
+    this.rawStarts.delete(this.rawStartsOrder[this.rawStartsOldest++]!);
+    if (this.rawStartsOldest === RAW_STARTS_REMEMBERED) {
+      this.rawStartsOrder.splice(0, this.rawStartsOldest);
+      this.rawStartsOldest = 0;
+    }
+  }
+
+  /**
+   * Whether `address` started a raw block that is freed and still remembered: among the last
+   * RAW_STARTS_REMEMBERED raw blocks made, and not live (spec/errors.md §2 row 2).
+   */
+  isRememberedFreedRaw(address: number): boolean {
+    return this.rawStarts.has(address) && !this.byAddress.has(address);
   }
 
   // ── the event log ──────────────────────────────────────────────────────────────────────
@@ -202,6 +228,7 @@ export class ShadowHeap {
     if (raw) {
       this.rawLiveBytes += block.usable;
       this.rawBlocks++;
+      if (!this.rawStarts.has(address)) this.rememberRawStart(address);
     } else {
       this.smallBlocks++;
       this.enterPool(block);
@@ -221,7 +248,6 @@ export class ShadowHeap {
     if (this.freed.length > FREED_MEMORY) this.freed.shift();
     this.requestedCurrent -= block.n;
     if (block.raw) {
-      this.freedRaw.add(block.address);
       this.rawLiveBytes -= block.usable;
       this.rawBlocks--;
     } else {

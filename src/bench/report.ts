@@ -160,7 +160,29 @@ export function evaluateTargets(
     (low, s) => (Number.isFinite(s.share) && !(s.share >= low.share) ? s : low),
     { id: "", share: Infinity },
   );
+  // Issue 19 item 1: the raw path, mixed churn (10% of requests raw) against small churn.
+  const mixed = [1e4, 1e5].map((live) => {
+    const pow = Math.round(Math.log10(live));
+    return {
+      pow,
+      mixed: ns(cells, `mixed-1e${pow}`, "bitmap"),
+      small: ns(cells, `churn-1e${pow}`, "bitmap"),
+    };
+  });
   return [
+    {
+      target: "bitmap mixed churn (10% of requests raw) ≤ 2 × small churn, at 10^4 and 10^5 live",
+      measured: mixed
+        .map(
+          (m) =>
+            `10^${m.pow}: ${f2(m.mixed / m.small)}× (${f1(m.mixed)} against ${f1(m.small)} ns/op)`,
+        )
+        .join("; "),
+      status: judged(
+        mixed.flatMap((m) => [m.mixed, m.small]),
+        mixed.every((m) => m.mixed / m.small <= 2),
+      ),
+    },
     {
       target: "bitmap ≥ 50% of the slot loop's throughput, churn at 10^5 live",
       measured: `${f1((100 * slot5) / bitmap5)}% (bitmap ${f1(bitmap5)} ns/op, slot loop ${f1(slot5)})`,

@@ -10,14 +10,31 @@
  *
  * - Arenas are mapped at the lowest free slot, so two allocators that make the same requests get
  *   the same addresses: the precondition of address-for-address equivalence (invariant 11).
- * - Every mapping has its own ArrayBuffer; unmapping drops it, so the JavaScript engine can
- *   really take the memory back, and block contents can be written and read (invariant 8).
- * - The event log records every map and unmap (address, size); mapped bytes are the model RSS.
+ * - Every arena has its own ArrayBuffer, raw blocks a slab slot or their own (raw-slabs.ts);
+ *   unmapping gives the memory back, so the JavaScript engine can really take it, and block
+ *   contents can be written and read (invariant 8).
+ * - The event log (event-log.ts) records every map and unmap (address, size), a window of the
+ *   last events; mapped bytes are the model RSS.
+ * - The records are bounded by what is live plus constants (spec/model.md §2): a freed raw
+ *   start is known among the last RAW_STARTS_REMEMBERED mapped (recent-raw-starts.ts), the log
+ *   holds the last EVENT_WINDOW events.
  */
 import { constants as bufferConstants } from "node:buffer";
 import { hex } from "./errors.ts";
 import { arenaStride, type Geometry } from "./geometry.ts";
 import { LevelBitset } from "./bits/level-bitset.ts";
+import { EventLog, eventCode, type AddressSpaceEvent } from "./event-log.ts";
+import { LiveRawBlocks, type RawBlockEntry } from "./live-raw-blocks.ts";
+import { RecentRawStarts } from "./recent-raw-starts.ts";
+
+export {
+  EVENT_WINDOW,
+  EventLogError,
+  type AddressSpaceEvent,
+  type AddressSpaceEventKind,
+  type EventLogErrorCode,
+} from "./event-log.ts";
+export { RAW_STARTS_REMEMBERED } from "./recent-raw-starts.ts";
 
 /**
  * The largest mapping the host can back: one ArrayBuffer holds at most this many bytes (2^32 on
@@ -26,26 +43,11 @@ import { LevelBitset } from "./bits/level-bitset.ts";
  */
 export const MAX_MAPPING_BYTES: number = bufferConstants.MAX_LENGTH;
 
-export type AddressSpaceEventKind = "map-arena" | "unmap-arena" | "map-raw" | "unmap-raw";
-
-/** The event kinds in the order of their codes in the log (spec/stats.md §4). */
-const EVENT_KINDS: readonly AddressSpaceEventKind[] = [
-  "map-arena",
-  "unmap-arena",
-  "map-raw",
-  "unmap-raw",
-];
-/** The code the log stores for each kind: its index in EVENT_KINDS. */
-const MAP_ARENA = EVENT_KINDS.indexOf("map-arena");
-const UNMAP_ARENA = EVENT_KINDS.indexOf("unmap-arena");
-const MAP_RAW = EVENT_KINDS.indexOf("map-raw");
-const UNMAP_RAW = EVENT_KINDS.indexOf("unmap-raw");
-
-export interface AddressSpaceEvent {
-  readonly kind: AddressSpaceEventKind;
-  readonly address: number;
-  readonly size: number;
-}
+/** The code the log stores for each kind (event-log.ts). */
+const MAP_ARENA = eventCode("map-arena");
+const UNMAP_ARENA = eventCode("unmap-arena");
+const MAP_RAW = eventCode("map-raw");
+const UNMAP_RAW = eventCode("unmap-raw");
 
 export interface MappedBytes {
   readonly current: number;
@@ -65,11 +67,8 @@ export class AddressSpace {
 
   private readonly freeSlots: LevelBitset;
   private readonly arenaMemory: (Uint8Array | undefined)[] = [];
-  private readonly raw = new Map<
-    number,
-    { readonly memory: Uint8Array; readonly requested: number }
-  >();
-  private readonly rawFreed = new Set<number>();
+  private readonly raw = new LiveRawBlocks();
+  private readonly rawStarts = new RecentRawStarts();
   private rawNext: number;
   private rawBytes = 0;
 
@@ -79,8 +78,7 @@ export class AddressSpace {
   private mappedNow = 0;
   private mappedPeak = 0;
 
-  private eventData = new Float64Array(3 * 64);
-  private eventCount = 0;
+  private readonly log = new EventLog();
 
   constructor(geometry: Geometry) {
     this.geometry = geometry;
@@ -104,7 +102,7 @@ export class AddressSpace {
     this.arenasMappedTotal++;
     this.arenasHighwater = Math.max(this.arenasHighwater, this.arenasMappedNow);
     this.addMapped(this.geometry.arenaSize);
-    this.log(MAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
+    this.log.add(MAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
     return slot;
   }
 
@@ -116,7 +114,7 @@ export class AddressSpace {
     this.freeSlots.add(slot);
     this.arenasMappedNow--;
     this.addMapped(-this.geometry.arenaSize);
-    this.log(UNMAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
+    this.log.add(UNMAP_ARENA, this.arenaStart(slot), this.geometry.arenaSize);
   }
 
   isArenaMapped(slot: number): boolean {
@@ -190,48 +188,54 @@ export class AddressSpace {
     const A = this.geometry.alignment;
     // Never reused: the next raw block starts past this one and a guard of one alignment unit.
     this.rawNext += Math.ceil(size / A) * A + A;
-    this.raw.set(address, { memory: new Uint8Array(size), requested: n });
+    this.raw.add(address, size, n);
+    this.rawStarts.add(address);
     this.rawBytes += size;
     this.addMapped(size);
-    this.log(MAP_RAW, address, size);
+    this.log.add(MAP_RAW, address, size);
     return address;
   }
 
   unmapRaw(address: number): void {
-    const memory = this.raw.get(address)?.memory;
+    const size = this.raw.remove(address);
     /* v8 ignore next -- @preserve unreachable through the public API: free and realloc unmap a raw block only after finding it live (rawSize/rawRequested); an internal-error guard */
-    if (memory === undefined) throw new Error(`unmapRaw: ${hex(address)} is not a live raw block`);
-    this.raw.delete(address);
-    this.rawFreed.add(address);
-    this.rawBytes -= memory.length;
-    this.addMapped(-memory.length);
-    this.log(UNMAP_RAW, address, memory.length);
+    if (size === -1) throw new Error(`unmapRaw: ${hex(address)} is not a live raw block`);
+    this.rawBytes -= size;
+    this.addMapped(-size);
+    this.log.add(UNMAP_RAW, address, size);
   }
 
   /** Size of the live raw block starting at `address`, or -1. */
   rawSize(address: number): number {
-    return this.raw.get(address)?.memory.length ?? -1;
+    return this.raw.size(address);
   }
 
   /** The n that `mapRaw(n)` was asked for (0 for a size-0 request), or -1. */
   rawRequested(address: number): number {
-    return this.raw.get(address)?.requested ?? -1;
+    return this.raw.requested(address);
   }
 
-  /** Whether `address` started a raw block that has been unmapped (raw addresses are never reused). */
+  /**
+   * Whether `address` started a raw block that has been unmapped, among the last
+   * RAW_STARTS_REMEMBERED raw blocks mapped (raw addresses are never reused; spec/model.md §2
+   * "Freed raw blocks").
+   */
   wasRawFreed(address: number): boolean {
-    return this.rawFreed.has(address);
+    return this.rawStarts.has(address) && this.raw.size(address) === -1;
   }
 
-  /** Live raw blocks in address order (they are created in address order). */
-  rawBlocks(): { address: number; size: number; requested: number }[] {
-    return [...this.raw]
-      .map(([address, { memory, requested }]) => ({ address, size: memory.length, requested }))
-      .sort((a, b) => a.address - b.address);
+  /** Live raw blocks in address order. */
+  rawBlocks(): RawBlockEntry[] {
+    return this.raw.entries();
   }
 
   get liveRawBlocks(): number {
-    return this.raw.size;
+    return this.raw.count;
+  }
+
+  /** Bytes of the raw blocks' slabs, live slots and free (spec/model.md §2 "Memory"). */
+  get rawSlabBytes(): number {
+    return this.raw.slabBytes;
   }
 
   // ── memory ──────────────────────────────────────────────────────────────────────────────
@@ -243,8 +247,8 @@ export class AddressSpace {
   }
 
   view(address: number, length: number): Uint8Array {
-    const raw = this.raw.get(address)?.memory;
-    if (raw !== undefined && length <= raw.length) return raw.subarray(0, length);
+    const raw = this.raw.view(address, length);
+    if (raw !== undefined) return raw;
     const slot = Math.floor((address - this.arenaRegionBase) / this.stride);
     const memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well
     const offset = address - this.arenaStart(slot);
@@ -260,37 +264,26 @@ export class AddressSpace {
     return { current: this.mappedNow, peak: this.mappedPeak };
   }
 
+  /** Events logged since the space was made: the position after the newest. */
   get eventsLogged(): number {
-    return this.eventCount;
+    return this.log.logged;
   }
 
-  /** The map/unmap log, oldest first; `from` skips the first events. */
-  events(from = 0): AddressSpaceEvent[] {
-    const out: AddressSpaceEvent[] = [];
-    for (let i = from; i < this.eventCount; i++) {
-      out.push({
-        kind: EVENT_KINDS[this.eventData[3 * i]!]!,
-        address: this.eventData[3 * i + 1]!,
-        size: this.eventData[3 * i + 2]!,
-      });
-    }
-    return out;
+  /** Events dropped from the window (spec/model.md §2): the position of the oldest kept. */
+  get eventsTrimmed(): number {
+    return this.log.trimmed;
+  }
+
+  /**
+   * The map/unmap log from position `from` (default: the oldest kept), oldest first; throws
+   * EventLogError `events-trimmed` for a position the window has dropped.
+   */
+  events(from?: number): AddressSpaceEvent[] {
+    return this.log.events(from);
   }
 
   private addMapped(delta: number): void {
     this.mappedNow += delta;
     if (this.mappedNow > this.mappedPeak) this.mappedPeak = this.mappedNow;
-  }
-
-  private log(code: number, address: number, size: number): void {
-    if (3 * (this.eventCount + 1) > this.eventData.length) {
-      const bigger = new Float64Array(this.eventData.length * 2);
-      bigger.set(this.eventData);
-      this.eventData = bigger;
-    }
-    this.eventData[3 * this.eventCount] = code;
-    this.eventData[3 * this.eventCount + 1] = address;
-    this.eventData[3 * this.eventCount + 2] = size;
-    this.eventCount++;
   }
 }

@@ -32,7 +32,13 @@ export interface Allocator {
 /** What the outside may read of an AddressSpace. */
 export interface AddressSpaceView {
   readonly mappedBytes: MappedBytes;
+  /** Events logged since the space was made: the position after the newest. */
   readonly eventsLogged: number;
+  /**
+   * The events from position `from` on, oldest first. The log is a window over the last events
+   * (spec/model.md §2 "Event log"): a position it has dropped throws `events-trimmed`, so a
+   * consumer keeps its own position and reads often.
+   */
   events(from?: number): AddressSpaceEvent[];
 }
 

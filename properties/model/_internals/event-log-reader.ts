@@ -2,6 +2,9 @@
  * Reads the simulated OS's event log (spec/stats.md) into the shadow heap as calls cause events:
  * a call's maps are read before the block it created is recorded, its unmaps after, so the
  * shadow always knows the arena a new block lies in (invariant 2) and which arena went away.
+ * `eventsSeen` is this reader's cursor: the log keeps only a window of its last events
+ * (spec/model.md §2 "Event log"), and a call causes at most two, so reading after every call
+ * loses none (were one dropped, `events` would throw `events-trimmed`, never skip it).
  */
 import type { Geometry } from "../../../src/core/geometry.ts";
 import type { Call } from "../call.ts";
