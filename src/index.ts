@@ -75,7 +75,9 @@ export {
   type CounterexampleReplayOptions,
 } from "../properties/run/replay.ts";
 export {
+  COUNTEREXAMPLE_ERROR_CODES,
   CounterexampleError,
+  type CounterexampleErrorCode,
   type Counterexample,
   type RecordedContract,
 } from "../properties/run/counterexample.ts";

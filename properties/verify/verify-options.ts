@@ -5,6 +5,7 @@
  * VerifyOptionsError before anything runs.
  */
 import {
+  CONTRACT_CHOICES,
   resolveContract,
   type Contract,
   type MisuseCode,
@@ -158,13 +159,6 @@ function selectProperties(ids: readonly string[] | undefined): readonly Property
     );
   return PROPERTIES.filter((d) => ids.some((id) => selects(id, d)));
 }
-
-/** The choices of each contract member (spec/invariants.md §Contracts). */
-const CONTRACT_CHOICES: Readonly<Record<keyof Contract, readonly unknown[]>> = {
-  misuse: ["throws", "undetected"],
-  outOfMemory: ["null", "throws"],
-  coalesces: [true, false],
-};
 
 function checkedContract(
   contract: Contract | undefined,
