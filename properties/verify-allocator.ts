@@ -20,7 +20,12 @@ export {
   type SkippedProperty,
   type VerificationPlan,
 } from "./verify/plan.ts";
-export type { VerifyOptions, VerifyProgress } from "./verify/verify-options.ts";
+export {
+  DEFAULT_DEADLINE_MS,
+  type VerifyOptions,
+  type VerifyProgress,
+} from "./verify/verify-options.ts";
+export { describeDeadline, type DeadlineFinding } from "./model/deadline.ts";
 export {
   VerifyOptionsError,
   VERIFY_OPTIONS_ERROR_CODES,
@@ -40,7 +45,10 @@ export interface VerifyReport {
   readonly seconds: number;
 }
 
-/** Plans, then runs every entry of the plan; throws VerifyOptionsError on bad options. */
+/**
+ * Plans, then runs every entry of the plan; throws VerifyOptionsError on bad options. What the
+ * factory or its subjects throw, and a run past its deadline, are failures in the report.
+ */
 export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions): VerifyReport {
   const started = performance.now();
   const plan = planVerification(factory, options);
@@ -52,7 +60,10 @@ export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions)
     else if (entry.kind === "property") results.push(runPlanned(plan, entry));
     else exhaustive = runPlanned(plan, entry);
   }
-  const failed = results.some((r) => r.verdict === "fail") || exhaustive?.failure !== undefined;
+  const failed =
+    results.some((r) => r.verdict === "fail") ||
+    exhaustive?.failure !== undefined ||
+    exhaustive?.deadline !== undefined;
   return {
     implementation: plan.implementation,
     profile: plan.profile.name,

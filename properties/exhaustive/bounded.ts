@@ -13,7 +13,9 @@ import { Driver } from "../model/driver.ts";
 import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Op } from "../model/ops.ts";
 import type { SubjectFactory } from "../model/subject.ts";
+import { DeadlineExceeded, type DeadlineFinding } from "../model/deadline.ts";
 import { InvariantViolation } from "../model/violation.ts";
+import { setUp } from "../model/unexpected-error.ts";
 
 export function alphabet(g: Geometry): Op[] {
   const A = g.alignment;
@@ -46,6 +48,8 @@ export interface ExhaustiveResult {
     readonly operations: readonly Op[];
     readonly violation: ViolationRecord;
   };
+  /** The mode did not finish within its deadline (a failure too). */
+  readonly deadline?: DeadlineFinding;
   readonly seconds: number;
 }
 
@@ -85,33 +89,55 @@ export function runExhaustive(
   length: number,
   checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[],
   contract?: ResolvedContract,
+  /** Milliseconds the mode may take (model/deadline.ts); default none. */
+  deadlineMs?: number,
 ): ExhaustiveResult {
   const started = performance.now();
+  const deadline = deadlineMs === undefined ? undefined : started + deadlineMs;
   let count = 0;
   let operations = 0;
   for (const geometry of geometries) {
     const letters = alphabet(geometry);
     for (const digits of sequences(letters.length, length)) {
-      const subject = factory(geometry);
-      const driver = new Driver(subject, {
-        geometry: subject.geometry,
-        checks: checks(subject, geometry),
-        ...(contract ? { contract } : {}),
-      });
       const ops = digits.map((d) => letters[d]!);
       count++;
+      let driver: Driver | undefined;
       try {
+        driver = setUp(() => {
+          const subject = factory(geometry);
+          return new Driver(subject, {
+            geometry: subject.geometry,
+            checks: checks(subject, geometry),
+            ...(contract ? { contract } : {}),
+            ...(deadline !== undefined ? { deadline } : {}),
+          });
+        });
         for (const op of ops) if (driver.canRun(op)) driver.apply(op);
         driver.finish();
       } catch (error) {
-        if (!(error instanceof InvariantViolation)) throw error;
-        return {
+        const figures = {
           sequences: count,
-          operations: operations + driver.callCount,
+          operations: operations + (driver?.callCount ?? 0),
           geometries: geometries.length,
           length,
-          failure: { geometry, operations: driver.executed, violation: violationRecord(error) },
           seconds: (performance.now() - started) / 1000,
+        };
+        if (error instanceof DeadlineExceeded && deadlineMs !== undefined)
+          return {
+            ...figures,
+            deadline: {
+              kind: "deadline",
+              deadlineMs,
+              execution: count,
+              operations: [...driver!.executed],
+              next: error.next,
+            },
+          };
+        if (!(error instanceof InvariantViolation)) throw error;
+        const executed = driver?.executed ?? [];
+        return {
+          ...figures,
+          failure: { geometry, operations: executed, violation: violationRecord(error) },
         };
       }
       operations += driver.callCount;

@@ -3,6 +3,7 @@
  * every step (writes to a pipe are synchronous on Linux, so the line is out before the step can
  * hang), then `RESULT <json>`.
  */
+import { resolveContract, type MisuseCode } from "../model/contract.ts";
 import { opToJson } from "../model/ops.ts";
 import type { SubjectFactory } from "../model/subject.ts";
 import { propertyById } from "../properties.ts";
@@ -10,11 +11,17 @@ import type { IsolatedRequest } from "./isolated.ts";
 import { runProperty } from "./run-property.ts";
 
 const request = JSON.parse(process.argv[2]!) as IsolatedRequest;
-const module = (await import(new URL(request.target.module, import.meta.url).href)) as Record<
+const { target } = request;
+const module = (await import(new URL(target.module, import.meta.url).href)) as Record<
   string,
-  (options: unknown) => SubjectFactory
+  unknown
 >;
-const factory = module[request.target.factory]!(request.target.options);
+const exported = module[target.factory];
+const factory =
+  "options" in target
+    ? (exported as (options: unknown) => SubjectFactory)(target.options)
+    : (exported as SubjectFactory);
+const misuseCode = request.contract?.misuseCode ? (module.misuseCode as MisuseCode) : undefined;
 const result = runProperty(propertyById(request.property), factory, {
   implementation: request.target.name,
   profile: request.profile,
@@ -22,6 +29,13 @@ const result = runProperty(propertyById(request.property), factory, {
   seed: request.seed,
   ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
   ...(request.misuseKinds !== undefined ? { misuseKinds: request.misuseKinds } : {}),
+  ...(request.contract !== undefined
+    ? { contract: resolveContract(request.contract, misuseCode) }
+    : {}),
+  ...(request.counterexampleDir !== undefined
+    ? { counterexampleDir: request.counterexampleDir }
+    : {}),
+  ...(request.deadlineMs !== undefined ? { deadlineMs: request.deadlineMs } : {}),
   beforeStep: (op, execution) =>
     process.stdout.write(`OP ${execution} ${JSON.stringify(opToJson(op))}\n`),
 });

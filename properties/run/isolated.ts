@@ -5,22 +5,25 @@
  * deadline passes the parent knows the execution and the step that hung, and reports that as a
  * finding ("hang"), with the steps that led to it.
  *
- * The allocator comes from a module and an export (a factory of factories, given JSON options),
- * since a function cannot cross a process boundary.
+ * The allocator comes from a module and an export, since a function cannot cross a process
+ * boundary: a factory of factories given JSON `options` (the audit's), or, without options, the
+ * factory itself (an adapter module: verifyAllocator's `adapterModule`, `allocheck verify
+ * --adapter`), whose `misuseCode` export maps its errors when the contract says one was given.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
 import type { Profile } from "../profiles.ts";
 import type { GeometryFamily } from "../generators/geometry.ts";
+import type { RecordedContract } from "./counterexample.ts";
 import type { PropertyResult } from "./run-property.ts";
 
 export interface IsolatedTarget {
   /** Path of the module, relative to this file or absolute. */
   readonly module: string;
-  /** Its export: (options) => SubjectFactory. */
+  /** Its export: (options) => SubjectFactory, or with no `options` the SubjectFactory. */
   readonly factory: string;
-  readonly options: unknown;
+  readonly options?: unknown;
   readonly name: string;
 }
 
@@ -32,6 +35,11 @@ export interface IsolatedRequest {
   readonly seed: number;
   readonly sizeLimit?: number;
   readonly misuseKinds?: readonly MisuseKind[];
+  /** What the allocator promises, as a counterexample records it; default DEFAULT_CONTRACT. */
+  readonly contract?: RecordedContract;
+  readonly counterexampleDir?: string;
+  /** The child's own deadline between steps (model/deadline.ts); the parent's kill comes later. */
+  readonly deadlineMs?: number;
 }
 
 export type IsolatedOutcome =
@@ -46,11 +54,15 @@ export type IsolatedOutcome =
 
 const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
 
-export function runIsolated(request: IsolatedRequest, deadlineMs: number): IsolatedOutcome {
+/** Runs the request in a child process, killed after `deadlineMs` (undefined: never). */
+export function runIsolated(
+  request: IsolatedRequest,
+  deadlineMs: number | undefined,
+): IsolatedOutcome {
   const started = performance.now();
   const child = spawnSync(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(request)], {
     encoding: "utf8",
-    timeout: deadlineMs,
+    ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
     maxBuffer: 1 << 30,
   });
   const lines = child.stdout.split("\n");

@@ -20,11 +20,7 @@ import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import { PROPERTIES, propertyById } from "../properties.ts";
 import { builtInFactory } from "./built-in-allocators.ts";
-import {
-  parseCounterexample,
-  readCounterexample,
-  type Counterexample,
-} from "./counterexample.ts";
+import { parseCounterexample, readCounterexample, type Counterexample } from "./counterexample.ts";
 
 export interface ReplayResult {
   readonly subject: Subject;

@@ -5,6 +5,8 @@
  * entries run one at a time (`runPlanned`), so a test runner can give each its own test, and
  * each has a name that depends only on the options (the same in every process: shards, filters).
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Geometry } from "../../src/core/geometry.ts";
 import { runExhaustive, type ExhaustiveResult } from "../exhaustive/bounded.ts";
 import { TINY_GEOMETRIES, type GeometryFamily } from "../generators/geometry.ts";
@@ -13,7 +15,10 @@ import type { ResolvedContract } from "../model/contract.ts";
 import type { Subject, SubjectFactory } from "../model/subject.ts";
 import { seedFor, type Profile } from "../profiles.ts";
 import type { PropertyDefinition } from "../properties.ts";
+import { recordContract } from "../run/counterexample.ts";
+import { runIsolated } from "../run/isolated.ts";
 import { runProperty, type PropertyResult } from "../run/run-property.ts";
+import { VerifyOptionsError } from "./verify-options-error.ts";
 import {
   resolveVerifyOptions,
   type ResolvedVerifyOptions,
@@ -61,6 +66,10 @@ export interface VerificationPlan {
   readonly contract: ResolvedContract;
   /** Absent: no counterexample files. */
   readonly counterexampleDir?: string;
+  /** Milliseconds each run may take (model/deadline.ts); absent: no deadline. */
+  readonly deadlineMs?: number;
+  /** Absent: property runs in process; present: each in a child process (run/isolated.ts). */
+  readonly adapterModule?: string;
   readonly factory: SubjectFactory;
   /** Properties in PROPERTIES' order, each on every family; then the bounded-exhaustive mode. */
   readonly entries: readonly PlannedRun[];
@@ -71,20 +80,23 @@ export interface VerificationPlan {
 
 /**
  * Plans the verification of the allocator `factory` makes; throws VerifyOptionsError on bad
- * options. Applicability is judged on a subject made for the first tiny geometry, with the
- * geometry it claims and the declared contract.
+ * options, and when no property applies (a report never says pass with zero properties run).
+ * Applicability is judged on a subject made for the first tiny geometry, with the geometry it
+ * claims and the declared contract; when making or reading that subject throws, every property
+ * is planned, so that each run reports the throw as its failure.
  */
 export function planVerification(
   factory: SubjectFactory,
   options: VerifyOptions,
 ): VerificationPlan {
   const resolved = resolveVerifyOptions(options);
-  const sample = factory(TINY_GEOMETRIES[0]!);
+  const sample = attempt(() => factory(TINY_GEOMETRIES[0]!));
   const entries: PlannedRun[] = [];
   const applicable: PropertyDefinition[] = [];
   let propertyRuns = 0;
   for (const definition of resolved.definitions) {
-    const reason = skipReason(definition, sample, resolved);
+    const reason =
+      sample === undefined ? undefined : attempt(() => skipReason(definition, sample, resolved));
     if (reason !== undefined) {
       entries.push({
         kind: "skipped",
@@ -107,6 +119,11 @@ export function planVerification(
       });
     }
   }
+  if (propertyRuns === 0)
+    throw new VerifyOptionsError(
+      "nothing-to-run",
+      `no property applies to ${resolved.name} with these options: ${entries.map((e) => e.name).join("; ")}`,
+    );
   if (resolved.exhaustive) {
     const length = resolved.profile.exhaustiveLength;
     entries.push({
@@ -125,11 +142,22 @@ export function planVerification(
     ...(resolved.counterexampleDir !== undefined
       ? { counterexampleDir: resolved.counterexampleDir }
       : {}),
+    ...(resolved.deadlineMs !== undefined ? { deadlineMs: resolved.deadlineMs } : {}),
+    ...(resolved.adapterModule !== undefined ? { adapterModule: resolved.adapterModule } : {}),
     factory,
     entries,
     propertyRuns,
     ...(resolved.onProgress !== undefined ? { onProgress: resolved.onProgress } : {}),
   };
+}
+
+/** What `work` returns, or undefined when it throws (the runs report the throw). */
+function attempt<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why `definition` does not apply to `sample` under the options, or undefined when it does. */
@@ -169,18 +197,81 @@ function runPlannedProperty(plan: VerificationPlan, entry: PlannedProperty): Pro
     index: entry.index,
     total: plan.propertyRuns,
   });
-  const result = runProperty(definition, plan.factory, {
-    implementation: plan.implementation,
-    profile: plan.profile,
-    family,
-    seed: entry.seed,
-    contract: plan.contract,
-    ...(plan.counterexampleDir !== undefined ? { counterexampleDir: plan.counterexampleDir } : {}),
-    onRun: (runs) =>
-      plan.onProgress?.({ kind: "run", property, family, runs, of: plan.profile.numRuns }),
-  });
+  const result =
+    plan.adapterModule !== undefined
+      ? runPlannedIsolated(plan, entry, plan.adapterModule)
+      : runProperty(definition, plan.factory, {
+          implementation: plan.implementation,
+          profile: plan.profile,
+          family,
+          seed: entry.seed,
+          contract: plan.contract,
+          ...(plan.counterexampleDir !== undefined
+            ? { counterexampleDir: plan.counterexampleDir }
+            : {}),
+          ...(plan.deadlineMs !== undefined ? { deadlineMs: plan.deadlineMs } : {}),
+          onRun: (runs) =>
+            plan.onProgress?.({ kind: "run", property, family, runs, of: plan.profile.numRuns }),
+        });
   plan.onProgress?.({ kind: "property-end", result });
   return result;
+}
+
+/**
+ * Milliseconds an isolated child gets beyond the run's deadline to start (tsx, the module) and
+ * to report its own "deadline" finding; past them the parent kills it: a "hang".
+ */
+const ISOLATED_GRACE_MS = 15_000;
+
+/** One property run in a child process on the adapter module's default export (run/isolated.ts). */
+function runPlannedIsolated(
+  plan: VerificationPlan,
+  entry: PlannedProperty,
+  module: string,
+): PropertyResult {
+  const started = performance.now();
+  const outcome = runIsolated(
+    {
+      target: { module: pathToFileURL(module).href, factory: "default", name: plan.implementation },
+      property: entry.definition.id,
+      profile: plan.profile,
+      family: entry.family,
+      seed: entry.seed,
+      contract: recordContract(plan.contract),
+      ...(plan.counterexampleDir !== undefined
+        ? { counterexampleDir: resolve(plan.counterexampleDir) }
+        : {}),
+      ...(plan.deadlineMs !== undefined ? { deadlineMs: plan.deadlineMs } : {}),
+    },
+    plan.deadlineMs === undefined ? undefined : plan.deadlineMs + ISOLATED_GRACE_MS,
+  );
+  if (outcome.kind === "done") return outcome.result;
+  const unfinished = {
+    property: entry.definition.id,
+    invariant: entry.definition.invariant.number,
+    implementation: plan.implementation,
+    family: entry.family,
+    profile: plan.profile.name,
+    seed: entry.seed,
+    runs: 0,
+    steps: 0,
+    operations: 0,
+    reach: [],
+    unreached: [],
+    verdict: "fail" as const,
+    seconds: (performance.now() - started) / 1000,
+  };
+  return outcome.kind === "hang"
+    ? {
+        ...unfinished,
+        deadline: {
+          kind: "hang",
+          deadlineMs: plan.deadlineMs ?? 0,
+          execution: outcome.execution,
+          operations: outcome.operations,
+        },
+      }
+    : { ...unfinished, crashed: outcome.message };
 }
 
 /**
@@ -193,7 +284,14 @@ function runPlannedExhaustive(plan: VerificationPlan, entry: PlannedExhaustive):
     entry.definitions
       .filter((d) => d.invariant.applies(subject, subject.geometry, plan.contract))
       .map((d) => d.invariant.check);
-  const result = runExhaustive(plan.factory, entry.geometries, entry.length, checks, plan.contract);
+  const result = runExhaustive(
+    plan.factory,
+    entry.geometries,
+    entry.length,
+    checks,
+    plan.contract,
+    plan.deadlineMs,
+  );
   plan.onProgress?.({ kind: "exhaustive-end", result });
   return result;
 }
