@@ -5,7 +5,7 @@
  * the address-ordered policy. It plans the runs (verify/plan.ts), then runs every entry of the
  * plan in order, and returns the figures `npm run verify` writes to reports/.
  */
-import type { ExhaustiveResult } from "./exhaustive/bounded.ts";
+import { exhaustiveFailed, type ExhaustiveResult } from "./exhaustive/bounded.ts";
 import type { SubjectFactory } from "./model/subject.ts";
 import type { PropertyResult } from "./run/run-property.ts";
 import { planVerification, runPlanned } from "./verify/plan.ts";
@@ -62,8 +62,7 @@ export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions)
   }
   const failed =
     results.some((r) => r.verdict === "fail") ||
-    exhaustive?.failure !== undefined ||
-    exhaustive?.deadline !== undefined;
+    (exhaustive !== undefined && exhaustiveFailed(exhaustive));
   return {
     implementation: plan.implementation,
     profile: plan.profile.name,

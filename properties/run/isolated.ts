@@ -11,7 +11,8 @@
  * --adapter`), whose `misuseCode` export maps its errors when the contract says one was given.
  */
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
 import type { Profile } from "../profiles.ts";
 import type { GeometryFamily } from "../generators/geometry.ts";
@@ -29,10 +30,13 @@ export interface IsolatedTarget {
 
 export interface IsolatedRequest {
   readonly target: IsolatedTarget;
-  readonly property: string;
   readonly profile: Profile;
-  readonly family: GeometryFamily;
-  readonly seed: number;
+  /** A property run: the property, family and seed. */
+  readonly property?: string;
+  readonly family?: GeometryFamily;
+  readonly seed?: number;
+  /** Instead, the bounded-exhaustive mode with these properties' invariants. */
+  readonly exhaustive?: { readonly length: number; readonly properties: readonly string[] };
   readonly sizeLimit?: number;
   readonly misuseKinds?: readonly MisuseKind[];
   /** What the allocator promises, as a counterexample records it; default DEFAULT_CONTRACT. */
@@ -42,8 +46,8 @@ export interface IsolatedRequest {
   readonly deadlineMs?: number;
 }
 
-export type IsolatedOutcome =
-  | { readonly kind: "done"; readonly result: PropertyResult }
+export type IsolatedOutcome<R = PropertyResult> =
+  | { readonly kind: "done"; readonly result: R }
   | {
       readonly kind: "hang";
       readonly seconds: number;
@@ -53,22 +57,23 @@ export type IsolatedOutcome =
   | { readonly kind: "crash"; readonly message: string };
 
 const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
+/** tsx's loader, found from here: the child runs in whatever folder the caller is in. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** Runs the request in a child process, killed after `deadlineMs` (undefined: never). */
-export function runIsolated(
+export function runIsolated<R = PropertyResult>(
   request: IsolatedRequest,
   deadlineMs: number | undefined,
-): IsolatedOutcome {
+): IsolatedOutcome<R> {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(request)], {
+  const child = spawnSync(process.execPath, ["--import", TSX, CHILD, JSON.stringify(request)], {
     encoding: "utf8",
     ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
     maxBuffer: 1 << 30,
   });
   const lines = child.stdout.split("\n");
   const result = lines.find((line) => line.startsWith("RESULT "));
-  if (result !== undefined)
-    return { kind: "done", result: JSON.parse(result.slice(7)) as PropertyResult };
+  if (result !== undefined) return { kind: "done", result: JSON.parse(result.slice(7)) as R };
   if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
     // "OP <execution> <json>": the steps of the last execution, the hanging one last.
     const steps = lines

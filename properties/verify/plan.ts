@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Geometry } from "../../src/core/geometry.ts";
-import { runExhaustive, type ExhaustiveResult } from "../exhaustive/bounded.ts";
+import { exhaustiveChecks, runExhaustive, type ExhaustiveResult } from "../exhaustive/bounded.ts";
 import { TINY_GEOMETRIES, type GeometryFamily } from "../generators/geometry.ts";
 import { inapplicableReason } from "../invariants/index.ts";
 import type { ResolvedContract } from "../model/contract.ts";
@@ -219,9 +219,11 @@ function runPlannedProperty(plan: VerificationPlan, entry: PlannedProperty): Pro
 
 /**
  * Milliseconds an isolated child gets beyond the run's deadline to start (tsx, the module) and
- * to report its own "deadline" finding; past them the parent kills it: a "hang".
+ * to report its own "deadline" finding, before the parent kills it (a "hang"): the deadline
+ * again, at least 5 s, at most 15 s.
  */
-const ISOLATED_GRACE_MS = 15_000;
+const isolatedKillAfter = (deadlineMs: number | undefined): number | undefined =>
+  deadlineMs === undefined ? undefined : deadlineMs + Math.min(15_000, Math.max(5_000, deadlineMs));
 
 /** One property run in a child process on the adapter module's default export (run/isolated.ts). */
 function runPlannedIsolated(
@@ -232,18 +234,12 @@ function runPlannedIsolated(
   const started = performance.now();
   const outcome = runIsolated(
     {
-      target: { module: pathToFileURL(module).href, factory: "default", name: plan.implementation },
+      ...isolatedRequest(plan, module),
       property: entry.definition.id,
-      profile: plan.profile,
       family: entry.family,
       seed: entry.seed,
-      contract: recordContract(plan.contract),
-      ...(plan.counterexampleDir !== undefined
-        ? { counterexampleDir: resolve(plan.counterexampleDir) }
-        : {}),
-      ...(plan.deadlineMs !== undefined ? { deadlineMs: plan.deadlineMs } : {}),
     },
-    plan.deadlineMs === undefined ? undefined : plan.deadlineMs + ISOLATED_GRACE_MS,
+    isolatedKillAfter(plan.deadlineMs),
   );
   if (outcome.kind === "done") return outcome.result;
   const unfinished = {
@@ -275,23 +271,68 @@ function runPlannedIsolated(
 }
 
 /**
- * The bounded-exhaustive mode with the invariants of the applicable properties, each judged on
- * the subject made for each geometry, with the geometry that subject claims (none for a general
- * allocator) and the contract.
+ * The bounded-exhaustive mode with the invariants of the applicable properties (exhaustiveChecks),
+ * in process, or with an adapter module in a child process as the property runs are.
  */
 function runPlannedExhaustive(plan: VerificationPlan, entry: PlannedExhaustive): ExhaustiveResult {
-  const checks = (subject: Subject) =>
-    entry.definitions
-      .filter((d) => d.invariant.applies(subject, subject.geometry, plan.contract))
-      .map((d) => d.invariant.check);
-  const result = runExhaustive(
-    plan.factory,
-    entry.geometries,
-    entry.length,
-    checks,
-    plan.contract,
-    plan.deadlineMs,
-  );
+  const result =
+    plan.adapterModule !== undefined
+      ? runExhaustiveIsolated(plan, entry, plan.adapterModule)
+      : runExhaustive(
+          plan.factory,
+          entry.geometries,
+          entry.length,
+          exhaustiveChecks(entry.definitions, plan.contract),
+          plan.contract,
+          plan.deadlineMs,
+        );
   plan.onProgress?.({ kind: "exhaustive-end", result });
   return result;
+}
+
+function runExhaustiveIsolated(
+  plan: VerificationPlan,
+  entry: PlannedExhaustive,
+  module: string,
+): ExhaustiveResult {
+  const started = performance.now();
+  const outcome = runIsolated<ExhaustiveResult>(
+    {
+      ...isolatedRequest(plan, module),
+      exhaustive: { length: entry.length, properties: entry.definitions.map((d) => d.id) },
+    },
+    isolatedKillAfter(plan.deadlineMs),
+  );
+  if (outcome.kind === "done") return outcome.result;
+  const figures = {
+    sequences: 0,
+    operations: 0,
+    geometries: entry.geometries.length,
+    length: entry.length,
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (outcome.kind === "hang")
+    return {
+      ...figures,
+      deadline: {
+        kind: "hang",
+        deadlineMs: plan.deadlineMs ?? 0,
+        execution: outcome.execution,
+        operations: outcome.operations,
+      },
+    };
+  return { ...figures, crashed: outcome.message };
+}
+
+/** What every isolated run of the plan asks its child: the module, the contract, the folder. */
+function isolatedRequest(plan: VerificationPlan, module: string) {
+  return {
+    target: { module: pathToFileURL(module).href, factory: "default", name: plan.implementation },
+    profile: plan.profile,
+    contract: recordContract(plan.contract),
+    ...(plan.counterexampleDir !== undefined
+      ? { counterexampleDir: resolve(plan.counterexampleDir) }
+      : {}),
+    ...(plan.deadlineMs !== undefined ? { deadlineMs: plan.deadlineMs } : {}),
+  };
 }

@@ -11,6 +11,7 @@
  * invariant, the steps, the seed and the replay command.
  */
 import { describe, expect, test } from "vitest";
+import { exhaustiveFailed } from "../../properties/exhaustive/bounded.ts";
 import { describeExhaustive } from "../../properties/exhaustive/describe-exhaustive.ts";
 import type { SubjectFactory } from "../../properties/model/subject.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
@@ -84,6 +85,5 @@ function expectPropertyPasses(plan: VerificationPlan, entry: PlannedProperty): v
 
 function expectExhaustivePasses(plan: VerificationPlan, entry: PlannedExhaustive): void {
   const result = runPlanned(plan, entry);
-  if (result.failure !== undefined || result.deadline !== undefined)
-    expect.fail(describeExhaustive(plan.implementation, result));
+  if (exhaustiveFailed(result)) expect.fail(describeExhaustive(plan.implementation, result));
 }
