@@ -194,7 +194,7 @@ export function runVerify(argv: readonly string[]): number | Promise<number> {
   const baseSeed = integerFlag(args, "seed", "verify") ?? baseSeedFromEnv();
   const deadline = deadlineFlag(args.flags.deadline);
   const reportsDir = args.flags.reports ?? REPORTS_DIR;
-  probeWritableDir(join(reportsDir, COUNTEREXAMPLE_FOLDER), "verify");
+  probeWritableDir(reportsDir, "verify");
   const common = { profile, baseSeed, reportsDir, ...(deadline ? { deadline } : {}) };
   if (module === undefined) {
     const kinds: AllocatorKind[] =
