@@ -57,8 +57,11 @@ export type IsolatedOutcome<R = PropertyResult> =
   | { readonly kind: "crash"; readonly message: string };
 
 const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
-/** tsx's loader, found from here: the child runs in whatever folder the caller is in. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/**
+ * tsx's loader, found from here (the child runs in whatever folder the caller is in); looked up
+ * only when a run is isolated, so that a project without tsx can still import the library.
+ */
+const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** Runs the request in a child process, killed after `deadlineMs` (undefined: never). */
 export function runIsolated<R = PropertyResult>(
@@ -66,11 +69,15 @@ export function runIsolated<R = PropertyResult>(
   deadlineMs: number | undefined,
 ): IsolatedOutcome<R> {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", TSX, CHILD, JSON.stringify(request)], {
-    encoding: "utf8",
-    ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
-    maxBuffer: 1 << 30,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", tsxLoader(), CHILD, JSON.stringify(request)],
+    {
+      encoding: "utf8",
+      ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
+      maxBuffer: 1 << 30,
+    },
+  );
   const lines = child.stdout.split("\n");
   const result = lines.find((line) => line.startsWith("RESULT "));
   if (result !== undefined) return { kind: "done", result: JSON.parse(result.slice(7)) as R };
