@@ -5,7 +5,7 @@
  * the address-ordered policy. It plans the runs (verify/plan.ts), then runs every entry of the
  * plan in order, and returns the figures `npm run verify` writes to reports/.
  */
-import type { ExhaustiveResult } from "./exhaustive/bounded.ts";
+import { exhaustiveFailed, type ExhaustiveResult } from "./exhaustive/bounded.ts";
 import type { SubjectFactory } from "./model/subject.ts";
 import type { PropertyResult } from "./run/run-property.ts";
 import { planVerification, runPlanned } from "./verify/plan.ts";
@@ -20,7 +20,12 @@ export {
   type SkippedProperty,
   type VerificationPlan,
 } from "./verify/plan.ts";
-export type { VerifyOptions, VerifyProgress } from "./verify/verify-options.ts";
+export {
+  DEFAULT_DEADLINE_MS,
+  type VerifyOptions,
+  type VerifyProgress,
+} from "./verify/verify-options.ts";
+export { describeDeadline, type DeadlineFinding } from "./model/deadline.ts";
 export {
   VerifyOptionsError,
   VERIFY_OPTIONS_ERROR_CODES,
@@ -40,7 +45,10 @@ export interface VerifyReport {
   readonly seconds: number;
 }
 
-/** Plans, then runs every entry of the plan; throws VerifyOptionsError on bad options. */
+/**
+ * Plans, then runs every entry of the plan; throws VerifyOptionsError on bad options. What the
+ * factory or its subjects throw, and a run past its deadline, are failures in the report.
+ */
 export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions): VerifyReport {
   const started = performance.now();
   const plan = planVerification(factory, options);
@@ -52,7 +60,9 @@ export function verifyAllocator(factory: SubjectFactory, options: VerifyOptions)
     else if (entry.kind === "property") results.push(runPlanned(plan, entry));
     else exhaustive = runPlanned(plan, entry);
   }
-  const failed = results.some((r) => r.verdict === "fail") || exhaustive?.failure !== undefined;
+  const failed =
+    results.some((r) => r.verdict === "fail") ||
+    (exhaustive !== undefined && exhaustiveFailed(exhaustive));
   return {
     implementation: plan.implementation,
     profile: plan.profile.name,

@@ -51,6 +51,9 @@ export {
   runPlanned,
   VerifyOptionsError,
   VERIFY_OPTIONS_ERROR_CODES,
+  DEFAULT_DEADLINE_MS,
+  describeDeadline,
+  type DeadlineFinding,
   type VerifyOptions,
   type VerifyOptionsErrorCode,
   type VerifyReport,
@@ -76,7 +79,9 @@ export {
   type CounterexampleReplayOptions,
 } from "../properties/run/replay.ts";
 export {
+  COUNTEREXAMPLE_ERROR_CODES,
   CounterexampleError,
+  type CounterexampleErrorCode,
   type Counterexample,
   type RecordedContract,
 } from "../properties/run/counterexample.ts";

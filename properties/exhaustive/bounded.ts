@@ -12,8 +12,11 @@ import type { ResolvedContract } from "../model/contract.ts";
 import { Driver } from "../model/driver.ts";
 import type { CheckFactory } from "../model/invariant-check.ts";
 import type { Op } from "../model/ops.ts";
-import type { SubjectFactory } from "../model/subject.ts";
+import type { Subject, SubjectFactory } from "../model/subject.ts";
+import type { PropertyDefinition } from "../properties.ts";
+import { DeadlineExceeded, type DeadlineFinding } from "../model/deadline.ts";
 import { InvariantViolation } from "../model/violation.ts";
+import { setUp } from "../model/unexpected-error.ts";
 
 export function alphabet(g: Geometry): Op[] {
   const A = g.alignment;
@@ -46,7 +49,16 @@ export interface ExhaustiveResult {
     readonly operations: readonly Op[];
     readonly violation: ViolationRecord;
   };
+  /** The mode did not finish within its deadline (a failure too). */
+  readonly deadline?: DeadlineFinding;
+  /** An isolated run's child process died without a result: the end of what it printed. */
+  readonly crashed?: string;
   readonly seconds: number;
+}
+
+/** Whether the mode failed: a violation, its deadline, or its isolated child dying. */
+export function exhaustiveFailed(e: ExhaustiveResult): boolean {
+  return e.failure !== undefined || e.deadline !== undefined || e.crashed !== undefined;
 }
 
 /**
@@ -64,6 +76,20 @@ export interface ViolationRecord {
 
 export function violationRecord(v: InvariantViolation): ViolationRecord {
   return { name: v.name, message: v.message, invariant: v.invariant, step: v.step };
+}
+
+/**
+ * The checks of the bounded-exhaustive mode: the invariants of the given properties that apply to
+ * each subject, judged with the geometry it claims (none for a general allocator) and the contract.
+ */
+export function exhaustiveChecks(
+  definitions: readonly PropertyDefinition[],
+  contract: ResolvedContract,
+): (subject: Subject) => CheckFactory[] {
+  return (subject) =>
+    definitions
+      .filter((d) => d.invariant.applies(subject, subject.geometry, contract))
+      .map((d) => d.invariant.check);
 }
 
 /** Every sequence of 1 … length letters, in order of length then lexicographically. */
@@ -85,33 +111,58 @@ export function runExhaustive(
   length: number,
   checks: (subject: ReturnType<SubjectFactory>, g: Geometry) => CheckFactory[],
   contract?: ResolvedContract,
+  /** Milliseconds the mode may take (model/deadline.ts); default none. */
+  deadlineMs?: number,
+  /** Called before every step, with the sequence's number from 1 (an isolated run logs it). */
+  beforeStep?: (op: Op, sequence: number) => void,
 ): ExhaustiveResult {
   const started = performance.now();
+  const deadline = deadlineMs === undefined ? undefined : started + deadlineMs;
   let count = 0;
   let operations = 0;
   for (const geometry of geometries) {
     const letters = alphabet(geometry);
     for (const digits of sequences(letters.length, length)) {
-      const subject = factory(geometry);
-      const driver = new Driver(subject, {
-        geometry: subject.geometry,
-        checks: checks(subject, geometry),
-        ...(contract ? { contract } : {}),
-      });
       const ops = digits.map((d) => letters[d]!);
       count++;
+      let driver: Driver | undefined;
       try {
+        driver = setUp(() => {
+          const subject = factory(geometry);
+          return new Driver(subject, {
+            geometry: subject.geometry,
+            checks: checks(subject, geometry),
+            ...(contract ? { contract } : {}),
+            ...(deadline !== undefined ? { deadline } : {}),
+            ...(beforeStep ? { beforeStep: (op: Op) => beforeStep(op, count) } : {}),
+          });
+        });
         for (const op of ops) if (driver.canRun(op)) driver.apply(op);
         driver.finish();
       } catch (error) {
-        if (!(error instanceof InvariantViolation)) throw error;
-        return {
+        const figures = {
           sequences: count,
-          operations: operations + driver.callCount,
+          operations: operations + (driver?.callCount ?? 0),
           geometries: geometries.length,
           length,
-          failure: { geometry, operations: driver.executed, violation: violationRecord(error) },
           seconds: (performance.now() - started) / 1000,
+        };
+        if (error instanceof DeadlineExceeded && deadlineMs !== undefined)
+          return {
+            ...figures,
+            deadline: {
+              kind: "deadline",
+              deadlineMs,
+              execution: count,
+              operations: [...driver!.executed],
+              next: error.next,
+            },
+          };
+        if (!(error instanceof InvariantViolation)) throw error;
+        const executed = driver?.executed ?? [];
+        return {
+          ...figures,
+          failure: { geometry, operations: executed, violation: violationRecord(error) },
         };
       }
       operations += driver.callCount;

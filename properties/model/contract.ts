@@ -28,6 +28,13 @@ export interface Contract {
  */
 export type MisuseCode = (error: unknown) => AllocatorErrorCode | undefined;
 
+/** The choices of each contract member (spec/invariants.md §Contracts). */
+export const CONTRACT_CHOICES: Readonly<Record<keyof Contract, readonly unknown[]>> = {
+  misuse: ["throws", "undetected"],
+  outOfMemory: ["null", "throws"],
+  coalesces: [true, false],
+};
+
 /** A contract with every choice made. */
 export interface ResolvedContract {
   readonly misuse: "throws" | "undetected";

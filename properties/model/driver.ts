@@ -18,6 +18,7 @@ import { mulberry32 } from "../../src/core/random.ts";
 import type { PlannedCall, Step } from "./call.ts";
 import { DEFAULT_CONTRACT, type ResolvedContract } from "./contract.ts";
 import { formatStep } from "./format-call.ts";
+import { DeadlineExceeded } from "./deadline.ts";
 import type { CheckEnv, CheckFactory, InvariantCheck } from "./invariant-check.ts";
 import type { MisuseKind, Op } from "./ops.ts";
 import { sizeFromStream } from "./random.ts";
@@ -43,6 +44,11 @@ export interface DriverOptions {
   readonly beforeStep?: (op: Op) => void;
   /** Upper bound on primitive calls a macro step may make. */
   readonly macroLimit?: number;
+  /**
+   * performance.now() after which no further step starts: apply throws DeadlineExceeded instead
+   * (deadline.ts). A step that has started is not interrupted.
+   */
+  readonly deadline?: number;
 }
 
 /** Primitive calls a macro step makes at most when the options give no limit. */
@@ -97,6 +103,8 @@ export class Driver {
 
   /** Runs one operation and the checks; throws InvariantViolation naming the step. */
   apply(op: Op): void {
+    if (this.options.deadline !== undefined && performance.now() > this.options.deadline)
+      throw new DeadlineExceeded(op);
     this.primitive.beginStep();
     this.executed.push(op);
     this.options.beforeStep?.(op);

@@ -2,7 +2,8 @@
  * Errors where none is expected (spec/invariants.md §Contracts): the subject threw on a valid
  * call, or something threw while the checks read the step. Neither is an invariant failing, so
  * they are reported as violations of their own kind, `UNEXPECTED_ERROR`, with the error named.
- * An `IntegrityError` from the allocator's own `check()` is invariant 12.
+ * An `IntegrityError` from the allocator's own `check()` is invariant 12. What the factory or a
+ * member of a new subject throws before any step is one too (setUp).
  */
 import { IntegrityError } from "../../src/core/errors.ts";
 import type { PlannedCall } from "./call.ts";
@@ -29,6 +30,26 @@ export function asViolation(error: unknown): InvariantViolation {
     violation(UNEXPECTED_ERROR, `unexpected ${formatError(error)}, while checking the step`),
     error,
   );
+}
+
+/**
+ * Makes the subject and its driver: what the factory, or a member the driver reads (a getter such
+ * as `addressSpace`), throws is the allocator's failure before any step, an unexpected error
+ * (spec/invariants.md §Contracts), not an escape.
+ */
+export function setUp<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof InvariantViolation) throw error;
+    throw withStack(
+      violation(
+        UNEXPECTED_ERROR,
+        `setting up the run threw ${formatError(error)} (the factory, or a member of its subject)`,
+      ),
+      error,
+    );
+  }
 }
 
 function withStack(wrapped: InvariantViolation, error: unknown): InvariantViolation {

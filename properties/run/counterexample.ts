@@ -9,9 +9,17 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
 import type { Geometry, GeometryOptions } from "../../src/core/geometry.ts";
 import type { Contract, ResolvedContract } from "../model/contract.ts";
-import { opFromJson, opToJson, type Op } from "../model/ops.ts";
+import { opToJson, type Op } from "../model/ops.ts";
 import { isBuiltInAllocator } from "./built-in-allocators.ts";
+import { CounterexampleError } from "./counterexample-error.ts";
+import { validateCounterexample } from "./counterexample-schema.ts";
 import { regressionTest } from "./regression-test.ts";
+
+export {
+  COUNTEREXAMPLE_ERROR_CODES,
+  CounterexampleError,
+  type CounterexampleErrorCode,
+} from "./counterexample-error.ts";
 
 export interface Counterexample {
   readonly allocheck: "counterexample";
@@ -52,17 +60,6 @@ export function recordContract(contract: ResolvedContract): RecordedContract {
     coalesces: contract.coalesces,
     misuseCode: contract.misuseCode !== undefined,
   };
-}
-
-/** Why a counterexample file cannot be read or written; `code` is stable. */
-export class CounterexampleError extends Error {
-  override readonly name = "CounterexampleError";
-  constructor(
-    readonly code: "unreadable" | "not-a-counterexample" | "unwritable",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function geometryOptionsOf(g: Geometry): GeometryOptions & { name: string } {
@@ -179,43 +176,15 @@ export function readCounterexample(file: string): Counterexample {
     return parseCounterexample(parsed);
   } catch (error) {
     throw error instanceof CounterexampleError
-      ? new CounterexampleError(error.code, `${file}: ${error.message}`)
+      ? new CounterexampleError(error.code, `${file}: ${error.message}`, error.field)
       : error;
   }
 }
 
-/** A counterexample from its JSON form (a file's content, or the copy in a regression test). */
+/**
+ * A counterexample from its JSON form (a file's content, or the copy in a regression test),
+ * checked against the schema (counterexample-schema.ts) before anything runs.
+ */
 export function parseCounterexample(parsed: unknown): Counterexample {
-  const c = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Partial<
-    Record<keyof Counterexample, unknown>
-  >;
-  if (
-    c.allocheck !== "counterexample" ||
-    !Array.isArray(c.operations) ||
-    typeof c.property !== "string" ||
-    typeof c.implementation !== "string" ||
-    typeof c.geometry !== "object" ||
-    c.geometry === null
-  ) {
-    throw new CounterexampleError(
-      "not-a-counterexample",
-      "not an allocheck counterexample (needs allocheck, property, implementation, geometry, operations)",
-    );
-  }
-  let operations: Op[];
-  try {
-    operations = c.operations.map(opFromJson);
-  } catch (error) {
-    throw new CounterexampleError(
-      "not-a-counterexample",
-      `its operations do not parse (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
-  return {
-    ...(c as unknown as Counterexample),
-    invariant: typeof c.invariant === "number" ? c.invariant : -1,
-    message: typeof c.message === "string" ? c.message : "(no message recorded)",
-    seed: typeof c.seed === "number" ? c.seed : 0,
-    operations,
-  };
+  return validateCounterexample(parsed);
 }

@@ -3,6 +3,7 @@
  * needs: what broke (an invariant, or an error thrown where none is expected), the shrunk steps,
  * the seed and path, the counterexample file and the one-command replay.
  */
+import { deadlineSteps, describeDeadline } from "../model/deadline.ts";
 import { formatOp } from "../model/ops.ts";
 import { UNEXPECTED_ERROR } from "../model/violation.ts";
 import { replayCommand } from "./counterexample.ts";
@@ -23,6 +24,13 @@ export function describeResult(r: PropertyResult): string {
     `  ${r.runs} runs, ${r.steps} steps, ${r.operations} operations checked in ${r.seconds.toFixed(1)} s`,
   ];
   for (const miss of r.unreached) lines.push(`  target state too rare: ${miss}`);
+  if (r.deadline !== undefined)
+    lines.push(
+      `  ${r.deadline.kind}: ${describeDeadline(r.deadline)}`,
+      ...deadlineSteps(r.deadline),
+    );
+  if (r.crashed !== undefined)
+    lines.push(`  the child process running it died: ${r.crashed.replace(/\n/g, "\n    ")}`);
   const f = r.failure;
   if (f !== undefined) {
     const what =

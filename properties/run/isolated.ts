@@ -5,37 +5,49 @@
  * deadline passes the parent knows the execution and the step that hung, and reports that as a
  * finding ("hang"), with the steps that led to it.
  *
- * The allocator comes from a module and an export (a factory of factories, given JSON options),
- * since a function cannot cross a process boundary.
+ * The allocator comes from a module and an export, since a function cannot cross a process
+ * boundary: a factory of factories given JSON `options` (the audit's), or, without options, the
+ * factory itself (an adapter module: verifyAllocator's `adapterModule`, `allocheck verify
+ * --adapter`), whose `misuseCode` export maps its errors when the contract says one was given.
  */
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
 import type { Profile } from "../profiles.ts";
 import type { GeometryFamily } from "../generators/geometry.ts";
+import type { RecordedContract } from "./counterexample.ts";
 import type { PropertyResult } from "./run-property.ts";
 
 export interface IsolatedTarget {
   /** Path of the module, relative to this file or absolute. */
   readonly module: string;
-  /** Its export: (options) => SubjectFactory. */
+  /** Its export: (options) => SubjectFactory, or with no `options` the SubjectFactory. */
   readonly factory: string;
-  readonly options: unknown;
+  readonly options?: unknown;
   readonly name: string;
 }
 
 export interface IsolatedRequest {
   readonly target: IsolatedTarget;
-  readonly property: string;
   readonly profile: Profile;
-  readonly family: GeometryFamily;
-  readonly seed: number;
+  /** A property run: the property, family and seed. */
+  readonly property?: string;
+  readonly family?: GeometryFamily;
+  readonly seed?: number;
+  /** Instead, the bounded-exhaustive mode with these properties' invariants. */
+  readonly exhaustive?: { readonly length: number; readonly properties: readonly string[] };
   readonly sizeLimit?: number;
   readonly misuseKinds?: readonly MisuseKind[];
+  /** What the allocator promises, as a counterexample records it; default DEFAULT_CONTRACT. */
+  readonly contract?: RecordedContract;
+  readonly counterexampleDir?: string;
+  /** The child's own deadline between steps (model/deadline.ts); the parent's kill comes later. */
+  readonly deadlineMs?: number;
 }
 
-export type IsolatedOutcome =
-  | { readonly kind: "done"; readonly result: PropertyResult }
+export type IsolatedOutcome<R = PropertyResult> =
+  | { readonly kind: "done"; readonly result: R }
   | {
       readonly kind: "hang";
       readonly seconds: number;
@@ -45,18 +57,30 @@ export type IsolatedOutcome =
   | { readonly kind: "crash"; readonly message: string };
 
 const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
+/**
+ * tsx's loader, found from here (the child runs in whatever folder the caller is in); looked up
+ * only when a run is isolated, so that a project without tsx can still import the library.
+ */
+const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-export function runIsolated(request: IsolatedRequest, deadlineMs: number): IsolatedOutcome {
+/** Runs the request in a child process, killed after `deadlineMs` (undefined: never). */
+export function runIsolated<R = PropertyResult>(
+  request: IsolatedRequest,
+  deadlineMs: number | undefined,
+): IsolatedOutcome<R> {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(request)], {
-    encoding: "utf8",
-    timeout: deadlineMs,
-    maxBuffer: 1 << 30,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", tsxLoader(), CHILD, JSON.stringify(request)],
+    {
+      encoding: "utf8",
+      ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
+      maxBuffer: 1 << 30,
+    },
+  );
   const lines = child.stdout.split("\n");
   const result = lines.find((line) => line.startsWith("RESULT "));
-  if (result !== undefined)
-    return { kind: "done", result: JSON.parse(result.slice(7)) as PropertyResult };
+  if (result !== undefined) return { kind: "done", result: JSON.parse(result.slice(7)) as R };
   if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
     // "OP <execution> <json>": the steps of the last execution, the hanging one last.
     const steps = lines

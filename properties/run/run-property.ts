@@ -17,6 +17,8 @@ import type { ResolvedContract } from "../model/contract.ts";
 import type { MisuseKind, Op } from "../model/ops.ts";
 import { REACHABLE_STATES, ReachabilityTally } from "../model/reachability.ts";
 import type { Subject, SubjectFactory } from "../model/subject.ts";
+import { DeadlineExceeded, type DeadlineFinding } from "../model/deadline.ts";
+import { setUp } from "../model/unexpected-error.ts";
 import { InvariantViolation } from "../model/violation.ts";
 import type { Profile } from "../profiles.ts";
 import type { PropertyDefinition, ReachTargets } from "../properties.ts";
@@ -48,6 +50,11 @@ export interface RunPropertyOptions {
   readonly contract?: ResolvedContract;
   /** Called before every step of every execution (shrinking included), numbered (isolated runs log it). */
   readonly beforeStep?: (op: Op, run: number) => void;
+  /**
+   * Milliseconds the whole property may take: no step starts after it, and the result is a
+   * "deadline" finding with the steps of the execution it stopped in (model/deadline.ts).
+   */
+  readonly deadlineMs?: number;
 }
 
 export interface ReachFigure {
@@ -88,6 +95,10 @@ export interface PropertyResult {
   readonly unreached: readonly string[];
   readonly verdict: "pass" | "fail";
   readonly failure?: PropertyFailure;
+  /** The run did not finish within its deadline (a failure too). */
+  readonly deadline?: DeadlineFinding;
+  /** An isolated run's child process died without a result: the end of what it printed. */
+  readonly crashed?: string;
   readonly seconds: number;
 }
 
@@ -102,15 +113,25 @@ export function runProperty(
 ): PropertyResult {
   const started = performance.now();
   const observed = new Observations();
+  if (options.deadlineMs !== undefined) observed.endBy = started + options.deadlineMs;
   const details = fc.check(observedProperty(definition, factory, options, observed), {
     seed: options.seed,
     numRuns: options.numRuns ?? options.profile.numRuns,
     // Under Stryker, the first failure is enough to kill a mutant: no shrinking.
     endOnFailure: process.env.STRYKER_MUTATOR_WORKER !== undefined,
+    ...(options.deadlineMs !== undefined ? { interruptAfterTimeLimit: options.deadlineMs } : {}),
   });
+  const deadline =
+    observed.deadline ??
+    (details.interrupted && !details.failed && options.deadlineMs !== undefined
+      ? { kind: "deadline" as const, deadlineMs: options.deadlineMs, execution: 0, operations: [] }
+      : undefined);
   const reach = reachFigures(observed.tally, reachTargets(definition, options.family, observed));
-  const unreached = details.failed ? [] : unmetTargets(reach);
-  const failure = details.failed ? failureOf(definition, options, details, observed) : undefined;
+  const unreached = details.failed || deadline ? [] : unmetTargets(reach);
+  const failure =
+    details.failed && deadline === undefined
+      ? failureOf(definition, options, details, observed)
+      : undefined;
   return {
     property: definition.id,
     invariant: definition.invariant.number,
@@ -123,8 +144,9 @@ export function runProperty(
     operations: observed.operations,
     reach,
     unreached,
-    verdict: details.failed || unreached.length > 0 ? "fail" : "pass",
+    verdict: details.failed || deadline || unreached.length > 0 ? "fail" : "pass",
     ...(failure !== undefined ? { failure } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -153,6 +175,10 @@ class Observations {
   lastFailure: FailedExecution | undefined;
   /** The subject is a general allocator (no geometry): pymalloc's states mean nothing to it. */
   general = false;
+  /** performance.now() after which no step starts (RunPropertyOptions.deadlineMs). */
+  endBy: number | undefined;
+  /** Set when the deadline stopped an execution; every later execution (shrinking) is skipped. */
+  deadline: DeadlineFinding | undefined;
 }
 
 /** The fast-check property: a generated geometry and command list, executed and observed. */
@@ -168,7 +194,11 @@ function observedProperty(
       size: options.profile.size,
     }),
     (generated, commands) => {
-      const driver = driverFor(definition, factory(generated), options, ++observed.executions);
+      if (observed.deadline !== undefined) return;
+      const execution = ++observed.executions;
+      const driver = setUp(() =>
+        driverFor(definition, factory(generated), options, execution, observed.endBy),
+      );
       observed.general = driver.geometry === undefined;
       const state: RunState = {
         driver,
@@ -179,6 +209,14 @@ function observedProperty(
         fc.modelRun(() => ({ model: state, real: state }), commands);
         driver.finish();
       } catch (error) {
+        if (error instanceof DeadlineExceeded && options.deadlineMs !== undefined)
+          observed.deadline = {
+            kind: "deadline",
+            deadlineMs: options.deadlineMs,
+            execution,
+            operations: [...driver.executed],
+            next: error.next,
+          };
         observed.lastFailure = { geometry: generated, operations: [...driver.executed], error };
         throw error;
       } finally {
@@ -201,10 +239,12 @@ function driverFor(
   subject: Subject,
   options: RunPropertyOptions,
   execution: number,
+  deadline: number | undefined,
 ): Driver {
   const geometry = subject.geometry;
   const beforeStep = options.beforeStep;
   return new Driver(subject, {
+    ...(deadline !== undefined ? { deadline } : {}),
     geometry,
     checks: definition.invariant.applies(subject, geometry, options.contract)
       ? [definition.invariant.check]

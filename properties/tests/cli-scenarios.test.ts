@@ -9,7 +9,7 @@
  *   one cell per pool, and as many polyline points as time-series points;
  * - bad arguments: one line, exit code 2.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,7 +61,10 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "allocheck-cli-"));
   process.chdir(work);
 });
-afterAll(() => process.chdir(home));
+afterAll(() => {
+  process.chdir(home);
+  rmSync(work, { recursive: true, force: true });
+});
 beforeEach(() => {
   out = [];
   err = [];

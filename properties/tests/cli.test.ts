@@ -3,10 +3,10 @@
  * counterexample file, and a narrowed verify writing its own summary. Commands that write under
  * reports/ run in a scratch folder: a test leaves nothing there (reports/README.md).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { AddressSpace } from "../../src/core/address-space.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 import { main } from "../../src/cli/main.ts";
@@ -26,6 +26,9 @@ beforeEach(() => {
   vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
 });
 afterEach(() => vi.restoreAllMocks());
+/** Everything the tests write: removed at the end (npm test leaves nothing in the temp folder). */
+const scratch = mkdtempSync(join(tmpdir(), "allocheck-cli-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("allocheck CLI", () => {
   test("--help on the tool and on every command", () => {
@@ -71,7 +74,7 @@ describe("allocheck CLI", () => {
   });
 
   test("replay of a malformed file: one line, exit code 2", () => {
-    const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
+    const dir = mkdtempSync(join(scratch, "replay-"));
     writeFileSync(join(dir, "bad.json"), "{ not json");
     writeFileSync(join(dir, "other.json"), JSON.stringify({ hello: 1 }));
     expect(main(["replay", join(dir, "bad.json")])).toBe(2);
@@ -80,7 +83,7 @@ describe("allocheck CLI", () => {
   });
 
   test("replay re-runs a counterexample step by step: failing on the buggy choice, passing on the real allocators", () => {
-    const dir = mkdtempSync(join(tmpdir(), "allocheck-"));
+    const dir = mkdtempSync(join(scratch, "replay-"));
     const make = (g: Geometry) => new ChoosesHighestBlock(g, new AddressSpace(g));
     const result = runProperty(propertyById("I11"), make, {
       implementation: "reference",
@@ -107,7 +110,7 @@ describe("allocheck CLI", () => {
 
   test("a verify narrowed to one allocator writes its own summary and leaves the full one", () => {
     const home = process.cwd();
-    const work = mkdtempSync(join(tmpdir(), "allocheck-verify-"));
+    const work = mkdtempSync(join(scratch, "verify-"));
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     process.chdir(work);
     try {

@@ -367,7 +367,7 @@ describe("cpython: the policy comparison", () => {
   it("runs every scenario on both policies with the same calls, and writes the report", async () => {
     const { runPolicyComparison, writePolicyComparison } =
       await import("../../src/crosscheck/policy-comparison.ts");
-    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const c = runPolicyComparison({ scale: 0.02 });
@@ -388,5 +388,6 @@ describe("cpython: the policy comparison", () => {
     const paths = writePolicyComparison(c, dir);
     expect(readFileSync(paths.markdown, "utf8")).toMatch(/^# Policy comparison/);
     expect(JSON.parse(readFileSync(paths.json, "utf8")).scenarios).toHaveLength(6);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -25,6 +25,12 @@ export const VERIFY_OPTIONS_ERROR_CODES = [
   "invalid-counterexample-dir",
   /** `timeout` (describeAllocator) is not a positive number of milliseconds. */
   "invalid-timeout",
+  /** `deadline` is neither a positive number of milliseconds nor false. */
+  "invalid-deadline",
+  /** `adapterModule` is not the path of an existing file. */
+  "invalid-adapter-module",
+  /** No property applies with these options: a report never says pass with zero properties run. */
+  "nothing-to-run",
 ] as const;
 
 export type VerifyOptionsErrorCode = (typeof VERIFY_OPTIONS_ERROR_CODES)[number];

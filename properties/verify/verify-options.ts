@@ -4,7 +4,10 @@
  * property, the default contract, reports/counterexamples), and bad input refused with a
  * VerifyOptionsError before anything runs.
  */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import {
+  CONTRACT_CHOICES,
   resolveContract,
   type Contract,
   type MisuseCode,
@@ -46,8 +49,28 @@ export interface VerifyOptions {
   readonly misuseCode?: MisuseCode;
   /** Where failures' counterexamples are written; false writes none. Default reports/counterexamples. */
   readonly counterexampleDir?: string | false;
+  /**
+   * Milliseconds each run (each entry of the plan) may take, or false for none. Default
+   * DEFAULT_DEADLINE_MS of the profile. In process a run stops at a step boundary: a "deadline"
+   * finding (model/deadline.ts).
+   */
+  readonly deadline?: number | false;
+  /**
+   * The module whose default export is the same factory (it may export `contract` and
+   * `misuseCode`, as `allocheck verify --adapter` takes it): each property run then runs in a
+   * child process that is killed at the deadline, so a step that never returns is a "hang"
+   * finding with its steps (run/isolated.ts). The bounded-exhaustive mode stays in process.
+   */
+  readonly adapterModule?: string;
   readonly onProgress?: (event: VerifyProgress) => void;
 }
+
+/** The default deadline of a run, per profile: a property at deep takes minutes. */
+export const DEFAULT_DEADLINE_MS: Readonly<Record<ProfileName, number>> = {
+  quick: 30_000,
+  ci: 30_000,
+  deep: 600_000,
+};
 
 export type VerifyProgress =
   | {
@@ -80,6 +103,10 @@ export interface ResolvedVerifyOptions {
   readonly contract: ResolvedContract;
   /** Absent: no counterexample files. */
   readonly counterexampleDir?: string;
+  /** Absent: no deadline. */
+  readonly deadlineMs?: number;
+  /** Absolute path; absent: runs in process. */
+  readonly adapterModule?: string;
   readonly onProgress?: (event: VerifyProgress) => void;
 }
 
@@ -91,9 +118,12 @@ export function resolveVerifyOptions(options: VerifyOptions): ResolvedVerifyOpti
       "name the allocator (it names its reports and tests)",
     );
   const counterexampleDir = resolveCounterexampleDir(options.counterexampleDir);
+  const profile = resolveProfile(options.profile);
+  const deadlineMs = resolveDeadline(options.deadline, profile);
+  const adapterModule = resolveAdapterModule(options.adapterModule);
   return {
     name: options.name,
-    profile: resolveProfile(options.profile),
+    profile,
     baseSeed: resolveSeed(options.seed),
     families: resolveFamilies(options.families),
     definitions: selectProperties(options.properties),
@@ -101,8 +131,31 @@ export function resolveVerifyOptions(options: VerifyOptions): ResolvedVerifyOpti
     exhaustive: options.exhaustive !== false,
     contract: checkedContract(options.contract, options.misuseCode),
     ...(counterexampleDir !== undefined ? { counterexampleDir } : {}),
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+    ...(adapterModule !== undefined ? { adapterModule } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   };
+}
+
+function resolveDeadline(deadline: number | false | undefined, profile: Profile) {
+  if (deadline === undefined) return DEFAULT_DEADLINE_MS[profile.name];
+  if (deadline === false) return undefined;
+  if (typeof deadline !== "number" || !Number.isFinite(deadline) || deadline <= 0)
+    throw new VerifyOptionsError(
+      "invalid-deadline",
+      `deadline ${String(deadline)}: give the milliseconds each run may take, or false for none`,
+    );
+  return deadline;
+}
+
+function resolveAdapterModule(module: string | undefined): string | undefined {
+  if (module === undefined) return undefined;
+  if (typeof module !== "string" || !existsSync(module) || !statSync(module).isFile())
+    throw new VerifyOptionsError(
+      "invalid-adapter-module",
+      `adapterModule ${JSON.stringify(module)}: give the path of the module whose default export is the factory`,
+    );
+  return resolve(module);
 }
 
 function resolveProfile(profile: VerifyOptions["profile"]): Profile {
@@ -158,13 +211,6 @@ function selectProperties(ids: readonly string[] | undefined): readonly Property
     );
   return PROPERTIES.filter((d) => ids.some((id) => selects(id, d)));
 }
-
-/** The choices of each contract member (spec/invariants.md §Contracts). */
-const CONTRACT_CHOICES: Readonly<Record<keyof Contract, readonly unknown[]>> = {
-  misuse: ["throws", "undetected"],
-  outOfMemory: ["null", "throws"],
-  coalesces: [true, false],
-};
 
 function checkedContract(
   contract: Contract | undefined,

@@ -1,6 +1,15 @@
 /**
- * A small argument parser for the allocheck CLI: `command [positional …] [--flag value | --switch]`.
- * Bad arguments raise UsageError, which the CLI prints as one line and exits with code 2.
+ * The one argument parser of the allocheck CLI: `command [positional …] [--flag value | --switch]`.
+ * Bad arguments raise UsageError, which the CLI prints as one line and exits with code 2. The
+ * environment (ALLOCHECK_PROFILE, ALLOCHECK_SEED) has its one reader too, properties/profiles.ts,
+ * shared with verifyAllocator, whose VerifyOptionsError the CLI prints the same way.
+ *
+ * Why not node's util.parseArgs: it rejects unknown flags (strict) but not the rest of what this
+ * parser refuses, so it would need this file's checks around it anyway: a flag's allowed values
+ * (`--profile huge`), a blank value (`--seed=`, `--seed " "`, which would be seed 0), a flag
+ * taken as another's value (`--seed --profile`), and how many positional arguments a command
+ * takes; and its errors (ERR_PARSE_ARGS_*) name no command and no remedy. Sixty lines with
+ * their tests (cli.test.ts, bad-input.test.ts) cost less than that wrapper, and no dependency.
  */
 
 export class UsageError extends Error {

@@ -2,11 +2,17 @@
  * `allocheck crosscheck`: the CPython model against this machine's python3 (spec/cpython-model.md
  * §7), and with `--compare` the policy comparison written to reports/ (§8).
  */
-import { writeFileSync } from "node:fs";
 import { crosscheck, formatReport, formatWorkload } from "../crosscheck/crosscheck.ts";
 import { WORKLOADS } from "../crosscheck/workloads.ts";
 import { runPolicyComparison, writePolicyComparison } from "../crosscheck/policy-comparison.ts";
+import { ProbeError } from "../crosscheck/probe.ts";
 import { parseArgs, UsageError } from "./args.ts";
+import {
+  probeWritableDir,
+  probeWritableFile,
+  REPORTS_DIR,
+  writeReportFile,
+} from "./report-file.ts";
 
 export const CROSSCHECK_HELP = `allocheck crosscheck: the CPython model against the real pymalloc of this machine's python3
 
@@ -65,32 +71,36 @@ export function runCrosscheck(argv: readonly string[]): number {
       );
   }
   const verbose = args.switches.has("verbose");
+  if (args.flags.json !== undefined) probeWritableFile(args.flags.json, "crosscheck");
   let printed = false;
-  const report = crosscheck({
-    ...(args.flags.python !== undefined ? { python: args.flags.python } : {}),
-    ...(names !== undefined ? { workloads: names } : {}),
-    onWorkload: (result) => {
-      if (!printed) {
-        const env = result.probe.environment;
-        console.log(
-          `allocheck crosscheck: CPython ${env.version} (${env.pointerBits}-bit, pymalloc)\n`,
-        );
-        printed = true;
-      }
-      console.log(formatWorkload(result));
-      if (verbose) {
-        for (const s of result.probe.snapshots)
+  const report = probed(() =>
+    crosscheck({
+      ...(args.flags.python !== undefined ? { python: args.flags.python } : {}),
+      ...(names !== undefined ? { workloads: names } : {}),
+      onWorkload: (result) => {
+        if (!printed) {
+          const env = result.probe.environment;
           console.log(
-            `\n  -- sys._debugmallocstats() at "${s.label}" --\n${s.text.replace(/^/gm, "  ")}`,
+            `allocheck crosscheck: CPython ${env.version} (${env.pointerBits}-bit, pymalloc)\n`,
           );
-      }
-      console.log("");
-    },
-  });
+          printed = true;
+        }
+        console.log(formatWorkload(result));
+        if (verbose) {
+          for (const s of result.probe.snapshots)
+            console.log(
+              `\n  -- sys._debugmallocstats() at "${s.label}" --\n${s.text.replace(/^/gm, "  ")}`,
+            );
+        }
+        console.log("");
+      },
+    }),
+  );
   if (args.flags.json !== undefined)
-    writeFileSync(
+    writeReportFile(
       args.flags.json,
       `${JSON.stringify(report, (key, value) => (key === "workload" && typeof value === "object" && value !== null ? { name: value.name, description: value.description } : value), 1)}\n`,
+      "crosscheck",
     );
   if (report.status === "skipped") {
     console.log(formatReport(report));
@@ -100,6 +110,18 @@ export function runCrosscheck(argv: readonly string[]): number {
   return report.ok ? 0 : 1;
 }
 
+/** The interpreter could not run the probe (`--python /bin/false`): one line, exit code 2. */
+function probed<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    throw new UsageError(
+      `crosscheck: ${error.message.split("\n")[0]!.replace(/:?\s*$/, "")}; give --python a python3 that runs pymalloc`,
+    );
+  }
+}
+
 function compare(flags: Record<string, string>): number {
   const scale = flags.scale === undefined ? 1 : Number(flags.scale);
   if (!(scale > 0 && scale <= 10))
@@ -107,8 +129,9 @@ function compare(flags: Record<string, string>): number {
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
   if (!Number.isSafeInteger(seed))
     throw new UsageError(`crosscheck: --seed ${flags.seed}: use an integer`);
+  probeWritableDir(flags.out ?? REPORTS_DIR, "crosscheck");
   const comparison = runPolicyComparison({ scale, seed });
-  const paths = writePolicyComparison(comparison, flags.out ?? "reports");
+  const paths = writePolicyComparison(comparison, flags.out ?? REPORTS_DIR);
   for (const s of comparison.scenarios) {
     for (const r of s.runs) {
       console.log(

@@ -4,6 +4,7 @@
  * returns its exit code, or a promise of it when it must import a module (replay --adapter).
  */
 import { VerifyOptionsError } from "../../properties/verify/verify-options-error.ts";
+import { CounterexampleError } from "../../properties/run/counterexample-error.ts";
 import { UsageError } from "./args.ts";
 import { CROSSCHECK_HELP, runCrosscheck } from "./crosscheck.ts";
 import { REPLAY_HELP, runReplay } from "./replay.ts";
@@ -61,10 +62,15 @@ export function main(argv: readonly string[]): number | Promise<number> {
 
 /**
  * A UsageError as one line and exit code 2, and so is a bad ALLOCHECK_PROFILE or ALLOCHECK_SEED
- * (VerifyOptionsError); anything else is a bug and keeps its stack.
+ * (VerifyOptionsError) and a counterexample that cannot be written during a run
+ * (CounterexampleError); anything else is a bug and keeps its stack.
  */
 function usageFailure(error: unknown): number {
-  if (error instanceof UsageError || error instanceof VerifyOptionsError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof VerifyOptionsError ||
+    error instanceof CounterexampleError
+  ) {
     console.error(`allocheck: ${error.message}`);
     return 2;
   }

@@ -24,7 +24,7 @@ import {
 import { integerFlag, parseArgs, UsageError, type ParsedArgs } from "./args.ts";
 import { loadAdapter, type Adapter } from "./load-adapter.ts";
 import { formatHeapText } from "../report/heap-text.ts";
-import { REPORTS_DIR, writeReportFile } from "./report-file.ts";
+import { probeWritableFile, REPORTS_DIR, reportPath, writeReportFile } from "./report-file.ts";
 import { heapMapSvg } from "../report/svg/heap-map.ts";
 
 export const REPLAY_HELP = `allocheck replay <counterexample.json> [--adapter MODULE] [--step K] [--all-invariants] [--svg FILE]
@@ -62,6 +62,7 @@ export function runReplay(argv: readonly string[]): number | Promise<number> {
       `replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`,
     );
   const c = usage(() => readCounterexample(file));
+  if (args.flags.svg !== undefined) probeWritableFile(args.flags.svg, "replay");
   const module = args.flags.adapter;
   if (module === undefined) {
     if (!isBuiltInAllocator(c.implementation))
@@ -133,7 +134,8 @@ function showHeap(file: string, c: Counterexample, args: ParsedArgs, result: Cou
   if (subject.stats !== undefined) console.log("\n" + formatDebugMallocStats(subject.stats()));
   if (subject.snapshot !== undefined) {
     const svg =
-      args.flags.svg ?? `${REPORTS_DIR}/heap-${basename(file).replace(/\.json$/, "")}.svg`;
+      args.flags.svg ??
+      reportPath(REPORTS_DIR, "heap-", basename(file).replace(/\.json$/, ""), ".svg");
     const where = v
       ? `at step ${v.step}, where ${failedRule(v.invariant)} fails`
       : `after step ${result.steps - 1}`;

@@ -11,6 +11,7 @@
  * invariant, the steps, the seed and the replay command.
  */
 import { describe, expect, test } from "vitest";
+import { exhaustiveFailed } from "../../properties/exhaustive/bounded.ts";
 import { describeExhaustive } from "../../properties/exhaustive/describe-exhaustive.ts";
 import type { SubjectFactory } from "../../properties/model/subject.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
@@ -37,7 +38,10 @@ export type { Region, Subject, SubjectFactory } from "../../properties/model/sub
 export type { GeometryFamily } from "../../properties/generators/geometry.ts";
 export type { Profile, ProfileName } from "../../properties/profiles.ts";
 
-/** verifyAllocator's options (the name is describeAllocator's first argument), and a timeout. */
+/**
+ * verifyAllocator's options (the name is describeAllocator's first argument: `deadline` and
+ * `adapterModule` bound each test's run as they bound verifyAllocator's), and a timeout.
+ */
 export interface DescribeAllocatorOptions extends Omit<VerifyOptions, "name"> {
   /**
    * Milliseconds each test may take; default DEFAULT_TEST_TIMEOUT. vitest's own default (5 s) is
@@ -81,5 +85,5 @@ function expectPropertyPasses(plan: VerificationPlan, entry: PlannedProperty): v
 
 function expectExhaustivePasses(plan: VerificationPlan, entry: PlannedExhaustive): void {
   const result = runPlanned(plan, entry);
-  if (result.failure !== undefined) expect.fail(describeExhaustive(plan.implementation, result));
+  if (exhaustiveFailed(result)) expect.fail(describeExhaustive(plan.implementation, result));
 }
