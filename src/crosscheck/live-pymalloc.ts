@@ -99,7 +99,16 @@ export class LivePymalloc {
     delete env.PYTHONMALLOCSTATS;
     const child = spawn(
       "sh",
-      ["-c", 'exec "$0" -S "$1" "$2" <"$3" >"$4"', python, LIVE_PATH, stats!, requests!, answers!],
+      [
+        "-c",
+        // Opens the pipes even when the interpreter is missing, so that this end never waits.
+        'exec <"$3" >"$4"; command -v "$0" >/dev/null || exit 127; exec "$0" -S "$1" "$2"',
+        python,
+        LIVE_PATH,
+        stats!,
+        requests!,
+        answers!,
+      ],
       { stdio: ["ignore", "ignore", "inherit"], env },
     );
     child.unref();
@@ -166,9 +175,12 @@ export class LivePymalloc {
     this.request(COMMAND.freeAll, new Uint32Array([slots, 0, 0]));
   }
 
-  /** `count` blocks of `size`, the last freed first, then the others; then a snapshot. */
-  cycle(size: number, count: number): void {
-    this.request(COMMAND.cycle, new Uint32Array([size, count, 0]));
+  /**
+   * `count` blocks of `size`, the last freed first, then the others; then a snapshot. Returns
+   * the last block's address.
+   */
+  cycle(size: number, count: number): number {
+    return this.request(COMMAND.cycle, new Uint32Array([size, count, 0]))[1]!;
   }
 
   snapshot(): void {

@@ -98,22 +98,34 @@ export class LiveSession {
     }
   }
 
-  /** Back to the canonical state; its snapshot, the baseline of the next sequence. */
+  /**
+   * Back to the canonical state; its snapshot, the baseline of the next sequence. The kept arena
+   * must end in the top slot of the pinned stretch, where K was: Linux maps an arena at the top
+   * of the highest free gap, which is the model's lowest free slot only while the used slots
+   * are the same on both sides (§7.6). When the arena the sequence kept sat in the top slot, the
+   * first cycle's new arena goes below it, and a second cycle moves it back up.
+   */
   reset(): ObservedStats {
     const g = this.geometry;
     this.live.freeAll(this.slotsUsed);
-    const [emptied] = this.live.takeSnapshots();
+    let [before] = this.live.takeSnapshots();
     const perPool = g.blocksPerPool[g.sizeClasses - 1]!;
-    this.live.cycle(this.ballast, emptied!.unusedPools * perPool + 1);
-    const [canonical] = this.live.takeSnapshots();
-    this.check(canonical!, "reset");
-    if (canonical!.arenasCurrent !== this.canonicalArenas)
-      throw new InconclusiveError(
-        `reset: ${canonical!.arenasCurrent} arenas, the canonical start had ${this.canonicalArenas}`,
-      );
-    if (canonical!.arenasAllocatedTotal !== emptied!.arenasAllocatedTotal + 1)
-      throw new InconclusiveError("reset: the ballast did not open exactly one new arena");
-    return canonical!;
+    const top = this.live.environment.nextArena!;
+    for (let cycles = 1; ; cycles++) {
+      const kept = this.live.cycle(this.ballast, before!.unusedPools * perPool + 1);
+      const [after] = this.live.takeSnapshots();
+      this.check(after!, "reset");
+      if (after!.arenasCurrent !== this.canonicalArenas)
+        throw new InconclusiveError(
+          `reset: ${after!.arenasCurrent} arenas, the canonical start had ${this.canonicalArenas}`,
+        );
+      if (after!.arenasAllocatedTotal !== before!.arenasAllocatedTotal + 1)
+        throw new InconclusiveError("reset: the ballast did not open exactly one new arena");
+      if (kept >= top && kept < top + g.arenaSize) return after!;
+      if (cycles === 2)
+        throw new InconclusiveError("reset: the kept arena did not come back to the top slot");
+      before = after;
+    }
   }
 
   /** Runs a sequence's calls; the addresses, and the snapshots its checkpoints took. */
