@@ -32,7 +32,8 @@ export function runRandomCrosscheck(args: ParsedArgs): number {
 }
 
 export function formatRandomReport(report: RandomCrosscheckReport): string {
-  if (report.status === "skipped") return `allocheck crosscheck --random: skipped: ${report.reason}`;
+  if (report.status === "skipped")
+    return `allocheck crosscheck --random: skipped: ${report.reason}`;
   const env = report.environment;
   const lines = [
     `allocheck crosscheck --random: the CPython model against ${report.python} (CPython ${env.version}, ${env.pointerBits}-bit, pymalloc), geometry ${report.geometry.name}, seed ${report.seed}`,
@@ -57,7 +58,9 @@ export function formatRandomReport(report: RandomCrosscheckReport): string {
       lines.push(`wrote ${report.file}; replay: npx allocheck replay ${report.file}`);
   }
   if (report.inconclusive !== undefined)
-    lines.push(`inconclusive: ${report.inconclusive} (twice in a row: the interpreter's own allocations)`);
+    lines.push(
+      `inconclusive: ${report.inconclusive} (twice in a row: the interpreter's own allocations)`,
+    );
   const verdict =
     report.verdict === "pass"
       ? `every address equal after normalisation, every checkpoint equal`
@@ -73,16 +76,26 @@ function modelOf(c: RandomCounterexample): ModelFactory {
   if (c.model === "cpython") return CPYTHON_MODEL;
   const kind = c.model;
   if (isBuiltInAllocator(kind)) return (g) => createAllocator(kind, g);
-  throw new UsageError(`replay: the counterexample's model "${c.model}" is not one of allocheck's allocators`);
+  throw new UsageError(
+    `replay: the counterexample's model "${c.model}" is not one of allocheck's allocators`,
+  );
 }
 
 /** `allocheck replay` of a random cross-check counterexample: exit 1 when it still diverges. */
-export function replayRandom(file: string, c: RandomCounterexample, python: string | undefined): number {
+export function replayRandom(
+  file: string,
+  c: RandomCounterexample,
+  python: string | undefined,
+): number {
   console.log(
     `the ${c.model} model against pymalloc (recorded on CPython ${c.pythonVersion}), geometry ${c.geometry.name}, seed ${c.seed}, ${c.sequence.steps.length} steps`,
   );
   console.log(`recorded: ${c.message}\n`);
-  const replayed = replayRandomCounterexample(c, python ?? process.env.ALLOCHECK_PYTHON ?? c.python, modelOf(c));
+  const replayed = replayRandomCounterexample(
+    c,
+    python ?? process.env.ALLOCHECK_PYTHON ?? c.python,
+    modelOf(c),
+  );
   if (replayed.status === "skipped") {
     console.log(`cannot run it again here: ${replayed.reason}`);
     return 0;

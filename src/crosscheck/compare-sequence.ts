@@ -18,7 +18,10 @@ export interface SequenceComparison {
   readonly stepStart: readonly number[];
   readonly model: readonly number[];
   readonly real: readonly number[];
-  readonly checkpoints: readonly { readonly call: number; readonly rows: readonly ComparisonRow[] }[];
+  readonly checkpoints: readonly {
+    readonly call: number;
+    readonly rows: readonly ComparisonRow[];
+  }[];
   /** The first call whose names differ, or −1. */
   readonly firstCall: number;
   /** The first checkpoint with a row that differs, or −1. */
@@ -142,4 +145,3 @@ export function compareSequence(
     ...(modelError !== undefined ? { modelError } : {}),
   };
 }
-

@@ -9,14 +9,7 @@
  * (`sys._debugmallocstats()`) are written by the process to a file and parsed here.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

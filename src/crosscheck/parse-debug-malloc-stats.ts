@@ -55,7 +55,10 @@ export function parseDebugMallocStats(text: string): ObservedStats {
     const eq = s.indexOf("=");
     if (eq === -1) continue;
     const label = s.slice(0, eq).trim();
-    const value = s.slice(eq + 1).trim().replace(/,/g, "");
+    const value = s
+      .slice(eq + 1)
+      .trim()
+      .replace(/,/g, "");
     if (!isDigits(value)) continue;
     if (label.endsWith("bytes/arena")) {
       // "14 arenas * 1048576 bytes/arena"

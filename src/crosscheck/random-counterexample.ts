@@ -74,7 +74,10 @@ export function writeRandomCounterexample(
   },
   dir: string = COUNTEREXAMPLE_DIR,
 ): string {
-  const file = join(dir, `crosscheck-random--${fileNamePart(info.model)}--${divergence.seed >>> 0}.json`);
+  const file = join(
+    dir,
+    `crosscheck-random--${fileNamePart(info.model)}--${divergence.seed >>> 0}.json`,
+  );
   const c: RandomCounterexample = {
     allocheck: RANDOM_COUNTEREXAMPLE,
     version: 1,
@@ -96,7 +99,10 @@ export function writeRandomCounterexample(
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, `${JSON.stringify(c, null, 1)}\n`);
   } catch (error) {
-    throw new CounterexampleError("unwritable", `cannot write ${file}: ${(error as Error).message}`);
+    throw new CounterexampleError(
+      "unwritable",
+      `cannot write ${file}: ${(error as Error).message}`,
+    );
   }
   return file;
 }
@@ -110,7 +116,8 @@ export function readRandomCounterexample(file: string): RandomCounterexample | u
     return undefined;
   }
   const c = parsed as Partial<RandomCounterexample> | null;
-  if (c === null || typeof c !== "object" || c.allocheck !== RANDOM_COUNTEREXAMPLE) return undefined;
+  if (c === null || typeof c !== "object" || c.allocheck !== RANDOM_COUNTEREXAMPLE)
+    return undefined;
   if (c.version !== 1 || typeof c.sequence !== "object" || c.geometry === undefined)
     throw new CounterexampleError(
       "not-a-counterexample",
@@ -222,9 +229,24 @@ export function formatSideBySide(
     const to = Math.min(c.stepStart[s + 1]!, c.model.length);
     if (from >= c.model.length) return;
     lines.push(`step ${s}: ${formatStep(step)}`);
-    const whole = to - from <= 6 || (divergent >= from && divergent < to);
+    const holds = divergent >= from && divergent < to;
+    const whole = to - from <= 6;
     for (let i = from; i < to; i++) {
-      if (!whole && i === from + 2) {
+      if (
+        !whole &&
+        holds &&
+        (i < divergent - 3 || i > divergent + 3) &&
+        i !== from &&
+        i !== to - 1
+      ) {
+        // Around the divergence: its neighbours; the rest of the step is counted.
+        const end = i < divergent ? divergent - 3 : to - 1;
+        for (let j = i; j < end; j++) if (c.calls.op(j) === LIVE_OP.snapshot) checkpoint++;
+        lines.push(`  … ${end - i} more calls${i < divergent ? ", all equal" : ""}`);
+        i = end - 1;
+        continue;
+      }
+      if (!whole && !holds && i === from + 2) {
         const skip = to - 2 - i;
         // Checkpoints in the skipped part are counted, not shown.
         for (let j = i; j < to - 2; j++) if (c.calls.op(j) === LIVE_OP.snapshot) checkpoint++;

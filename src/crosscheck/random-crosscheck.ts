@@ -150,7 +150,11 @@ export function randomCrosscheck(options: RandomCrosscheckOptions = {}): RandomC
       seed,
       path: details.counterexamplePath ?? "",
     };
-  } else if (details.failed && details.errorInstance !== null && !(details.errorInstance instanceof InconclusiveError)) {
+  } else if (
+    details.failed &&
+    details.errorInstance !== null &&
+    !(details.errorInstance instanceof InconclusiveError)
+  ) {
     throw details.errorInstance;
   }
   const file =
@@ -209,4 +213,3 @@ export function reproduces(
     session.close();
   }
 }
-

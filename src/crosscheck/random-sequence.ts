@@ -33,7 +33,12 @@ export type RandomStep =
   | { readonly op: "malloc"; readonly size: SizePick }
   | { readonly op: "free-last" }
   | { readonly op: "free"; readonly pick: number }
-  | { readonly op: "realloc"; readonly pick: number; readonly to: ReallocTarget; readonly size: SizePick }
+  | {
+      readonly op: "realloc";
+      readonly pick: number;
+      readonly to: ReallocTarget;
+      readonly size: SizePick;
+    }
   | { readonly op: "realloc-null"; readonly size: SizePick }
   | { readonly op: "fill-pool"; readonly size: SizePick }
   | { readonly op: "fill-arena"; readonly size: SizePick }
@@ -80,7 +85,10 @@ export function sequenceArbitrary(shape: SequenceShape): fc.Arbitrary<RandomSequ
     { weight: 1, arbitrary: fc.record({ op: fc.constant("realloc-null" as const), size }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("fill-pool" as const), size }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("fill-arena" as const), size }) },
-    { weight: 6, arbitrary: fc.record({ op: fc.constant("drain" as const), newestFirst: fc.boolean() }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ op: fc.constant("drain" as const), newestFirst: fc.boolean() }),
+    },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -149,7 +157,8 @@ export function expandSequence(
     freeSlots.push(b!.slot);
   };
   const targetOf = (b: LiveBlock, to: ReallocTarget, size: SizePick): number => {
-    if (b.sizeClass === -1) return to === "raw" ? T + 1 + size.pick : to === "zero" ? 0 : requestOf(size);
+    if (b.sizeClass === -1)
+      return to === "raw" ? T + 1 + size.pick : to === "zero" ? 0 : requestOf(size);
     const s = geometry.classSizes[b.sizeClass]!;
     switch (to) {
       case "fill-class":
