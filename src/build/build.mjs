@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 const DIST = "dist";
 /** Files the built code opens beside itself (e.g. probe.ts's PROBE_PATH). */
-const RUNTIME_FILES = ["src/crosscheck/pymalloc_probe.py"];
+const RUNTIME_FILES = ["src/crosscheck/pymalloc_probe.py", "src/crosscheck/pymalloc_live.py"];
 
 rmSync(DIST, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

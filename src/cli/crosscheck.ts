@@ -13,10 +13,12 @@ import {
   REPORTS_DIR,
   writeReportFile,
 } from "./report-file.ts";
+import { runRandomCrosscheck } from "./crosscheck-random.ts";
 
 export const CROSSCHECK_HELP = `allocheck crosscheck: the CPython model against the real pymalloc of this machine's python3
 
 usage: allocheck crosscheck [--workload name[,name…]] [--python path] [--json file] [--verbose]
+       allocheck crosscheck --random [--runs N] [--seed S] [--python path]
        allocheck crosscheck --compare [--scale x] [--seed n] [--out dir]
 
 Each workload runs in a fresh python3 (src/crosscheck/pymalloc_probe.py), which calls
@@ -35,10 +37,16 @@ options:
   --python path      the interpreter (default $ALLOCHECK_PYTHON, else python3)
   --json file        also write the full results (rows, probe output, snapshots) as JSON
   --verbose          print CPython's own sys._debugmallocstats() text after each phase
+  --random           instead: the property "the model is the real pymalloc": random sequences
+                     of malloc, free, realloc and macro steps on one live python3, every address
+                     compared after normalisation, sys._debugmallocstats() every 10 steps and at
+                     the end; a divergence shrinks and is written to reports/counterexamples/
+  --runs N           --random: sequences (default 100)
   --compare          instead: the address-ordered policy against CPython's on the seed's
                      scenarios, written to reports/policy-comparison.md and .json
   --scale x          --compare: scenario size factor (default 1: the seed's numbers)
-  --seed n           --compare: seed of the random scenarios (default 1)
+  --seed n           --random: the fast-check seed (default 20261125); --compare: the seed of
+                     the random scenarios (default 1)
   --out dir          --compare: where to write (default reports)`;
 
 export function runCrosscheck(argv: readonly string[]): number {
@@ -52,13 +60,17 @@ export function runCrosscheck(argv: readonly string[]): number {
         scale: undefined,
         seed: undefined,
         out: undefined,
+        runs: undefined,
       },
-      switches: ["verbose", "compare"],
+      switches: ["verbose", "compare", "random"],
       positional: 0,
     },
     "crosscheck",
   );
   if (args.switches.has("compare")) return compare(args.flags);
+  if (args.switches.has("random")) return runRandomCrosscheck(args);
+  if (args.flags.runs !== undefined)
+    throw new UsageError("crosscheck: --runs goes with --random (allocheck crosscheck --help)");
 
   const names = args.flags.workload
     ?.split(",")

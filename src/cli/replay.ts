@@ -23,6 +23,8 @@ import {
 } from "../../properties/run/replay.ts";
 import { integerFlag, parseArgs, UsageError, type ParsedArgs } from "./args.ts";
 import { loadAdapter, type Adapter } from "./load-adapter.ts";
+import { readRandomCounterexample } from "../crosscheck/random-counterexample.ts";
+import { replayRandom } from "./crosscheck-random.ts";
 import { formatHeapText } from "../report/heap-text.ts";
 import { probeWritableFile, REPORTS_DIR, reportPath, writeReportFile } from "./report-file.ts";
 import { heapMapSvg } from "../report/svg/heap-map.ts";
@@ -61,6 +63,8 @@ export function runReplay(argv: readonly string[]): number | Promise<number> {
     throw new UsageError(
       `replay: ${file} does not exist; counterexamples are written to reports/counterexamples/ by npm test and allocheck verify`,
     );
+  const random = usage(() => readRandomCounterexample(file));
+  if (random !== undefined) return replayRandom(file, random, undefined);
   const c = usage(() => readCounterexample(file));
   if (args.flags.svg !== undefined) probeWritableFile(args.flags.svg, "replay");
   const module = args.flags.adapter;

@@ -111,7 +111,9 @@ export function comparePhase(
   canonical: ObservedStats,
   classes: readonly number[],
   geometry: Geometry,
+  baseline?: Stats,
 ): ComparisonRow[] {
+  if (baseline !== undefined) predicted = statsSince(predicted, baseline);
   const rows: ComparisonRow[] = [];
   const row = (quantity: string, p: number, o: number, os?: boolean) =>
     rows.push({ quantity, predicted: p, observed: o, ok: p === o, ...(os ? { os } : {}) });
@@ -147,6 +149,40 @@ export function comparePhase(
     true,
   );
   return rows;
+}
+
+/**
+ * The model's change since `baseline`, in the quantities comparePhase reads: for a model that
+ * did not start from an empty heap (the random cross-check's, §7.6).
+ */
+function statsSince(now: Stats, baseline: Stats): Stats {
+  const before = (c: number) => baseline.classes.find((k) => k.index === c);
+  const indices = [...new Set([...now.classes, ...baseline.classes].map((k) => k.index))];
+  return {
+    ...now,
+    classes: indices.map((index) => {
+      const a = now.classes.find((k) => k.index === index);
+      const b = before(index);
+      return {
+        index,
+        size: (a ?? b)!.size,
+        pools: (a?.pools ?? 0) - (b?.pools ?? 0),
+        blocksInUse: (a?.blocksInUse ?? 0) - (b?.blocksInUse ?? 0),
+        availBlocks: (a?.availBlocks ?? 0) - (b?.availBlocks ?? 0),
+      };
+    }),
+    arenas: {
+      current: now.arenas.current - baseline.arenas.current,
+      allocatedTotal: now.arenas.allocatedTotal - baseline.arenas.allocatedTotal,
+      reclaimed: now.arenas.reclaimed - baseline.arenas.reclaimed,
+      highwater: now.arenas.highwater,
+    },
+    bytes: {
+      ...now.bytes,
+      unusedPools: now.bytes.unusedPools - baseline.bytes.unusedPools,
+      arenaAlignment: now.bytes.arenaAlignment - baseline.bytes.arenaAlignment,
+    },
+  };
 }
 
 /** The size classes a workload's requests fall in (small requests only). */
