@@ -22,6 +22,7 @@ const result = runProperty(propertyById(request.property), factory, {
   seed: request.seed,
   ...(request.sizeLimit !== undefined ? { sizeLimit: request.sizeLimit } : {}),
   ...(request.misuseKinds !== undefined ? { misuseKinds: request.misuseKinds } : {}),
+  ...(request.contract !== undefined ? { contract: request.contract } : {}),
   beforeStep: (op, execution) =>
     process.stdout.write(`OP ${execution} ${JSON.stringify(opToJson(op))}\n`),
 });

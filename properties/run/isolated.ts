@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
+import type { ResolvedContract } from "../model/contract.ts";
 import type { Profile } from "../profiles.ts";
 import type { GeometryFamily } from "../generators/geometry.ts";
 import type { PropertyResult } from "./run-property.ts";
@@ -32,6 +33,8 @@ export interface IsolatedRequest {
   readonly seed: number;
   readonly sizeLimit?: number;
   readonly misuseKinds?: readonly MisuseKind[];
+  /** What the allocator promises (spec/invariants.md §Contracts); default DEFAULT_CONTRACT. */
+  readonly contract?: ResolvedContract;
 }
 
 export type IsolatedOutcome =
