@@ -46,10 +46,8 @@ function answer(request: ChildRequest): ChildAnswer {
 process.on("message", (request: ChildRequest) => {
   void ready
     .then(() => answer(request))
-    .catch(
-      (error: unknown): ChildAnswer => ({
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-    )
+    .catch((error: unknown): ChildAnswer => ({
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }))
     .then((reply) => process.send!(reply));
 });
