@@ -36,7 +36,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   scenarios: ["core", "allocators"],
   report: ["core", "allocators", "scenarios"],
   integrations: ["core", "allocators", "properties"],
-  tools: ["core", "allocators", "properties", "scenarios", "report"],
+  tools: ["core", "allocators", "properties", "scenarios", "report", "integrations"],
   cli: ["core", "allocators", "properties", "scenarios", "report", "tools"],
   entry: ["core", "allocators", "properties", "integrations"],
   build: [],
