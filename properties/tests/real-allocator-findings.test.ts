@@ -138,3 +138,21 @@ describe("dlmalloc in Pyodide with misuse", () => {
     expect(violation).toBeUndefined();
   });
 });
+
+describe("alignment: C's rule with Emscripten's max_align_t (adapters/emscripten.ts)", () => {
+  test("mimalloc gives a 4-byte request 4-byte alignment, which C's rule allows (DR 445)", () => {
+    const subject = pyodideMimalloc(geometry);
+    const p = subject.malloc(4)!;
+    expect(p % 4).toBe(0);
+    expect(p % 8).not.toBe(0);
+    expect(subject.region!.alignmentFor!(4)).toBe(4);
+  });
+
+  test("SQLite's dlmalloc gives a 16-byte request 8-byte alignment: Emscripten's max_align_t, not wasm32's 16", () => {
+    const subject = sqliteDlmalloc(geometry);
+    const p = subject.malloc(16)!;
+    expect(p % 8).toBe(0);
+    expect(p % 16).not.toBe(0);
+    expect(subject.region!.alignmentFor!(16)).toBe(8);
+  });
+});
