@@ -73,6 +73,12 @@ export interface WasmSubjectOptions {
    * gets a fresh instance when one can be made. With `instance`, only "restore" is possible.
    */
   readonly reset?: "instantiate" | "restore";
+  /**
+   * Called on every new instance before its first run and before the snapshot is taken: e.g. to
+   * make an allocator that initialises lazily into an unexported global do it now, so that a
+   * restored snapshot finds that global as it was (spec/wasm.md §3).
+   */
+  readonly prepare?: (exports: WasmExports) => void;
   /** What the allocator promises (spec/invariants.md §Contracts); default WASM_DEFAULT_CONTRACT. */
   readonly contract?: Contract;
   readonly misuseCode?: MisuseCode;
@@ -163,10 +169,16 @@ export function wasmSubject(options: WasmSubjectOptions): WasmSubjectFactory {
       `reset "instantiate" needs module or instantiate, not instance`,
     );
 
-  const bind = (source: WasmInstanceLike): Bound => bindExports(source, options);
+  const bind = (source: WasmInstanceLike): Bound => {
+    const bound = bindExports(source, options);
+    options.prepare?.(bound.exports);
+    return bound;
+  };
+  const snapshotOf = (bound: Bound) =>
+    reset === "restore" ? new MemorySnapshot(bound.memory, bound.exports) : undefined;
   let current = bind(fresh !== undefined ? fresh() : options.instance!);
-  const snapshot =
-    reset === "restore" ? new MemorySnapshot(current.memory, current.exports) : undefined;
+  // The snapshot is of the current instance: a new instance gets its own.
+  let snapshot = snapshotOf(current);
   const resets: WasmResetCounts = { instantiated: 1, restored: 0, trapped: 0 };
   let previous: WasmSubject | undefined;
 
@@ -176,6 +188,7 @@ export function wasmSubject(options: WasmSubjectOptions): WasmSubjectFactory {
       const grew = current.memory.buffer.byteLength !== snapshot?.byteLength;
       if (fresh !== undefined && (snapshot === undefined || previous.trapped || grew)) {
         current = bind(fresh());
+        snapshot = snapshotOf(current);
         resets.instantiated++;
       } else {
         snapshot!.restore();
