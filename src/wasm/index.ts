@@ -27,4 +27,5 @@ export {
   standaloneWasmSubject,
   WasmAbort,
   type StandaloneModule,
+  type StandaloneOptions,
 } from "./standalone.ts";

@@ -34,8 +34,19 @@ export interface StandaloneModule {
   instantiate(): WasmInstance;
 }
 
+export interface StandaloneOptions {
+  /**
+   * Stub every imported function, not only the abort-style ones: each call traps (WasmAbort) and
+   * says which import it was. For a module whose other imports its allocator never calls.
+   */
+  readonly stubAllFunctions?: boolean;
+}
+
 /** Compiles the bytes and prepares the stubs; WasmSubjectError when it cannot run standalone. */
-export function standaloneModule(bytes: Uint8Array): StandaloneModule {
+export function standaloneModule(
+  bytes: Uint8Array,
+  options: StandaloneOptions = {},
+): StandaloneModule {
   let module: WasmModule;
   try {
     module = new WebAssemblyApi.Module(bytes);
@@ -46,11 +57,17 @@ export function standaloneModule(bytes: Uint8Array): StandaloneModule {
     );
   }
   const imports = WebAssemblyApi.Module.imports(module);
-  const unsupported = imports.filter((i) => i.kind !== "function" || !ABORT_STYLE.test(i.name));
+  const unsupported = imports.filter(
+    (i) => i.kind !== "function" || !(options.stubAllFunctions || ABORT_STYLE.test(i.name)),
+  );
   if (unsupported.length > 0)
     throw new WasmSubjectError(
       "unsupported-import",
-      `the module imports ${unsupported.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ")}; only abort-style functions can be stubbed`,
+      `the module imports ${unsupported.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ")}; only abort-style functions are stubbed${
+        unsupported.every((i) => i.kind === "function")
+          ? " (stub every imported function: stubAllFunctions, --stub-imports)"
+          : ""
+      }`,
     );
   return {
     module,
@@ -77,12 +94,17 @@ export function standaloneModule(bytes: Uint8Array): StandaloneModule {
  */
 export function standaloneWasmSubject(
   bytes: Uint8Array,
-  options: Omit<WasmSubjectOptions, "module" | "imports" | "instantiate" | "instance"> = {},
+  options: Omit<WasmSubjectOptions, "module" | "imports" | "instantiate" | "instance"> &
+    StandaloneOptions = {},
 ): WasmSubjectFactory & { readonly stubbed: readonly string[] } {
-  const standalone = standaloneModule(bytes);
+  const { stubAllFunctions, ...subjectOptions } = options;
+  const standalone = standaloneModule(
+    bytes,
+    stubAllFunctions !== undefined ? { stubAllFunctions } : {},
+  );
   const factory = wasmSubject({
     memoryLimit: standalone.memoryLimit,
-    ...options,
+    ...subjectOptions,
     instantiate: () => standalone.instantiate(),
   });
   return Object.assign(factory, { stubbed: standalone.stubbed });
