@@ -37,7 +37,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   report: ["core", "allocators", "scenarios"],
   integrations: ["core", "allocators", "properties"],
   tools: ["core", "allocators", "properties", "scenarios", "report", "integrations"],
-  cli: ["core", "allocators", "properties", "scenarios", "report", "tools"],
+  cli: ["core", "allocators", "properties", "scenarios", "report", "integrations", "tools"],
   entry: ["core", "allocators", "properties", "integrations"],
   build: [],
 };

@@ -25,10 +25,18 @@ import {
   type VerifyProgress,
   type VerifyReport,
 } from "../../properties/verify-allocator.ts";
-import { integerFlag, parseArgs } from "./args.ts";
+import { integerFlag, parseArgs, UsageError } from "./args.ts";
 import { machineDescription } from "../report/machine.ts";
+import {
+  describeWasmTarget,
+  WASM_FLAGS,
+  WASM_HELP,
+  WASM_SWITCHES,
+  wasmTarget,
+} from "./wasm-target.ts";
 
 export const VERIFY_HELP = `allocheck verify [--profile quick|ci|deep] [--allocator reference|bitmap|cpython|all] [--seed N]
+allocheck verify --wasm FILE.wasm [--malloc NAME] [--free NAME] [--realloc NAME] [--usable-size NAME] [--misuse undetected|throws] [--coalesces yes|no] [--stub-imports]
 
 Runs every property (one per invariant of spec/invariants.md) over both geometry families and the
 bounded-exhaustive mode, against the chosen allocators, and writes reports/summary.md and
@@ -39,6 +47,7 @@ Counterexamples go to reports/counterexamples/.
   --profile    quick (seconds), ci (the gate, default), deep (long); or ALLOCHECK_PROFILE
   --allocator  reference, bitmap, cpython or all (default all)
   --seed       base seed (default ALLOCHECK_SEED, else 20261125); each property mixes in its name
+${WASM_HELP}
 Exit code: 0 all passed, 1 a property failed, 2 bad arguments.`;
 
 function progressPrinter(label: string): (event: VerifyProgress) => void {
@@ -138,8 +147,9 @@ export function runVerify(argv: readonly string[]): number {
         profile: ["quick", "ci", "deep"],
         allocator: [...ALLOCATOR_KINDS, "all"],
         seed: undefined,
+        ...WASM_FLAGS,
       },
-      switches: [],
+      switches: [...WASM_SWITCHES],
       positional: 0,
     },
     "verify",
@@ -153,21 +163,38 @@ export function runVerify(argv: readonly string[]): number {
     args.flags.allocator === undefined || args.flags.allocator === "all"
       ? [...ALLOCATOR_KINDS]
       : [args.flags.allocator as AllocatorKind];
+  // --wasm (wasm-target.ts): the module's allocator instead of allocheck's own.
+  const wasm = wasmTarget(args, "verify");
+  if (wasm !== undefined && args.flags.allocator !== undefined)
+    throw new UsageError("verify: --allocator and --wasm exclude each other");
+  if (wasm !== undefined) process.stderr.write(`${describeWasmTarget(wasm)}\n`);
   const started = performance.now();
   process.stderr.write(
-    `allocheck verify: ${kinds.join(", ")}; profile ${profile.name}; base seed ${baseSeed}\n`,
+    `allocheck verify: ${wasm?.name ?? kinds.join(", ")}; profile ${profile.name}; base seed ${baseSeed}\n`,
   );
 
-  const reports = kinds.map((kind) =>
-    verifyAllocator((g) => createAllocator(kind, g), {
-      name: kind,
-      profile,
-      seed: baseSeed,
-      addressOrdered: ADDRESS_ORDERED_KINDS.includes(kind),
-      counterexampleDir: COUNTEREXAMPLE_DIR,
-      onProgress: progressPrinter(kind),
-    }),
-  );
+  const reports =
+    wasm !== undefined
+      ? [
+          verifyAllocator(wasm.factory, {
+            name: wasm.name,
+            profile,
+            seed: baseSeed,
+            contract: wasm.contract,
+            counterexampleDir: COUNTEREXAMPLE_DIR,
+            onProgress: progressPrinter(wasm.name),
+          }),
+        ]
+      : kinds.map((kind) =>
+          verifyAllocator((g) => createAllocator(kind, g), {
+            name: kind,
+            profile,
+            seed: baseSeed,
+            addressOrdered: ADDRESS_ORDERED_KINDS.includes(kind),
+            counterexampleDir: COUNTEREXAMPLE_DIR,
+            onProgress: progressPrinter(kind),
+          }),
+        );
   const operations = reports.reduce((sum, r) => sum + r.operations, 0);
   const meta = {
     verdict: reports.every((r) => r.verdict === "pass") ? "pass" : "fail",
@@ -178,7 +205,7 @@ export function runVerify(argv: readonly string[]): number {
     seconds: (performance.now() - started) / 1000,
     operations,
   };
-  const summary = summaryPath(kinds);
+  const summary = wasm !== undefined ? "reports/summary-wasm" : summaryPath(kinds);
   mkdirSync("reports", { recursive: true });
   writeFileSync(
     `${summary}.json`,

@@ -1,7 +1,7 @@
 /**
  * allocheck/wasm: any WebAssembly allocator through the property library (spec/wasm.md).
  * `wasmSubject(options)` makes the factory verifyAllocator and describeAllocator take, from a
- * module, an instance or its exports; `loadWasmAllocator(path, options)` does it for a standalone
+ * module, an instance or its exports; `standaloneWasmSubject(bytes, options)` does it for a standalone
  * .wasm file (no imports, or only an `abort`-style function it stubs).
  */
 export {
@@ -22,3 +22,10 @@ export {
 } from "./wasm-subject-error.ts";
 export type { Contract, MisuseCode } from "../../properties/model/contract.ts";
 export type { Region, Subject, SubjectFactory } from "../../properties/model/subject.ts";
+export {
+  standaloneModule,
+  standaloneWasmSubject,
+  WasmAbort,
+  type StandaloneModule,
+  type StandaloneOptions,
+} from "./standalone.ts";

@@ -52,8 +52,11 @@ export interface WasmSubjectOptions {
   readonly usableSize?: string | false;
   /** The memory: an export name (default "memory") or the Memory itself. */
   readonly memory?: string | WasmMemory;
-  /** The heap's first byte; default the value of the `__heap_base` export, else 0. */
-  readonly heapStart?: number;
+  /**
+   * The heap's first byte, or a function reading it from an instance's exports; default the value
+   * of the `__heap_base` export, else 0.
+   */
+  readonly heapStart?: number | ((exports: WasmExports) => number);
   /** Bytes the memory may grow to; default WASM32_MAX_MEMORY_BYTES (see declaredMemoryMaximum). */
   readonly memoryLimit?: number;
   /**
@@ -70,6 +73,12 @@ export interface WasmSubjectOptions {
    * gets a fresh instance when one can be made. With `instance`, only "restore" is possible.
    */
   readonly reset?: "instantiate" | "restore";
+  /**
+   * Called on every new instance before its first run and before the snapshot is taken: e.g. to
+   * make an allocator that initialises lazily into an unexported global do it now, so that a
+   * restored snapshot finds that global as it was (spec/wasm.md §3).
+   */
+  readonly prepare?: (exports: WasmExports) => void;
   /** What the allocator promises (spec/invariants.md §Contracts); default WASM_DEFAULT_CONTRACT. */
   readonly contract?: Contract;
   readonly misuseCode?: MisuseCode;
@@ -160,10 +169,16 @@ export function wasmSubject(options: WasmSubjectOptions): WasmSubjectFactory {
       `reset "instantiate" needs module or instantiate, not instance`,
     );
 
-  const bind = (source: WasmInstanceLike): Bound => bindExports(source, options);
+  const bind = (source: WasmInstanceLike): Bound => {
+    const bound = bindExports(source, options);
+    options.prepare?.(bound.exports);
+    return bound;
+  };
+  const snapshotOf = (bound: Bound) =>
+    reset === "restore" ? new MemorySnapshot(bound.memory, bound.exports) : undefined;
   let current = bind(fresh !== undefined ? fresh() : options.instance!);
-  const snapshot =
-    reset === "restore" ? new MemorySnapshot(current.memory, current.exports) : undefined;
+  // The snapshot is of the current instance: a new instance gets its own.
+  let snapshot = snapshotOf(current);
   const resets: WasmResetCounts = { instantiated: 1, restored: 0, trapped: 0 };
   let previous: WasmSubject | undefined;
 
@@ -173,6 +188,7 @@ export function wasmSubject(options: WasmSubjectOptions): WasmSubjectFactory {
       const grew = current.memory.buffer.byteLength !== snapshot?.byteLength;
       if (fresh !== undefined && (snapshot === undefined || previous.trapped || grew)) {
         current = bind(fresh());
+        snapshot = snapshotOf(current);
         resets.instantiated++;
       } else {
         snapshot!.restore();
@@ -240,8 +256,10 @@ function bindExports(source: WasmInstanceLike, options: WasmSubjectOptions): Bou
     );
   const heapBase = exports.__heap_base;
   const heapStart =
-    options.heapStart ??
-    (heapBase instanceof WebAssemblyApi.Global ? Number(heapBase.value) >>> 0 : 0);
+    typeof options.heapStart === "function"
+      ? options.heapStart(exports)
+      : (options.heapStart ??
+        (heapBase instanceof WebAssemblyApi.Global ? Number(heapBase.value) >>> 0 : 0));
   if (!Number.isSafeInteger(heapStart) || heapStart < 0)
     throw new WasmSubjectError(
       "invalid-option",
@@ -300,6 +318,7 @@ class WasmSubject implements Subject {
 
   free(p: number | null): void {
     if (p === null) return;
+    checkPointer(p);
     this.call(() => this.bound.free(p));
     this.asked.delete(p);
   }
@@ -311,6 +330,7 @@ class WasmSubject implements Subject {
   }
 
   private reallocate(p: number | null, n: number): number | null {
+    if (p !== null) checkPointer(p);
     if (!fitsSizeT(n)) return null;
     const q = this.pointer(this.call(() => this.bound.realloc!(p ?? 0, n)));
     if (q !== null) {
@@ -321,6 +341,7 @@ class WasmSubject implements Subject {
   }
 
   private usable(p: number): number {
+    checkPointer(p);
     return Number(this.call(() => this.bound.usableSize!(p))) >>> 0;
   }
 
@@ -351,4 +372,13 @@ function fitsSizeT(n: number): boolean {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new AllocatorError("invalid-size", `${String(n)} is not a size_t`);
   return n <= MAX_SIZE_T;
+}
+
+/**
+ * A value that is not a wasm32 address (a fraction, a negative number, one of 2^32 or more, not a
+ * number) cannot be written as a C pointer: the subject refuses it before the allocator sees it.
+ */
+function checkPointer(p: number): void {
+  if (!Number.isSafeInteger(p) || p < 0 || p > MAX_SIZE_T)
+    throw new AllocatorError("invalid-pointer", `${String(p)} is not a wasm32 pointer`);
 }

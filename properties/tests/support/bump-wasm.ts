@@ -41,7 +41,24 @@ const MALLOC = [
 ];
 const FREE = [0x00, 0x0b];
 
-export function bumpAllocatorWasm(): Uint8Array {
+export interface BumpOptions {
+  /** malloc(n) of exactly this many bytes (0 … 63) executes `unreachable`: a trap. */
+  readonly trapOn?: number;
+  /** The module imports a function env.<name> (void(i32)), which it never calls. */
+  readonly importing?: string;
+}
+
+export function bumpAllocatorWasm(options: BumpOptions = {}): Uint8Array {
+  const trap =
+    options.trapOn === undefined
+      ? []
+      : [0x20, 0x00, 0x41, options.trapOn & 0x3f, 0x46, 0x04, 0x40, 0x00, 0x0b];
+  const malloc = [...MALLOC.slice(0, 3), ...trap, ...MALLOC.slice(3)];
+  const imported = options.importing === undefined ? 0 : 1;
+  const imports =
+    options.importing === undefined
+      ? []
+      : section(2, vector([[...name("env"), ...name(options.importing), 0x00, 0x01]]));
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(
@@ -51,6 +68,7 @@ export function bumpAllocatorWasm(): Uint8Array {
         [0x60, 0x01, I32, 0x00],
       ]),
     ),
+    ...imports,
     ...section(3, vector([[0x00], [0x01]])),
     ...section(5, vector([[0x01, 0x01, 0x04]])), // memory: min 1, max 4 pages
     ...section(
@@ -64,15 +82,15 @@ export function bumpAllocatorWasm(): Uint8Array {
       7,
       vector([
         [...name("memory"), 0x02, 0x00],
-        [...name("malloc"), 0x00, 0x00],
-        [...name("free"), 0x00, 0x01],
+        [...name("malloc"), 0x00, imported],
+        [...name("free"), 0x00, imported + 1],
         [...name("__heap_base"), 0x03, 0x01],
       ]),
     ),
     ...section(
       10,
       vector([
-        [...uleb(MALLOC.length), ...MALLOC],
+        [...uleb(malloc.length), ...malloc],
         [...uleb(FREE.length), ...FREE],
       ]),
     ),
