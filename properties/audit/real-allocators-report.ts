@@ -71,7 +71,5 @@ export function realAllocatorsSection(a: RealAllocatorsAudit | Failed): string[]
         "",
       ]),
     ]),
-    "AssemblyScript's TLSF, the fourth allocator of issue 17, is engineer W's module; it joins REAL_ALLOCATORS at its TLSF_HOOK once merged.",
-    "",
   ];
 }

@@ -1,6 +1,6 @@
 /**
- * The production allocators through the properties (issue 17): SQLite's dlmalloc, and mimalloc
- * and dlmalloc in Pyodide, each adapted by wasmSubject (audit/adapters/), each property in a child
+ * The production allocators through the properties (issue 17): SQLite's dlmalloc, mimalloc and
+ * dlmalloc in Pyodide, and AssemblyScript's TLSF, each adapted by wasmSubject (audit/adapters/), each property in a child
  * process with a deadline (run/isolated.ts: a hang is a finding), tiny family. Two rounds:
  *
  *   1. documented use: the allocator's declared contract, C's malloc (misuse is undefined
@@ -16,6 +16,7 @@
 import type { MisuseKind, Op } from "../model/ops.ts";
 import { resolveContract, type Contract } from "../model/contract.ts";
 import { UNEXPECTED_ERROR } from "../model/violation.ts";
+import { tlsfContract } from "./adapters/assemblyscript-tlsf.ts";
 import { DLMALLOC_CONTRACT, MIMALLOC_CONTRACT } from "./adapters/contracts.ts";
 import { seedFor, type Profile } from "../profiles.ts";
 import { describeHang, runIsolated, type IsolatedTarget } from "../run/isolated.ts";
@@ -28,6 +29,8 @@ export interface RealAllocator {
   /** The adapter module, relative to run/isolated.ts, and its export: () => the factory. */
   readonly module: string;
   readonly factory: string;
+  /** The JSON options its factory export takes. */
+  readonly options: unknown;
   /** What it promises (adapters/contracts.ts, which its adapter declares too). */
   readonly contract: Contract;
   /** Whether its adapter has a usable size (invariant 4 applies). */
@@ -40,6 +43,7 @@ export const REAL_ALLOCATORS: readonly RealAllocator[] = [
     label: "dlmalloc in SQLite (@sqlite.org/sqlite-wasm 3.54.1-build1)",
     module: "../audit/adapters/sqlite-dlmalloc.ts",
     factory: "sqliteDlmallocFactory",
+    options: null,
     contract: DLMALLOC_CONTRACT,
     usableSize: false,
   },
@@ -48,6 +52,7 @@ export const REAL_ALLOCATORS: readonly RealAllocator[] = [
     label: "mimalloc in CPython 3.14 (pyodide 314.0.8, PYTHONMALLOC=mimalloc)",
     module: "../audit/adapters/pyodide-mimalloc.ts",
     factory: "pyodideMimallocFactory",
+    options: null,
     contract: MIMALLOC_CONTRACT,
     usableSize: false,
   },
@@ -56,10 +61,19 @@ export const REAL_ALLOCATORS: readonly RealAllocator[] = [
     label: "dlmalloc in Pyodide (pyodide 314.0.8, C malloc)",
     module: "../audit/adapters/pyodide-dlmalloc.ts",
     factory: "pyodideDlmallocFactory",
+    options: null,
     contract: DLMALLOC_CONTRACT,
     usableSize: true,
   },
-  // TLSF_HOOK: AssemblyScript's TLSF (engineer W's module and adapter) joins this list once merged.
+  {
+    name: "assemblyscript-tlsf",
+    label: "AssemblyScript's TLSF (assemblyscript 0.28.20, release build; engineer W's adapter)",
+    module: "../audit/adapters/assemblyscript-tlsf.ts",
+    factory: "tlsfFactory",
+    options: "release",
+    contract: tlsfContract("release"),
+    usableSize: true,
+  },
 ];
 
 /** The misuse a C program can commit with a pointer it got from malloc. */
@@ -139,7 +153,7 @@ export function runRealProperty(
   const target: IsolatedTarget = {
     module: allocator.module,
     factory: allocator.factory,
-    options: null,
+    options: allocator.options,
     name: allocator.name,
   };
   const started = performance.now();

