@@ -21,7 +21,7 @@ export function findingMeaning(f: RealFinding): string {
   if (f.verdict === "crash") return "the child process died";
   switch (f.property) {
     case "I09-misuse-rejected":
-      return "the misuse was accepted without a word: C leaves it undefined and the allocator checks nothing here";
+      return "this misuse was accepted without a word (C leaves it undefined)";
     case "I01-disjoint":
       return "after the misuse a block still live was handed out again: the free list holds a live block";
     case "I08-payload-integrity":
