@@ -113,10 +113,10 @@ describe("dlmalloc in Pyodide with misuse", () => {
   });
 
   test("after a use after free, a valid malloc traps: memory access out of bounds", () => {
-    const { violation } = replay(pyodideDlmalloc, "I10-no-spurious-oom", [
-      { op: "round-trip", n: 312 },
-      { op: "misuse", kind: "use-after-free", pick: 187479 },
-      { op: "exhaust", n: 17 },
+    const { violation } = replay(pyodideDlmalloc, "I02-contained", [
+      { op: "churn", steps: 2, seed: 119940381 },
+      { op: "misuse", kind: "use-after-free", pick: 519741 },
+      { op: "exhaust", n: 16 },
     ]);
     expect(isTrap(violation?.invariant, violation?.message), violation?.message).toBe(true);
     expect(violation?.message).toMatch(
@@ -128,10 +128,10 @@ describe("dlmalloc in Pyodide with misuse", () => {
     const { violation } = replayOperations(
       pyodideDlmalloc(geometry),
       geometry,
-      "I10-no-spurious-oom",
+      "I02-contained",
       [
-        { op: "round-trip", n: 312 },
-        { op: "exhaust", n: 17 },
+        { op: "churn", steps: 2, seed: 119940381 },
+        { op: "exhaust", n: 16 },
       ],
       { contract: resolveContract(pyodideDlmalloc.contract), allInvariants: true },
     );
