@@ -12,6 +12,9 @@ export default tseslint.config(
       "reports/",
       ".stryker-tmp/",
       "examples/**/node_modules/",
+      // AssemblyScript, not TypeScript (npm run build:wasm compiles it).
+      "properties/audit/adapters/tlsf/assembly/",
+      "properties/audit/adapters/tlsf/build/",
     ],
   },
   js.configs.recommended,

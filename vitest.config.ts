@@ -12,6 +12,10 @@ export const PACKAGE_ALIASES = [
     find: /^allocheck\/vitest$/,
     replacement: fileURLToPath(new URL("src/vitest/index.ts", import.meta.url)),
   },
+  {
+    find: /^allocheck\/wasm$/,
+    replacement: fileURLToPath(new URL("src/wasm/index.ts", import.meta.url)),
+  },
 ];
 
 /**

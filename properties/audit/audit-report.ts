@@ -10,6 +10,8 @@ import type { CoverageSection } from "./coverage-summary.ts";
 import { median, propertyOrder, type BugResult, type KillCell } from "./kill-matrix.ts";
 import type { MutationSection } from "./mutation-report.ts";
 import type { OutsideAudit } from "./outside-allocator.ts";
+import type { RealAllocatorsAudit } from "./real-allocators.ts";
+import { realAllocatorsRow, realAllocatorsSection } from "./real-allocators-report.ts";
 import type { SeededBug } from "./seeded-bugs/catalogue.ts";
 
 type Failed = { readonly error: string };
@@ -30,6 +32,8 @@ export interface AuditData {
   readonly mutation: MutationSection | Failed;
   readonly reachability: VerifyReport | Failed;
   readonly outside: OutsideAudit | Failed;
+  /** The production allocators (real-allocators-report.ts renders them). */
+  readonly realAllocators?: RealAllocatorsAudit | Failed;
 }
 
 const pct = (x: number) => `${x.toFixed(1)}%`;
@@ -150,6 +154,7 @@ export function renderAudit(d: AuditData): string {
     ...mutationSection(d.mutation),
     ...reachabilitySection(d.reachability),
     ...outsideSection(d.outside),
+    ...(d.realAllocators !== undefined ? realAllocatorsSection(d.realAllocators) : []),
     ...reproduceSection(),
   ].join("\n");
 }
@@ -176,6 +181,7 @@ function headlineSection(d: AuditData): string[] {
     mutationRow(d.mutation),
     reachabilityRow(d.reachability),
     outsideRow(d.outside),
+    ...(d.realAllocators !== undefined ? [realAllocatorsRow(d.realAllocators)] : []),
     "",
   ];
 }

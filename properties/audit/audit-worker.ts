@@ -11,6 +11,7 @@ import { PROFILES, type ProfileName } from "../profiles.ts";
 import { verifyAllocator } from "../verify-allocator.ts";
 import { killBug } from "./kill-matrix.ts";
 import { auditMemPool } from "./outside-allocator.ts";
+import { auditRealAllocators } from "./real-allocators.ts";
 import { SEEDED_BUGS } from "./seeded-bugs/catalogue.ts";
 
 export type AuditTask =
@@ -23,7 +24,7 @@ export type AuditTask =
     }
   | { readonly kind: "verify"; readonly profile: ProfileName; readonly baseSeed: number }
   | {
-      readonly kind: "outside";
+      readonly kind: "outside" | "real";
       readonly profile: ProfileName;
       readonly baseSeed: number;
       readonly deadlineMs: number;
@@ -71,6 +72,16 @@ switch (task.kind) {
     writeFileSync(
       output,
       json(auditMemPool(PROFILES[task.profile], task.baseSeed, task.deadlineMs)),
+    );
+    break;
+  case "real":
+    writeFileSync(
+      output,
+      json(
+        auditRealAllocators(PROFILES[task.profile], task.baseSeed, task.deadlineMs, (line) =>
+          process.stderr.write(`${line}\n`),
+        ),
+      ),
     );
     break;
 }

@@ -1,6 +1,8 @@
 /**
  * Invariant 3, aligned: every address is a multiple of A; a small block of class c sits at
- * q + H + k·classSize(c), k < blocksPerPool(c), in a pool that holds only class c.
+ * q + H + k·classSize(c), k < blocksPerPool(c), in a pool that holds only class c. A general
+ * allocator's A is its region's, or what the region's rule owes a request of n bytes
+ * (Region.alignmentFor: C's malloc rule, spec/wasm.md §2).
  */
 import { hex } from "../../src/core/errors.ts";
 import { violation } from "../model/violation.ts";
@@ -18,7 +20,12 @@ export const aligned: Invariant = defineInvariant({
     after(call) {
       const block = call.created;
       if (block === undefined) return;
-      const A = geometry?.alignment ?? subject.region?.alignment ?? DEFAULT_ALIGNMENT;
+      const region = subject.region;
+      const A =
+        geometry?.alignment ??
+        region?.alignmentFor?.(block.n) ??
+        region?.alignment ??
+        DEFAULT_ALIGNMENT;
       if (block.address % A !== 0)
         throw violation(3, `${hex(block.address)} is not a multiple of ${A}`);
       if (block.raw || geometry === undefined) return;

@@ -26,6 +26,9 @@ export const GENERAL_SLACK = 64;
 
 const roundUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
+/** The end a general allocator's region may grow to: a null is judged against it. */
+export const regionLimit = (region: Region): number => region.limit ?? region.end;
+
 /** The largest gap between live blocks (headers included) in a general allocator's region. */
 export function largestGap(shadow: ShadowHeap, region: Region): { start: number; size: number } {
   const extents = shadow.live
@@ -39,7 +42,8 @@ export function largestGap(shadow: ShadowHeap, region: Region): { start: number;
     .sort((a, b) => a[0] - b[0]);
   let best = { start: region.start, size: 0 };
   let cursor = region.start;
-  for (const [from, to] of [...extents, [region.end, region.end] as const]) {
+  const end = regionLimit(region);
+  for (const [from, to] of [...extents, [end, end] as const]) {
     if (from - cursor > best.size) best = { start: cursor, size: from - cursor };
     cursor = Math.max(cursor, to);
   }
@@ -131,12 +135,12 @@ function nonCoalescingCheck({ subject }: CheckEnv): InvariantCheck {
             `${call.kind}(…, ${n}) ${failedWith(call)} although the block ${hex(freed)}, freed after a request of the same ${n} bytes, is still free`,
           );
       }
-      const tail = region.end - untouchedFrom;
+      const tail = regionLimit(region) - untouchedFrom;
       const needed = neededInRegion(n, region);
       if (tail >= needed)
         throw violation(
           10,
-          `${call.kind}(…, ${n}) ${failedWith(call)} although the region's untouched tail [${hex(untouchedFrom)}, ${hex(region.end)}) holds ${tail} bytes, ${needed} needed with header and slack`,
+          `${call.kind}(…, ${n}) ${failedWith(call)} although the region's untouched tail [${hex(untouchedFrom)}, ${hex(regionLimit(region))}) holds ${tail} bytes, ${needed} needed with header and slack`,
         );
     },
   };

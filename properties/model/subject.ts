@@ -29,14 +29,24 @@ export interface Subject {
   readonly region?: Region;
 }
 
-/** A general allocator's heap: [start, end) of one buffer, with per-block overhead. */
+/**
+ * A general allocator's heap: [start, end) of one buffer, with per-block overhead. A heap that
+ * grows (a WebAssembly memory) reads `end` as it is now, and gives `limit`, the end it may grow to.
+ */
 export interface Region {
   /** The first byte a block's header may occupy. */
   readonly start: number;
-  /** One past the last byte a block may occupy. */
+  /** One past the last byte a block may occupy now (invariant 2). */
   readonly end: number;
-  /** Every address is a multiple of this. */
+  /** One past the last byte the region may grow to; default `end` (invariant 10). */
+  readonly limit?: number;
+  /** Every address is a multiple of this, and no request needs more (invariant 10's rounding). */
   readonly alignment: number;
+  /**
+   * The alignment a request of n bytes is owed, when it depends on n (C's malloc rule,
+   * spec/wasm.md §2); default `alignment` for every n (invariant 3).
+   */
+  alignmentFor?(n: number): number;
   /** Bytes of header each block carries just below its address. */
   readonly blockOverhead: number;
 }

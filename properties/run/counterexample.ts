@@ -130,9 +130,11 @@ export function regressionFileOf(file: string): string {
 /** The one command that replays `file`: an outside allocator's needs its adapter module. */
 export function replayCommand(file: string, implementation: string): string {
   const quoted = /^[\w./+-]+$/.test(file) ? file : JSON.stringify(file);
-  return isBuiltInAllocator(implementation)
-    ? `npx allocheck replay ${quoted}`
-    : `npx allocheck replay ${quoted} --adapter <module whose default export is the factory>`;
+  if (isBuiltInAllocator(implementation)) return `npx allocheck replay ${quoted}`;
+  // A module of `allocheck verify --wasm` (src/cli/wasm-target.ts): replay finds it by the name.
+  if (implementation.startsWith("wasm:"))
+    return `npx allocheck replay ${quoted} [the --wasm flags]`;
+  return `npx allocheck replay ${quoted} --adapter <module whose default export is the factory>`;
 }
 
 /**

@@ -179,6 +179,8 @@ class Observations {
   endBy: number | undefined;
   /** Set when the deadline stopped an execution; every later execution (shrinking) is skipped. */
   deadline: DeadlineFinding | undefined;
+  /** The subject has no realloc: the realloc states cannot be reached and have no target. */
+  withoutRealloc = false;
 }
 
 /** The fast-check property: a generated geometry and command list, executed and observed. */
@@ -200,6 +202,7 @@ function observedProperty(
         driverFor(definition, factory(generated), options, execution, observed.endBy),
       );
       observed.general = driver.geometry === undefined;
+      observed.withoutRealloc = driver.subject.realloc === undefined;
       const state: RunState = {
         driver,
         geometry: driver.geometry,
@@ -261,7 +264,10 @@ function reachTargets(
   family: GeometryFamily,
   observed: Observations,
 ): ReachTargets {
-  return (observed.general ? definition.generalReach : definition.reach[family]) ?? {};
+  const targets = (observed.general ? definition.generalReach : definition.reach[family]) ?? {};
+  if (!observed.withoutRealloc) return targets;
+  const { "realloc in place": _inPlace, "realloc moved": _moved, ...rest } = targets;
+  return rest;
 }
 
 /** Every state reached, or with a target, with how often the runs reached it. */

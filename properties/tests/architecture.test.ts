@@ -36,8 +36,8 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   scenarios: ["core", "allocators"],
   report: ["core", "allocators", "scenarios"],
   integrations: ["core", "allocators", "properties"],
-  tools: ["core", "allocators", "properties", "scenarios", "report"],
-  cli: ["core", "allocators", "properties", "scenarios", "report", "tools"],
+  tools: ["core", "allocators", "properties", "scenarios", "report", "integrations"],
+  cli: ["core", "allocators", "properties", "scenarios", "report", "integrations", "tools"],
   entry: ["core", "allocators", "properties", "integrations"],
   build: [],
 };

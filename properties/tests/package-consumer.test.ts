@@ -109,6 +109,7 @@ const specifiers = (source: string): string[] =>
 
 const CONSUMER_SCRIPT = `
 import { createAllocator, verifyAllocator } from "allocheck";
+import { cMallocAlignment } from "allocheck/wasm";
 
 const allocator = createAllocator("bitmap", "cpython-3.11");
 const p = allocator.malloc(100);
@@ -121,7 +122,7 @@ const report = verifyAllocator((geometry) => createAllocator("reference", geomet
   families: ["tiny"],
   exhaustive: false,
 });
-console.log(JSON.stringify({ usable, verdict: report.verdict, properties: report.results.map((r) => r.property) }));
+console.log(JSON.stringify({ usable, verdict: report.verdict, properties: report.results.map((r) => r.property), wasmAlignmentOf8: cMallocAlignment(8) }));
 `;
 
 /** Uses the public types; the @ts-expect-error lines fail the compile if the types were any. */
@@ -138,6 +139,7 @@ import {
   type SubjectFactory,
   type VerifyReport,
 } from "allocheck";
+import { wasmSubject, type WasmSubjectFactory } from "allocheck/wasm";
 
 const geometry: Geometry = defineGeometry({
   alignment: 8,
@@ -170,6 +172,9 @@ const bump: SubjectFactory = (): Subject => ({
 });
 const report: VerifyReport = verifyAllocator(bump, { name: "bump", profile: "quick" });
 const verdict: "pass" | "fail" = report.verdict;
+// @ts-expect-error: not a reset strategy
+const wasmFactory: WasmSubjectFactory = wasmSubject({ instance: {}, reset: "reload" });
+console.log(wasmFactory.contract);
 // @ts-expect-error: not a profile
 verifyAllocator(bump, { name: "bump", profile: "fastest" });
 
@@ -324,6 +329,7 @@ describe("allocheck as an installed package", () => {
       usable: 112,
       verdict: "pass",
       properties: ["I01-disjoint", "I08-payload-integrity"],
+      wasmAlignmentOf8: 8,
     });
   });
 

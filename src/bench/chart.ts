@@ -25,6 +25,9 @@ const COLORS: Readonly<Record<ContenderName, string>> = {
   mempool: "#9467bd",
   uint8array: "#ff7f0e",
   "slot-loop": "#2ca02c",
+  "sqlite-dlmalloc": "#8c564b",
+  "pyodide-mimalloc": "#e377c2",
+  "pyodide-dlmalloc": "#7f7f7f",
 };
 const DASHES: Readonly<Record<ContenderName, string | undefined>> = {
   bitmap: undefined,
@@ -32,6 +35,9 @@ const DASHES: Readonly<Record<ContenderName, string | undefined>> = {
   mempool: "2 3",
   uint8array: "8 3 2 3",
   "slot-loop": "4 2",
+  "sqlite-dlmalloc": "1 2",
+  "pyodide-mimalloc": "5 2 1 2",
+  "pyodide-dlmalloc": "3 1",
 };
 
 const WIDTH = 800;

@@ -10,6 +10,7 @@
  */
 import type { Elapsed } from "./timing.ts";
 import { prepareTrial, type Trial } from "./trials.ts";
+import { isWasmContender, loadWasmHeap } from "./wasm-heaps.ts";
 import { CONTENDERS, type Cell, type ContenderName } from "./workloads.ts";
 
 export type ChildRequest =
@@ -23,6 +24,8 @@ export type ChildAnswer =
 
 const contender = process.argv[2] as ContenderName;
 if (!CONTENDERS.includes(contender)) throw new Error(`bench child: unknown contender ${contender}`);
+/** A production allocator's runtime loads once, before the first request is answered. */
+const ready = isWasmContender(contender) ? loadWasmHeap(contender) : Promise.resolve();
 let trial: Trial | undefined;
 
 function answer(request: ChildRequest): ChildAnswer {
@@ -41,11 +44,10 @@ function answer(request: ChildRequest): ChildAnswer {
 }
 
 process.on("message", (request: ChildRequest) => {
-  let reply: ChildAnswer;
-  try {
-    reply = answer(request);
-  } catch (error) {
-    reply = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
-  process.send!(reply);
+  void ready
+    .then(() => answer(request))
+    .catch((error: unknown): ChildAnswer => ({
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }))
+    .then((reply) => process.send!(reply));
 });

@@ -248,6 +248,9 @@ const short: Readonly<Record<ContenderName, string>> = {
   mempool: "MemPool",
   uint8array: "Uint8Array",
   "slot-loop": "slot loop",
+  "sqlite-dlmalloc": "SQLite dlmalloc",
+  "pyodide-mimalloc": "Pyodide mimalloc",
+  "pyodide-dlmalloc": "Pyodide dlmalloc",
 };
 
 /** The medians table (README and bench.md): one row per cell, `median (min–max)` per contender. */

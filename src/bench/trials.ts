@@ -30,6 +30,7 @@ import {
 } from "./plain-arrays.ts";
 import { randomStreams, type RandomStreams } from "./random-streams.ts";
 import { SlotAllocator } from "./slot-allocator.ts";
+import { freshWasmHeap } from "./wasm-heaps.ts";
 import { cpuNow, settle, timed, warmUp, type Elapsed } from "./timing.ts";
 import {
   GEOMETRY,
@@ -68,6 +69,10 @@ function numericHeap(contender: ContenderName, cell: Cell): NumericHeap {
       return new MemPool({ size: cell.memPoolBytes });
     case "slot-loop":
       return new SlotAllocator(cell.slotSize);
+    case "sqlite-dlmalloc":
+    case "pyodide-mimalloc":
+    case "pyodide-dlmalloc":
+      return freshWasmHeap(contender);
     case "uint8array":
       throw new Error("unreachable: plain arrays have no numeric heap");
   }

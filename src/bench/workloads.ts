@@ -8,7 +8,16 @@
 
 export const GEOMETRY = "cpython-3.12" as const;
 
-export const CONTENDERS = ["bitmap", "reference", "mempool", "uint8array", "slot-loop"] as const;
+export const CONTENDERS = [
+  "bitmap",
+  "reference",
+  "mempool",
+  "uint8array",
+  "slot-loop",
+  "sqlite-dlmalloc",
+  "pyodide-mimalloc",
+  "pyodide-dlmalloc",
+] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
@@ -17,6 +26,9 @@ export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
   mempool: "@thi.ng/malloc MemPool",
   uint8array: "new Uint8Array(n)",
   "slot-loop": "slot loop",
+  "sqlite-dlmalloc": "dlmalloc (SQLite wasm)",
+  "pyodide-mimalloc": "mimalloc (Pyodide wasm)",
+  "pyodide-dlmalloc": "dlmalloc (Pyodide wasm)",
 };
 
 export type WorkloadKind = "churn" | "mixed" | "free-all" | "pinned" | "list" | "lists";
@@ -58,6 +70,13 @@ const MEMPOOL_PIN =
   "frees first to last: each free walks its used list from the newest block, O(live), 10^10 steps at 10^5 blocks";
 const MEMPOOL_LISTS =
   "realloc walks its used list to find the block, O(live): ~110 µs per call with 10^4 arrays, 10 s per run";
+/** The production allocators (wasm-heaps.ts) are measured on churn and the seed patterns. */
+const WASM_ELSEWHERE = "issue 17 measures the production allocators on churn and the seed patterns";
+const NOT_WASM = {
+  "sqlite-dlmalloc": WASM_ELSEWHERE,
+  "pyodide-mimalloc": WASM_ELSEWHERE,
+  "pyodide-dlmalloc": WASM_ELSEWHERE,
+};
 const SLOT_LIST =
   "one fixed slot size: a growing array outgrows any slot (the other cells fit theirs)";
 
@@ -104,7 +123,7 @@ export function benchCells(): Cell[] {
       "churn",
       1e6,
       "churn, 10^6 live, 10^3 of them churned (control)",
-      { reference: control, mempool: control, uint8array: control },
+      { reference: control, mempool: control, uint8array: control, ...NOT_WASM },
       512,
       1e3,
     ),
@@ -115,7 +134,7 @@ export function benchCells(): Cell[] {
         "mixed",
         n,
         `mixed (10% > 512 B), ${pow(n)} live`,
-        n > 1e4 ? { mempool: MEMPOOL_CHURN } : {},
+        { ...(n > 1e4 ? { mempool: MEMPOOL_CHURN } : {}), ...NOT_WASM },
         LARGE_MAX,
       ),
     );
@@ -139,11 +158,15 @@ export function benchCells(): Cell[] {
     );
   }
   cells.push(
-    cell("list", 1e6, "one list grown to 10^6 items by realloc", { "slot-loop": SLOT_LIST }),
+    cell("list", 1e6, "one list grown to 10^6 items by realloc", {
+      "slot-loop": SLOT_LIST,
+      ...NOT_WASM,
+    }),
   );
   cells.push(
     cell("lists", 1e4, `10^4 lists grown to ${SMALL_LIST_ITEMS} items side by side`, {
       mempool: MEMPOOL_LISTS,
+      ...NOT_WASM,
     }),
   );
   return cells;

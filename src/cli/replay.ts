@@ -28,6 +28,12 @@ import { replayRandom } from "./crosscheck-random.ts";
 import { formatHeapText } from "../report/heap-text.ts";
 import { probeWritableFile, REPORTS_DIR, reportPath, writeReportFile } from "./report-file.ts";
 import { heapMapSvg } from "../report/svg/heap-map.ts";
+import {
+  WASM_FLAGS,
+  WASM_IMPLEMENTATION_PREFIX,
+  WASM_SWITCHES,
+  wasmTarget,
+} from "./wasm-target.ts";
 
 export const REPLAY_HELP = `allocheck replay <counterexample.json> [--adapter MODULE] [--step K] [--all-invariants] [--svg FILE]
 
@@ -40,6 +46,8 @@ the failing step. Draws that heap as an SVG heap map.
                      .ts one where tsx is loaded). Needed for any allocator but allocheck's own.
   --step K           stop after step K (0-based) and show the heap there
   --all-invariants   check every invariant, not only the property's
+  --wasm FILE, …     replay on a WebAssembly module, with verify --wasm's flags (a counterexample
+                     of verify --wasm names its module: replay finds it without --wasm)
   --svg FILE         where to write the heap map (default reports/heap-<counterexample name>.svg)
 Exit code: 0 the counterexample no longer fails, 1 it fails, 2 bad arguments, file or adapter.`;
 
@@ -48,8 +56,8 @@ export function runReplay(argv: readonly string[]): number | Promise<number> {
   const args = parseArgs(
     argv,
     {
-      values: { step: undefined, svg: undefined, adapter: undefined },
-      switches: ["all-invariants"],
+      values: { step: undefined, svg: undefined, adapter: undefined, ...WASM_FLAGS },
+      switches: ["all-invariants", ...WASM_SWITCHES],
       positional: 1,
     },
     "replay",
@@ -68,6 +76,12 @@ export function runReplay(argv: readonly string[]): number | Promise<number> {
   const c = usage(() => readCounterexample(file));
   if (args.flags.svg !== undefined) probeWritableFile(args.flags.svg, "replay");
   const module = args.flags.adapter;
+  // A counterexample of `verify --wasm` names its module: wasm:<file> (wasm-target.ts).
+  const recorded = c.implementation.startsWith(WASM_IMPLEMENTATION_PREFIX)
+    ? c.implementation.slice(WASM_IMPLEMENTATION_PREFIX.length)
+    : undefined;
+  const wasm = module === undefined ? wasmTarget(args, "replay", recorded) : undefined;
+  if (wasm !== undefined) return replay(file, c, args, wasm);
   if (module === undefined) {
     if (!isBuiltInAllocator(c.implementation))
       throw new UsageError(
@@ -100,9 +114,10 @@ function replay(
   adapter: Adapter | undefined,
 ): number {
   const step = integerFlag(args, "step", "replay");
-  const on = adapter
-    ? `${c.implementation} (through --adapter ${args.flags.adapter})`
-    : c.implementation;
+  const on =
+    adapter && args.flags.adapter !== undefined
+      ? `${c.implementation} (through --adapter ${args.flags.adapter})`
+      : c.implementation;
   console.log(`${c.property} on ${on}, geometry ${c.geometry.name}, seed ${c.seed}`);
   console.log(`recorded failure (${failedRule(c.invariant)}): ${c.message.split("\n")[0]}\n`);
   const result = usage(() =>

@@ -35,9 +35,17 @@ import { integerFlag, parseArgs, UsageError } from "./args.ts";
 import { loadAdapter } from "./load-adapter.ts";
 import { probeWritableDir, REPORTS_DIR, reportPath, writeReportFile } from "./report-file.ts";
 import { machineDescription } from "../report/machine.ts";
+import {
+  describeWasmTarget,
+  WASM_FLAGS,
+  WASM_HELP,
+  WASM_SWITCHES,
+  wasmTarget,
+} from "./wasm-target.ts";
 
 export const VERIFY_HELP = `allocheck verify [--profile quick|ci|deep] [--allocator reference|bitmap|cpython|all] [--seed N]
                  [--adapter MODULE [--name NAME]] [--reports DIR] [--deadline SECONDS]
+allocheck verify --wasm FILE.wasm [--malloc NAME] [--free NAME] [--realloc NAME] [--usable-size NAME] [--misuse undetected|throws] [--coalesces yes|no] [--stub-imports]
 
 Runs every property (one per invariant of spec/invariants.md) over both geometry families and the
 bounded-exhaustive mode, against the chosen allocators, and writes reports/summary.md and
@@ -55,6 +63,7 @@ Counterexamples go to reports/counterexamples/.
   --reports    the folder for the summary and counterexamples (default reports), made when
                missing and probed before the run
   --deadline   seconds each run may take (default 30 at quick and ci, 600 at deep)
+${WASM_HELP}
 Exit code: 0 all passed, 1 a property failed, 2 bad arguments or an unwritable folder.`;
 
 function progressPrinter(label: string): (event: VerifyProgress) => void {
@@ -175,8 +184,9 @@ export function runVerify(argv: readonly string[]): number | Promise<number> {
         name: undefined,
         reports: undefined,
         deadline: undefined,
+        ...WASM_FLAGS,
       },
-      switches: [],
+      switches: [...WASM_SWITCHES],
       positional: 0,
     },
     "verify",
@@ -196,6 +206,22 @@ export function runVerify(argv: readonly string[]): number | Promise<number> {
   const reportsDir = args.flags.reports ?? REPORTS_DIR;
   probeWritableDir(reportsDir, "verify");
   const common = { profile, baseSeed, reportsDir, ...(deadline ? { deadline } : {}) };
+  // --wasm (wasm-target.ts): the module's allocator instead of allocheck's own.
+  const wasm = wasmTarget(args, "verify");
+  if (wasm !== undefined) {
+    if (args.flags.allocator !== undefined || module !== undefined)
+      throw new UsageError("verify: --wasm excludes --allocator and --adapter");
+    process.stderr.write(`${describeWasmTarget(wasm)}\n`);
+    const verified: Verified = {
+      name: wasm.name,
+      factory: wasm.factory,
+      options: { contract: wasm.contract },
+    };
+    return verifyAll([verified], {
+      ...common,
+      summary: reportPath(reportsDir, "summary-", "wasm", ""),
+    });
+  }
   if (module === undefined) {
     const kinds: AllocatorKind[] =
       args.flags.allocator === undefined || args.flags.allocator === "all"

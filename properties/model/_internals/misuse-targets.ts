@@ -98,13 +98,15 @@ function misuseCandidate(
 
 /**
  * Something that is not a block address: never mapped, an arena's slack before its first pool
- * (misaligned arenas) or the guard space after it, or not an address at all.
+ * (misaligned arenas) or the guard space after it, or not an address at all. Address 0 only with
+ * a geometry: to a general allocator, as to C's, it is NULL, and free(NULL) is valid
+ * (spec/wasm.md §2); 4, below any heap, takes its place.
  */
 function unknownPointer({ shadow, geometry: g }: MisuseScene, pick: number): number {
   const arenas = [...shadow.arenas.keys()];
   const arena = arenas[pick % Math.max(1, arenas.length)];
   const candidates: number[] = [
-    0,
+    g === undefined ? 4 : 0,
     8,
     2 ** 50 + 16 * (pick % 1000),
     NaN,
