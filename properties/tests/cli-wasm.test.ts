@@ -4,10 +4,10 @@
  * (Rust, its allocator dlmalloc-rs), whose allocate_mappings(n) hands out a buffer of n bytes and
  * parse_mappings(p) frees it (after parsing it). Bad files and flags: one line, exit code 2.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { bumpAllocatorWasm } from "./support/bump-wasm.ts";
 
@@ -37,6 +37,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("allocheck verify --wasm", () => {
   const scratch = mkdtempSync(join(tmpdir(), "allocheck-cli-wasm-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const notWasm = join(scratch, "not.wasm");
   writeFileSync(notWasm, "(module)");
   const importing = join(scratch, "imports-fd-write.wasm");
@@ -97,6 +98,7 @@ describe("allocheck verify --wasm", () => {
       expect(out.join("\n")).toMatch(/invariant 3 fails at step \d+, as recorded/);
     } finally {
       process.chdir(home);
+      rmSync(work, { recursive: true, force: true });
     }
   }, 120_000);
 });

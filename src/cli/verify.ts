@@ -209,8 +209,10 @@ export function runVerify(argv: readonly string[]): number | Promise<number> {
   // --wasm (wasm-target.ts): the module's allocator instead of allocheck's own.
   const wasm = wasmTarget(args, "verify");
   if (wasm !== undefined) {
-    if (args.flags.allocator !== undefined || module !== undefined)
-      throw new UsageError("verify: --wasm excludes --allocator and --adapter");
+    if (args.flags.allocator !== undefined)
+      throw new UsageError("verify: --allocator and --wasm exclude each other");
+    if (module !== undefined)
+      throw new UsageError("verify: --adapter and --wasm exclude each other");
     process.stderr.write(`${describeWasmTarget(wasm)}\n`);
     const verified: Verified = {
       name: wasm.name,
