@@ -59,6 +59,15 @@ export function misuseCode(error) {
   return "invalid-pointer";
 }
 
+/**
+ * What this allocator promises (README "Verify your own allocator", contracts): it throws on
+ * misuse, returns null when out of memory, and coalesces free neighbours. Exported with
+ * `misuseCode` and the default factory, so the module is a complete adapter for
+ * `allocheck verify --adapter examples/free-list/free-list.mjs`.
+ * @type {import("allocheck").Contract}
+ */
+export const contract = { misuse: "throws", outOfMemory: "null", coalesces: true };
+
 /** @implements {Subject} */
 export class FreeList {
   kind = "free-list";
@@ -318,7 +327,7 @@ export class FreeList {
 /**
  * The allocheck subject factory: a fresh 64 KiB heap for every run. allocheck passes the run's
  * pymalloc geometry, which a general allocator ignores. The default export, so the module also
- * serves `allocheck replay FILE --adapter examples/free-list/free-list.mjs`.
+ * serves `allocheck verify --adapter` and `allocheck replay FILE --adapter`.
  * @type {import("allocheck").SubjectFactory}
  */
 export const freeListFactory = () => new FreeList({ size: 64 * 1024 });

@@ -4,10 +4,9 @@
 //
 //   npx vitest run free-list
 import { describeAllocator } from "allocheck/vitest";
-import { freeListFactory, misuseCode } from "./free-list.mjs";
+import { contract, freeListFactory, misuseCode } from "./free-list.mjs";
 
 describeAllocator("free-list", freeListFactory, {
-  // What this allocator promises (README "Verify your own allocator", contracts).
-  contract: { misuse: "throws", outOfMemory: "null", coalesces: true },
+  contract,
   misuseCode,
 });

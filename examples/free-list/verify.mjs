@@ -4,13 +4,12 @@
 //
 // Exit code 0 when every property that applies passes, 1 otherwise.
 import { describeResult, verifyAllocator } from "allocheck";
-import { freeListFactory, misuseCode } from "./free-list.mjs";
+import { contract, freeListFactory, misuseCode } from "./free-list.mjs";
 
 const report = verifyAllocator(freeListFactory, {
   name: "free-list",
   profile: process.argv[2] ?? "quick",
-  // What this allocator promises (README "Verify your own allocator", contracts).
-  contract: { misuse: "throws", outOfMemory: "null", coalesces: true },
+  contract,
   misuseCode,
 });
 

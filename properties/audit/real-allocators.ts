@@ -68,7 +68,7 @@ export const REAL_ALLOCATORS: readonly RealAllocator[] = [
   },
   {
     name: "assemblyscript-tlsf",
-    label: "AssemblyScript's TLSF (assemblyscript 0.28.20, release build; engineer W's adapter)",
+    label: "AssemblyScript's TLSF (assemblyscript 0.28.20, release build)",
     module: "../audit/adapters/assemblyscript-tlsf.ts",
     factory: "tlsfFactory",
     options: "release",

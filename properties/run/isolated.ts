@@ -11,6 +11,7 @@
  * --adapter`), whose `misuseCode` export maps its errors when the contract says one was given.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatOp, opFromJson, type MisuseKind, type Op } from "../model/ops.ts";
@@ -56,7 +57,15 @@ export type IsolatedOutcome<R = PropertyResult> =
     }
   | { readonly kind: "crash"; readonly message: string };
 
-const CHILD = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
+/**
+ * The child's file: the TypeScript source in this repository (run through tsx), the compiled
+ * JavaScript in the built package (run by plain node; tsconfig.build.json builds it).
+ */
+const CHILD_SOURCE = fileURLToPath(new URL("./isolated-child.ts", import.meta.url));
+const CHILD = existsSync(CHILD_SOURCE)
+  ? CHILD_SOURCE
+  : fileURLToPath(new URL("./isolated-child.js", import.meta.url));
+const childLoader = (): string[] => (CHILD.endsWith(".ts") ? ["--import", tsxLoader()] : []);
 /**
  * tsx's loader, found from here (the child runs in whatever folder the caller is in); looked up
  * only when a run is isolated, so that a project without tsx can still import the library.
@@ -69,15 +78,11 @@ export function runIsolated<R = PropertyResult>(
   deadlineMs: number | undefined,
 ): IsolatedOutcome<R> {
   const started = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    ["--import", tsxLoader(), CHILD, JSON.stringify(request)],
-    {
-      encoding: "utf8",
-      ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
-      maxBuffer: 1 << 30,
-    },
-  );
+  const child = spawnSync(process.execPath, [...childLoader(), CHILD, JSON.stringify(request)], {
+    encoding: "utf8",
+    ...(deadlineMs !== undefined ? { timeout: deadlineMs } : {}),
+    maxBuffer: 1 << 30,
+  });
   const lines = child.stdout.split("\n");
   const result = lines.find((line) => line.startsWith("RESULT "));
   if (result !== undefined) return { kind: "done", result: JSON.parse(result.slice(7)) as R };

@@ -385,6 +385,21 @@ describe("the worked example, examples/free-list/, in the consumer's project", (
     expect(ran.stdout).toMatch(/^free-list: pass/m);
   });
 
+  test("the built bin verifies the example through --adapter, each property in a child process of plain node (no tsx in the consumer)", () => {
+    const dir = copyExample();
+    expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
+    const ran = run(
+      "npx",
+      ["--no", "--", "allocheck", "verify", "--adapter", "./free-list.mjs", "--profile", "quick"],
+      dir,
+    );
+    expect(ran.status, ran.output).toBe(0);
+    expect(ran.stdout).toMatch(/verify: pass/);
+    expect(readFileSync(join(dir, "reports", "summary-free-list.md"), "utf8")).toMatch(
+      /free-list: pass/,
+    );
+  });
+
   test("the consumer's vitest passes describeAllocator on the free list and fails it on a seeded bug, with the steps; allocheck replay --adapter replays the counterexample", () => {
     const dir = copyExample();
     // vitest is the package's optional peer: the consumer has it (here, this repository's, linked
