@@ -41,7 +41,7 @@ import json
 import os
 import sys
 
-from pymalloc_probe import OsArenas, capture_once, environment, parse_stats
+from pymalloc_probe import OsArenas, capture_once, environment, parse_stats, pymalloc_api
 
 RUN, FILL, NEW_ARENA, FREE_ALL, CYCLE, SNAPSHOT, QUIT = 1, 2, 3, 4, 5, 6, 7
 MALLOC, FREE, REALLOC, CHECKPOINT = 1, 2, 3, 4
@@ -53,16 +53,7 @@ ARENA_RUN = 64
 
 
 def serve(stats_path):
-    api = ctypes.pythonapi
-    malloc = api.PyObject_Malloc
-    malloc.restype = ctypes.c_void_p
-    malloc.argtypes = [ctypes.c_size_t]
-    free = api.PyObject_Free
-    free.restype = None
-    free.argtypes = [ctypes.c_void_p]
-    realloc = api.PyObject_Realloc
-    realloc.restype = ctypes.c_void_p
-    realloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    malloc, free, realloc = pymalloc_api()
     debug_stats = sys._debugmallocstats
     info = environment()
     if info["skip"] is not None:

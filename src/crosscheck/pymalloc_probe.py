@@ -230,7 +230,8 @@ class OsArenas:
         self.next_arena[1] = 1
 
 
-def run_workload(workload):
+def pymalloc_api():
+    """PyObject_Malloc, PyObject_Free and PyObject_Realloc through ctypes, typed for raw addresses."""
     api = ctypes.pythonapi
     malloc = api.PyObject_Malloc
     malloc.restype = ctypes.c_void_p
@@ -241,6 +242,11 @@ def run_workload(workload):
     realloc = api.PyObject_Realloc
     realloc.restype = ctypes.c_void_p
     realloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    return malloc, free, realloc
+
+
+def run_workload(workload):
+    malloc, free, realloc = pymalloc_api()
     os_arenas = OsArenas()
 
     phases = workload["phases"]
