@@ -25,6 +25,7 @@ export {
   ALLOCATOR_ERROR_CODES,
   type AllocatorErrorCode,
 } from "./core/errors.ts";
+export { CodedError } from "./core/coded-error.ts";
 export { formatDebugMallocStats } from "./core/debug-malloc-stats.ts";
 export type {
   AddressSpaceEvent,

@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { ALLOCATOR_KINDS, createAllocator } from "../../src/allocators/create-allocator.ts";
 import { AllocatorError } from "../../src/core/errors.ts";
+import { CodedError } from "../../src/core/coded-error.ts";
 import { main } from "../../src/cli/main.ts";
 import { TINY_GEOMETRIES } from "../generators/geometry.ts";
 import { geometryOptionsOf } from "../run/counterexample.ts";
@@ -219,6 +220,15 @@ describe("options: verifyAllocator refuses them with a VerifyOptionsError before
     expect(() =>
       verifyAllocator(factory, { name: "free-list", ...(options as Partial<VerifyOptions>) }),
     ).toThrow(expect.objectContaining({ name: "VerifyOptionsError", code }));
+    // The shared shape of allocheck's typed errors: a CodedError whose one line starts with its code.
+    expect(() =>
+      verifyAllocator(factory, { name: "free-list", ...(options as Partial<VerifyOptions>) }),
+    ).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(new RegExp(`^${code}: `)) }),
+    );
+    expect(() =>
+      verifyAllocator(factory, { name: "free-list", ...(options as Partial<VerifyOptions>) }),
+    ).toThrow(CodedError);
   });
 });
 

@@ -4,6 +4,8 @@
  * code, thrown before anything runs.
  */
 
+import { CodedError } from "../../src/core/coded-error.ts";
+
 export const VERIFY_OPTIONS_ERROR_CODES = [
   /** `name` is empty or not a string. */
   "empty-name",
@@ -35,12 +37,6 @@ export const VERIFY_OPTIONS_ERROR_CODES = [
 
 export type VerifyOptionsErrorCode = (typeof VERIFY_OPTIONS_ERROR_CODES)[number];
 
-export class VerifyOptionsError extends Error {
+export class VerifyOptionsError extends CodedError<VerifyOptionsErrorCode> {
   override readonly name = "VerifyOptionsError";
-  readonly code: VerifyOptionsErrorCode;
-
-  constructor(code: VerifyOptionsErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
-  }
 }

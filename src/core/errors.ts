@@ -9,6 +9,8 @@
  * Out of memory is not an error: `malloc`/`realloc` return `null` and change nothing (invariant 10).
  */
 
+import { CodedError } from "./coded-error.ts";
+
 /** The stable misuse codes; spec/errors.md says exactly when each applies. */
 export type AllocatorErrorCode = "invalid-size" | "invalid-pointer" | "double-free";
 
@@ -18,14 +20,8 @@ export const ALLOCATOR_ERROR_CODES: readonly AllocatorErrorCode[] = [
   "double-free",
 ];
 
-export class AllocatorError extends Error {
+export class AllocatorError extends CodedError<AllocatorErrorCode> {
   override readonly name = "AllocatorError";
-  readonly code: AllocatorErrorCode;
-
-  constructor(code: AllocatorErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
-  }
 }
 
 export class IntegrityError extends Error {

@@ -3,6 +3,8 @@
  * code, thrown before any run (spec/wasm.md §1).
  */
 
+import { CodedError } from "../core/coded-error.ts";
+
 export const WASM_SUBJECT_ERROR_CODES = [
   /** Neither `module`, `instance` nor `instantiate` is given, or more than one. */
   "no-instance",
@@ -20,12 +22,6 @@ export const WASM_SUBJECT_ERROR_CODES = [
 
 export type WasmSubjectErrorCode = (typeof WASM_SUBJECT_ERROR_CODES)[number];
 
-export class WasmSubjectError extends Error {
+export class WasmSubjectError extends CodedError<WasmSubjectErrorCode> {
   override readonly name = "WasmSubjectError";
-  readonly code: WasmSubjectErrorCode;
-
-  constructor(code: WasmSubjectErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
-  }
 }
