@@ -10,11 +10,12 @@
  *   2. sizes up to 2^30 and no invalid sizes (MemPool's size arithmetic is 32-bit and signed);
  *   3. the same, and no misuse at all: only the API used as documented.
  */
-import type { MisuseKind, Op } from "../model/ops.ts";
+import type { MisuseKind } from "../model/ops.ts";
 import { MISUSE_KINDS } from "../model/ops.ts";
 import { PROPERTIES } from "../properties.ts";
 import { seedFor, type Profile } from "../profiles.ts";
-import { describeHang, runIsolated, type IsolatedTarget } from "../run/isolated.ts";
+import type { IsolatedTarget } from "../run/isolated.ts";
+import { isolatedFinding, type IsolatedFinding } from "./isolated-finding.ts";
 import type { MemPoolOptions } from "./adapters/thing-mempool.ts";
 
 /** The invariants a general allocator without usableSize, stats or check() can be held to. */
@@ -53,16 +54,8 @@ export const ROUNDS: readonly AuditRound[] = [
   },
 ];
 
-export interface OutsideFinding {
-  readonly property: string;
-  readonly verdict: "pass" | "fail" | "hang" | "crash";
-  readonly invariant?: number;
-  readonly message?: string;
-  readonly operations?: readonly Op[];
-  readonly runs?: number;
-  readonly checked?: number;
-  readonly seconds: number;
-}
+/** A finding of the MemPool audit: one property in one round. */
+export type OutsideFinding = IsolatedFinding;
 
 export interface OutsideAudit {
   readonly allocator: string;
@@ -99,9 +92,8 @@ export function auditMemPool(
       (id) =>
         PROPERTIES.some((p) => p.id === id) &&
         !(id === "I09-misuse-rejected" && round.misuseKinds?.length === 0),
-    ).map((property): OutsideFinding => {
-      const started = performance.now();
-      const outcome = runIsolated(
+    ).map((property): OutsideFinding =>
+      isolatedFinding(
         {
           target,
           property,
@@ -112,37 +104,8 @@ export function auditMemPool(
           ...(round.misuseKinds !== undefined ? { misuseKinds: round.misuseKinds } : {}),
         },
         deadlineMs,
-      );
-      const seconds = (performance.now() - started) / 1000;
-      if (outcome.kind === "hang")
-        return {
-          property,
-          verdict: "hang",
-          message: describeHang(outcome),
-          operations: outcome.operations,
-          seconds,
-        };
-      if (outcome.kind === "crash")
-        return { property, verdict: "crash", message: outcome.message, seconds };
-      const r = outcome.result;
-      const failure = r.failure;
-      return {
-        property,
-        verdict: r.verdict,
-        runs: r.runs,
-        checked: r.operations,
-        seconds,
-        ...(failure !== undefined
-          ? {
-              invariant: failure.invariant,
-              message: failure.message,
-              operations: failure.operations,
-            }
-          : r.unreached.length > 0
-            ? { message: `target states too rare: ${r.unreached.join("; ")}` }
-            : {}),
-      };
-    }),
+      ),
+    ),
   }));
   return { allocator: "@thi.ng/malloc MemPool", options, rounds };
 }

@@ -13,14 +13,15 @@
  * call: the unexpected-error failure with a RuntimeError), hang (no answer by the deadline),
  * crash (the child died).
  */
-import type { MisuseKind, Op } from "../model/ops.ts";
+import type { MisuseKind } from "../model/ops.ts";
 import { resolveContract, type Contract } from "../model/contract.ts";
 import { recordContract } from "../run/counterexample.ts";
 import { UNEXPECTED_ERROR } from "../model/violation.ts";
 import { tlsfContract } from "./adapters/assemblyscript-tlsf.ts";
 import { DLMALLOC_CONTRACT, MIMALLOC_CONTRACT } from "./adapters/contracts.ts";
 import { seedFor, type Profile } from "../profiles.ts";
-import { describeHang, runIsolated, type IsolatedTarget } from "../run/isolated.ts";
+import type { IsolatedTarget } from "../run/isolated.ts";
+import { isolatedFinding, type IsolatedFinding } from "./isolated-finding.ts";
 
 /** One production allocator: where its adapter is, and what it has and promises. */
 export interface RealAllocator {
@@ -117,16 +118,10 @@ export function realProperties(allocator: RealAllocator, round: RealRound): stri
 
 export type RealVerdict = "pass" | "fail" | "trap" | "hang" | "crash";
 
-export interface RealFinding {
-  readonly property: string;
+/** A finding of the production allocators' audit: an isolated finding, a trap told apart. */
+export interface RealFinding extends Omit<IsolatedFinding, "verdict"> {
   readonly verdict: RealVerdict;
   readonly seed: number;
-  readonly invariant?: number;
-  readonly message?: string;
-  readonly operations?: readonly Op[];
-  readonly runs?: number;
-  readonly checked?: number;
-  readonly seconds: number;
 }
 
 export interface RealAllocatorsAudit {
@@ -157,8 +152,7 @@ export function runRealProperty(
     options: allocator.options,
     name: allocator.name,
   };
-  const started = performance.now();
-  const outcome = runIsolated(
+  const finding = isolatedFinding(
     {
       target,
       property,
@@ -170,35 +164,8 @@ export function runRealProperty(
     },
     deadlineMs,
   );
-  const seconds = (performance.now() - started) / 1000;
-  if (outcome.kind === "hang")
-    return {
-      property,
-      verdict: "hang",
-      seed,
-      message: describeHang(outcome),
-      operations: outcome.operations,
-      seconds,
-    };
-  if (outcome.kind === "crash")
-    return { property, verdict: "crash", seed, message: outcome.message, seconds };
-  const r = outcome.result;
-  const f = r.failure;
-  const verdict: RealVerdict =
-    f === undefined ? r.verdict : isTrap(f.invariant, f.message) ? "trap" : "fail";
-  return {
-    property,
-    verdict,
-    seed,
-    runs: r.runs,
-    checked: r.operations,
-    seconds,
-    ...(f !== undefined
-      ? { invariant: f.invariant, message: f.message, operations: f.operations }
-      : r.unreached.length > 0
-        ? { message: `target states too rare: ${r.unreached.join("; ")}` }
-        : {}),
-  };
+  const trap = finding.verdict === "fail" && isTrap(finding.invariant, finding.message);
+  return { ...finding, verdict: trap ? "trap" : finding.verdict, seed };
 }
 
 export function auditRealAllocators(
