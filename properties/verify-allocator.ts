@@ -12,6 +12,7 @@ import { planVerification, runPlanned } from "./verify/plan.ts";
 import type { VerifyOptions } from "./verify/verify-options.ts";
 
 export {
+  isolatedKillAfter,
   planVerification,
   runPlanned,
   type PlannedExhaustive,

@@ -208,6 +208,8 @@ describe("describeAllocator's options", () => {
   test.each([
     ["a zero timeout", { timeout: 0 }, "invalid-timeout"],
     ["an infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "invalid-timeout"],
+    // The ci profile's deadline is 30 s: vitest would stop the test before the run reports.
+    ["a timeout below the deadline", { timeout: 20_000 }, "invalid-timeout"],
     ["an unknown property", { properties: ["I13"] }, "unknown-property"],
     ["no families", { families: [] }, "no-families"],
   ] as const)("%s: a VerifyOptionsError", (_, options, code) => {

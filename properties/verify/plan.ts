@@ -222,7 +222,7 @@ function runPlannedProperty(plan: VerificationPlan, entry: PlannedProperty): Pro
  * to report its own "deadline" finding, before the parent kills it (a "hang"): the deadline
  * again, at least 5 s, at most 15 s.
  */
-const isolatedKillAfter = (deadlineMs: number | undefined): number | undefined =>
+export const isolatedKillAfter = (deadlineMs: number | undefined): number | undefined =>
   deadlineMs === undefined ? undefined : deadlineMs + Math.min(15_000, Math.max(5_000, deadlineMs));
 
 /** One property run in a child process on the adapter module's default export (run/isolated.ts). */

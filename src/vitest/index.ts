@@ -16,6 +16,7 @@ import { describeExhaustive } from "../../properties/exhaustive/describe-exhaust
 import type { SubjectFactory } from "../../properties/model/subject.ts";
 import { describeResult } from "../../properties/run/describe-result.ts";
 import {
+  isolatedKillAfter,
   planVerification,
   runPlanned,
   VerifyOptionsError,
@@ -44,13 +45,21 @@ export type { Profile, ProfileName } from "../../properties/profiles.ts";
  */
 export interface DescribeAllocatorOptions extends Omit<VerifyOptions, "name"> {
   /**
-   * Milliseconds each test may take; default DEFAULT_TEST_TIMEOUT. vitest's own default (5 s) is
-   * too short for a property at the ci profile on a loaded machine.
+   * Milliseconds each test may take. Default: DEFAULT_TEST_TIMEOUT, or more where the run's
+   * deadline needs it (the deep profile's 600 s): a run that reaches its deadline still reports a
+   * finding with its steps, so vitest must not stop the test first. A timeout shorter than the
+   * deadline and the time to report after it is refused (invalid-timeout). vitest's own default
+   * (5 s) is too short for a property at the ci profile on a loaded machine.
    */
   readonly timeout?: number;
 }
 
 export const DEFAULT_TEST_TIMEOUT = 120_000;
+
+/** The least timeout that lets a run with this deadline report its own finding. */
+function leastTimeout(plan: VerificationPlan): number {
+  return isolatedKillAfter(plan.deadlineMs) ?? 0;
+}
 
 /**
  * Registers the verification of the allocator `factory` makes as vitest tests inside
@@ -61,13 +70,20 @@ export function describeAllocator(
   factory: SubjectFactory,
   options: DescribeAllocatorOptions = {},
 ): void {
-  const { timeout = DEFAULT_TEST_TIMEOUT, ...verifyOptions } = options;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0)
+  const { timeout: given, ...verifyOptions } = options;
+  if (given !== undefined && (typeof given !== "number" || !Number.isFinite(given) || given <= 0))
     throw new VerifyOptionsError(
       "invalid-timeout",
-      `timeout ${String(timeout)}: give the milliseconds each test may take`,
+      `timeout ${String(given)}: give the milliseconds each test may take`,
     );
   const plan = planVerification(factory, { ...verifyOptions, name });
+  const least = leastTimeout(plan);
+  if (given !== undefined && given < least)
+    throw new VerifyOptionsError(
+      "invalid-timeout",
+      `timeout ${given} ms is shorter than the deadline of each run and the time to report after it (${least} ms): give at least that, a shorter deadline, or deadline: false`,
+    );
+  const timeout = given ?? Math.max(DEFAULT_TEST_TIMEOUT, least);
   describe(name, () => {
     for (const entry of plan.entries) {
       if (entry.kind === "skipped") test.skip(entry.name, () => {});
