@@ -10,7 +10,8 @@
  * A failing test's message is the shrunk counterexample as describeResult writes it: the
  * invariant, the steps, the seed and the replay command.
  */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, type TaskMeta } from "vitest";
+import "./task-meta.ts";
 import { exhaustiveFailed } from "../../properties/exhaustive/bounded.ts";
 import { describeExhaustive } from "../../properties/exhaustive/describe-exhaustive.ts";
 import type { SubjectFactory } from "../../properties/model/subject.ts";
@@ -88,18 +89,28 @@ export function describeAllocator(
     for (const entry of plan.entries) {
       if (entry.kind === "skipped") test.skip(entry.name, () => {});
       else if (entry.kind === "property")
-        test(entry.name, () => expectPropertyPasses(plan, entry), timeout);
-      else test(entry.name, () => expectExhaustivePasses(plan, entry), timeout);
+        test(entry.name, ({ task }) => expectPropertyPasses(plan, entry, task.meta), timeout);
+      else test(entry.name, ({ task }) => expectExhaustivePasses(plan, entry, task.meta), timeout);
     }
   });
 }
 
-function expectPropertyPasses(plan: VerificationPlan, entry: PlannedProperty): void {
+function expectPropertyPasses(
+  plan: VerificationPlan,
+  entry: PlannedProperty,
+  meta: TaskMeta,
+): void {
   const result = runPlanned(plan, entry);
+  meta.operations = result.operations;
   if (result.verdict === "fail") expect.fail(describeResult(result));
 }
 
-function expectExhaustivePasses(plan: VerificationPlan, entry: PlannedExhaustive): void {
+function expectExhaustivePasses(
+  plan: VerificationPlan,
+  entry: PlannedExhaustive,
+  meta: TaskMeta,
+): void {
   const result = runPlanned(plan, entry);
+  meta.operations = result.operations;
   if (exhaustiveFailed(result)) expect.fail(describeExhaustive(plan.implementation, result));
 }

@@ -15,12 +15,8 @@ import { propertyById } from "../../properties.ts";
 import { describeResult } from "../../run/describe-result.ts";
 import { runProperty } from "../../run/run-property.ts";
 
-declare module "vitest" {
-  interface TaskMeta {
-    /** Primitive allocator calls a property test checked (summed by the operations reporter). */
-    operations?: number;
-  }
-}
+// task.meta.operations: summed by the operations reporter.
+import "../../../src/vitest/task-meta.ts";
 
 export { COUNTEREXAMPLE_DIR } from "../../run/paths.ts";
 import { COUNTEREXAMPLE_DIR } from "../../run/paths.ts";
