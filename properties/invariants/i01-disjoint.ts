@@ -65,7 +65,7 @@ export const disjoint: Invariant = defineInvariant({
               `block ${hex(created.address)} overlaps the header [${hex(created.pool)}, ${hex(created.pool + geometry.poolOverhead)}) of its pool`,
             );
           }
-          insert(created.address, shadow.byAddress.get(created.address)?.usable ?? created.usable);
+          insert(created.address, shadow.blockAt(created.address)?.usable ?? created.usable);
         }
         if (
           call.target !== undefined &&

@@ -56,8 +56,37 @@ export function expectedStats(shadow: ShadowHeap, g: Geometry): Omit<Stats, "lay
   };
 }
 
-/** Paths where two JSON-like values differ, e.g. "classes[2].pools: 3 ≠ 4". */
+/**
+ * Whether two JSON-like values are equal in the sense of `differences` (no path differs): leaves
+ * by Object.is, objects key by key over the union of their keys. The fast path: the checks compare
+ * stats and snapshots after every step and nearly always find them equal, and this walk builds
+ * no key sets, arrays or path strings.
+ */
+export function sameValue(actual: unknown, expected: unknown): boolean {
+  if (Object.is(actual, expected)) return true;
+  if (
+    typeof actual !== "object" ||
+    typeof expected !== "object" ||
+    actual === null ||
+    expected === null
+  )
+    return false;
+  const a = actual as Record<string, unknown>;
+  const b = expected as Record<string, unknown>;
+  for (const key of Object.keys(a)) if (!sameValue(a[key], b[key])) return false;
+  // A key only `expected` has differs unless its value is undefined (as `a[key]` reads it).
+  for (const key of Object.keys(b)) if (!(key in a) && !sameValue(undefined, b[key])) return false;
+  return true;
+}
+
+/** Paths where two JSON-like values differ, e.g. "classes[2].pools: 3 ≠ 4" (sameValue first). */
 export function differences(actual: unknown, expected: unknown, path = ""): string[] {
+  if (path === "" && sameValue(actual, expected)) return [];
+  return differencesAt(actual, expected, path);
+}
+
+/** The generic walk of `differences`, run once the values are known to differ. */
+function differencesAt(actual: unknown, expected: unknown, path: string): string[] {
   if (Object.is(actual, expected)) return [];
   if (
     typeof actual !== "object" ||
@@ -69,7 +98,7 @@ export function differences(actual: unknown, expected: unknown, path = ""): stri
   }
   const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
   return [...keys].flatMap((key) =>
-    differences(
+    differencesAt(
       (actual as Record<string, unknown>)[key],
       (expected as Record<string, unknown>)[key],
       Array.isArray(actual) ? `${path}[${key}]` : path ? `${path}.${key}` : key,

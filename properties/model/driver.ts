@@ -218,7 +218,7 @@ export class Driver {
       case "round-trip": {
         const first = calls.malloc(op.n);
         if (first === null) return;
-        calls.free(this.shadow.byAddress.get(first)!);
+        calls.free(this.shadow.blockAt(first)!);
         const second = calls.malloc(op.n);
         if (this.shadow.classFor(op.n) !== -1)
           for (const check of this.checks) check.roundTrip?.(first, second);

@@ -10,6 +10,7 @@
  * pool is used while it holds a live block, an arena is wholly empty when none of its pools is.
  */
 import { RAW_STARTS_REMEMBERED, type AddressSpaceEvent } from "../../src/core/address-space.ts";
+import { AddressTable } from "../../src/core/address-table.ts";
 import type { Geometry } from "../../src/core/geometry.ts";
 
 export interface ShadowBlock {
@@ -62,7 +63,12 @@ export class ShadowHeap {
   readonly geometry: Geometry | undefined;
   /** Live blocks, in a stable order that `pick` indexes (swap-removal keeps it deterministic). */
   readonly live: ShadowBlock[] = [];
-  readonly byAddress = new Map<number, ShadowBlock>();
+  /**
+   * Live block address → its slot in `live`. A typed-array table, not a Map: addresses lie above
+   * 2^31, so a Map would box each key and allocate per entry; the oracle looks a block up on
+   * every call (the fast path of the shadow, measured in reports/bench.md §The oracle).
+   */
+  private readonly slotOf = new AddressTable();
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
   /**
@@ -150,7 +156,7 @@ export class ShadowHeap {
    * RAW_STARTS_REMEMBERED raw blocks made, and not live (spec/errors.md §2 row 2).
    */
   isRememberedFreedRaw(address: number): boolean {
-    return this.rawStarts.has(address) && !this.byAddress.has(address);
+    return this.rawStarts.has(address) && !this.isLive(address);
   }
 
   // ── the event log ──────────────────────────────────────────────────────────────────────
@@ -222,7 +228,7 @@ export class ShadowHeap {
       slot: this.live.length,
     };
     this.live.push(block);
-    this.byAddress.set(address, block);
+    this.slotOf.set(address, block.slot);
     this.forget(address);
     this.requestedCurrent += n;
     if (raw) {
@@ -242,8 +248,9 @@ export class ShadowHeap {
     if (last !== block) {
       this.live[block.slot] = last;
       last.slot = block.slot;
+      this.slotOf.set(last.address, last.slot);
     }
-    this.byAddress.delete(block.address);
+    this.slotOf.delete(block.address);
     this.freed.push(block.address);
     if (this.freed.length > FREED_MEMORY) this.freed.shift();
     this.requestedCurrent -= block.n;
@@ -269,6 +276,17 @@ export class ShadowHeap {
   /** Called after each completed operation: tracemalloc's peak. */
   settle(): void {
     if (this.requestedCurrent > this.requestedPeak) this.requestedPeak = this.requestedCurrent;
+  }
+
+  /** The live block at `address`, or undefined. */
+  blockAt(address: number): ShadowBlock | undefined {
+    const slot = address > 0 ? this.slotOf.get(address) : -1;
+    return slot === -1 ? undefined : this.live[slot];
+  }
+
+  /** Whether a live block starts at `address`. */
+  isLive(address: number): boolean {
+    return address > 0 && this.slotOf.get(address) !== -1;
   }
 
   pick(index: number): ShadowBlock | undefined {

@@ -22,6 +22,7 @@ import type { ProfileName } from "../../properties/profiles.ts";
 import { churnChart, type ChartSeries } from "./chart.ts";
 import { profileChurn } from "./cpu-profile.ts";
 import { measureOracle, type OracleRow } from "./oracle.ts";
+import { measureOracleSplit, type OracleSplitRow } from "./oracle-split.ts";
 import {
   benchMarkdown,
   evaluateTargets,
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
   const cells = await measureCells(values.only?.split(","), repetitions);
 
   let oracle: OracleRow[] = [];
+  let oracleSplit: OracleSplitRow[] = [];
   if (!values["skip-oracle"]) {
     console.log(
       `\nthe oracle's throughput (verifyAllocator on the bitmap allocator): ${ORACLE_PROFILES.join(", ")} (deep sampled)`,
@@ -197,6 +199,14 @@ async function main(): Promise<void> {
     for (const row of oracle)
       console.log(
         `  ${row.profile.padEnd(5)} ${row.operations.toLocaleString("en-US").padStart(12)} operations in ${row.wallSeconds.toFixed(1)} s: ${Math.round(row.operationsPerSecond).toLocaleString("en-US")} per second (${row.verdict})`,
+      );
+    console.log(
+      "the oracle's CPU time per invariant (ci, each property with and without its check)",
+    );
+    oracleSplit = measureOracleSplit();
+    for (const row of oracleSplit)
+      console.log(
+        `  ${row.property.padEnd(24)} ${row.cpuWithCheck.toFixed(2)} CPU s, ${(row.cpuWithCheck - row.cpuWithoutCheck).toFixed(2)} of them the check`,
       );
   }
 
@@ -238,6 +248,7 @@ async function main(): Promise<void> {
     cells,
     targets: evaluateTargets(cells, oracle),
     oracle,
+    oracleSplit,
     profile: { history: JSON.parse(readFileSync(HISTORY, "utf8")) as ProfileHistory, now },
   };
   const finished: BenchReport = {

@@ -5,6 +5,7 @@
  */
 import type { FunctionTime } from "./cpu-profile.ts";
 import type { OracleRow } from "./oracle.ts";
+import type { OracleSplitRow } from "./oracle-split.ts";
 import type { Summary } from "./timing.ts";
 import { CONTENDER_LABELS, CONTENDERS, type Cell, type ContenderName } from "./workloads.ts";
 
@@ -103,6 +104,8 @@ export interface BenchReport {
   readonly cells: readonly CellResult[];
   readonly targets: readonly Target[];
   readonly oracle: readonly OracleRow[];
+  /** Absent in reports written before the split was measured. */
+  readonly oracleSplit?: readonly OracleSplitRow[];
   readonly profile: { readonly history: ProfileHistory; readonly now: readonly ChurnProfileRow[] };
 }
 
@@ -372,6 +375,7 @@ export function benchMarkdown(report: BenchReport): string {
     );
   }
   out.push(``);
+  out.push(...oracleSplitTable(report.oracleSplit ?? []));
 
   const { history, now } = report.profile;
   out.push(`## Profile`, ``);
@@ -411,4 +415,35 @@ export function benchMarkdown(report: BenchReport): string {
       out.push(`- ${cell.title}: ${CONTENDER_LABELS[s.contender]}: ${s.reason}.`);
   out.push(``);
   return out.join("\n");
+}
+
+/** The oracle's CPU time per invariant (oracle-split.ts states the method). */
+function oracleSplitTable(rows: readonly OracleSplitRow[]): string[] {
+  if (rows.length === 0) return [];
+  const out = [`### Where the oracle's time goes, per invariant (ci profile)`, ``];
+  out.push(
+    `Each property (one invariant's check) run on every family twice with the same seed, with its check and with the check's hooks removed, the two in alternating order, CPU time of each (src/bench/oracle-split.ts). ` +
+      `Without the check: the driver, the shadow heap, the bitmap allocator and fast-check; the difference is the check's own cost (invariant 11's includes the reference allocator it drives). The bounded-exhaustive mode is not in this table.`,
+    ``,
+    `| property | operations | CPU s | without the check | the check | the check's share | operations / CPU s |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+  );
+  let ops = 0;
+  let withCheck = 0;
+  let without = 0;
+  for (const r of rows) {
+    ops += r.operations;
+    withCheck += r.cpuWithCheck;
+    without += r.cpuWithoutCheck;
+    const check = r.cpuWithCheck - r.cpuWithoutCheck;
+    out.push(
+      `| ${r.property} | ${r.operations.toLocaleString("en-US")} | ${f2(r.cpuWithCheck)} | ${f2(r.cpuWithoutCheck)} | ${f2(check)} | ${((check / r.cpuWithCheck) * 100).toFixed(0)}% | ${Math.round(r.operations / r.cpuWithCheck).toLocaleString("en-US")} |`,
+    );
+  }
+  const check = withCheck - without;
+  out.push(
+    `| all | ${ops.toLocaleString("en-US")} | ${f2(withCheck)} | ${f2(without)} | ${f2(check)} | ${((check / withCheck) * 100).toFixed(0)}% | ${Math.round(ops / withCheck).toLocaleString("en-US")} |`,
+    ``,
+  );
+  return out;
 }

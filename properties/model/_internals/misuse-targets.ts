@@ -29,8 +29,7 @@ export function misuseTarget(
 ): PlannedCall | undefined {
   const target = misuseCandidate(scene, kind, pick);
   // (A bad size is misuse whatever the pointer; realloc(live block, NaN) is the point of it.)
-  const liveTarget =
-    kind !== "bad-size" && target?.p != null && scene.shadow.byAddress.has(target.p);
+  const liveTarget = kind !== "bad-size" && target?.p != null && scene.shadow.isLive(target.p);
   return liveTarget ? undefined : target;
 }
 
