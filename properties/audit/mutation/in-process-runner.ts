@@ -1,0 +1,156 @@
+/**
+ * A Stryker test runner that runs the mutation test set (test-set.ts) in its own process, with no
+ * test framework between mutants (spec/audit.md §3). Stryker starts it in a child process (two at
+ * a time) with the sandbox as working directory; `init` imports the test files once, with their
+ * `vitest` import mapped to vitest-shim.ts, which collects each test as a named function. Then:
+ *
+ *   dryRun     every test once, each under its own `__stryker__.currentTestId`, so the
+ *              instrumented sources record which mutants each test reaches (perTest coverage);
+ *   mutantRun  sets `__stryker__.activeMutant` (the mutant schemata Stryker compiled into the
+ *              sources switch on it at run time) and runs the tests Stryker names, cheapest first,
+ *              stopping at the first failure; a mutant that loops past Stryker's hit limit is a
+ *              Timeout, and one that blocks the process is killed and restarted by Stryker.
+ *
+ * Test names (`<describe> > <test>`, with their fixed seeds) and ids (testId) are the same in every
+ * run, so Stryker's incremental file can match them. Only mutants run at test time are testable here
+ * (nothing is reloaded between mutants), hence `ignoreStatic` in stryker.config.json.
+ * The plugin declaration, which Stryker loads without a TypeScript loader, is allocheck-runner.mjs.
+ */
+import { createHash } from "node:crypto";
+import { register } from "node:module";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { INSTRUMENTER_CONSTANTS, type MutantCoverage } from "@stryker-mutator/api/core";
+import {
+  DryRunStatus,
+  TestStatus,
+  determineHitLimitReached,
+  toMutantRunResult,
+  type DryRunOptions,
+  type DryRunResult,
+  type MutantRunOptions,
+  type MutantRunResult,
+  type TestResult,
+} from "@stryker-mutator/api/test-runner";
+import { MUTATION_PROFILE, MUTATION_SETUP_FILE, MUTATION_TEST_FILES } from "./test-set.ts";
+import type { CollectedTest } from "./vitest-shim.ts";
+
+const SHIM_URL = new URL("./vitest-shim.ts", import.meta.url).href;
+
+/** A module hook (in Node's loader thread) that resolves the test files' `vitest` to the shim. */
+const VITEST_TO_SHIM = `data:text/javascript,${encodeURIComponent(
+  `export async function resolve(specifier, context, next) {
+     return specifier === "vitest" ? { url: ${JSON.stringify(SHIM_URL)}, shortCircuit: true } : next(specifier, context);
+   }`,
+)}`;
+
+/** `globalThis.__stryker__`, which the instrumented sources read and write. */
+interface StrykerNamespace {
+  activeMutant?: string | undefined;
+  currentTestId?: string | undefined;
+  mutantCoverage?: MutantCoverage;
+  hitCount?: number | undefined;
+  hitLimit?: number | undefined;
+}
+
+interface Timed extends CollectedTest {
+  readonly id: string;
+  readonly fileName: string;
+  /** Milliseconds the test took in the dry run: the order of a mutant's tests (cheapest first). */
+  dryRunMs: number;
+  readonly rank: number;
+}
+
+/**
+ * A test's id: 12 hex digits of the SHA-1 of its file and full name, so the same in every run, and
+ * short, because the incremental file lists the ids of the tests that cover each of ~1000 mutants.
+ */
+function testId(t: CollectedTest): string {
+  return createHash("sha1").update(`${t.file}#${t.name}`).digest("hex").slice(0, 12);
+}
+
+const QUIET = ["log", "info", "warn", "debug"] as const;
+
+export class InProcessRunner {
+  private tests: Timed[] = [];
+  private readonly ns: StrykerNamespace;
+
+  constructor(private readonly root = process.cwd()) {
+    const g = globalThis as unknown as Record<string, StrykerNamespace | undefined>;
+    this.ns = g[INSTRUMENTER_CONSTANTS.NAMESPACE] ??= {};
+  }
+
+  async init(): Promise<void> {
+    process.env.ALLOCHECK_PROFILE = MUTATION_PROFILE;
+    register(VITEST_TO_SHIM);
+    const shim = (await import(SHIM_URL)) as typeof import("./vitest-shim.ts");
+    await import(pathToFileURL(resolve(this.root, MUTATION_SETUP_FILE)).href);
+    for (const file of MUTATION_TEST_FILES)
+      await shim.collectFrom(file, () => import(pathToFileURL(resolve(this.root, file)).href));
+    this.tests = shim.collectedTests().map((t, rank) => ({
+      ...t,
+      id: testId(t),
+      fileName: resolve(this.root, t.file),
+      dryRunMs: 0,
+      rank,
+    }));
+  }
+
+  async dryRun(options: DryRunOptions): Promise<DryRunResult> {
+    const coverage = (this.ns.mutantCoverage ??= { static: {}, perTest: {} });
+    const results: TestResult[] = [];
+    for (const t of this.tests) {
+      this.ns.currentTestId = t.id;
+      const result = await this.runOne(t);
+      t.dryRunMs = result.timeSpentMs;
+      results.push(result);
+      if (result.status === TestStatus.Failed && !options.disableBail) break;
+    }
+    this.ns.currentTestId = undefined;
+    return { status: DryRunStatus.Complete, tests: results, mutantCoverage: coverage };
+  }
+
+  async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
+    const wanted = options.testFilter === undefined ? undefined : new Set(options.testFilter);
+    const chosen = this.tests
+      .filter((t) => wanted === undefined || wanted.has(t.id))
+      .sort((a, b) => a.dryRunMs - b.dryRunMs || a.rank - b.rank);
+    this.ns.activeMutant = options.activeMutant.id;
+    this.ns.hitLimit = options.hitLimit;
+    this.ns.hitCount = options.hitLimit === undefined ? undefined : 0;
+    const results: TestResult[] = [];
+    try {
+      for (const t of chosen) {
+        const result = await this.runOne(t);
+        results.push(result);
+        if (result.status === TestStatus.Failed && !options.disableBail) break;
+      }
+    } finally {
+      this.ns.activeMutant = undefined;
+    }
+    const timedOut = determineHitLimitReached(this.ns.hitCount, options.hitLimit);
+    this.ns.hitCount = undefined;
+    return toMutantRunResult(timedOut ?? { status: DryRunStatus.Complete, tests: results });
+  }
+
+  /** One test, its console output dropped (the tests print summaries for people). */
+  private async runOne(t: Timed): Promise<TestResult> {
+    const saved = QUIET.map((k) => console[k]);
+    for (const k of QUIET) console[k] = () => {};
+    const base = { id: t.id, name: t.name, fileName: t.fileName };
+    const started = performance.now();
+    try {
+      await t.body();
+      return { ...base, status: TestStatus.Success, timeSpentMs: performance.now() - started };
+    } catch (e) {
+      return {
+        ...base,
+        status: TestStatus.Failed,
+        failureMessage: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        timeSpentMs: performance.now() - started,
+      };
+    } finally {
+      QUIET.forEach((k, i) => (console[k] = saved[i]!));
+    }
+  }
+}
