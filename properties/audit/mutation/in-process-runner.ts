@@ -75,7 +75,11 @@ export class InProcessRunner {
   private tests: Timed[] = [];
   private readonly ns: StrykerNamespace;
 
-  constructor(private readonly root = process.cwd()) {
+  constructor(
+    private readonly root = process.cwd(),
+    private readonly testFiles = MUTATION_TEST_FILES,
+    private readonly setupFile = MUTATION_SETUP_FILE,
+  ) {
     const g = globalThis as unknown as Record<string, StrykerNamespace | undefined>;
     this.ns = g[INSTRUMENTER_CONSTANTS.NAMESPACE] ??= {};
   }
@@ -84,8 +88,8 @@ export class InProcessRunner {
     process.env.ALLOCHECK_PROFILE = MUTATION_PROFILE;
     register(VITEST_TO_SHIM);
     const shim = (await import(SHIM_URL)) as typeof import("./vitest-shim.ts");
-    await import(pathToFileURL(resolve(this.root, MUTATION_SETUP_FILE)).href);
-    for (const file of MUTATION_TEST_FILES)
+    await import(pathToFileURL(resolve(this.root, this.setupFile)).href);
+    for (const file of this.testFiles)
       await shim.collectFrom(file, () => import(pathToFileURL(resolve(this.root, file)).href));
     this.tests = shim.collectedTests().map((t, rank) => ({
       ...t,
