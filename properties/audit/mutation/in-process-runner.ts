@@ -2,7 +2,8 @@
  * A Stryker test runner that runs the mutation test set (test-set.ts) in its own process, with no
  * test framework between mutants (spec/audit.md §3). Stryker starts it in a child process (two at
  * a time) with the sandbox as working directory; `init` imports the test files once, with their
- * `vitest` import mapped to vitest-shim.ts, which collects each test as a named function. Then:
+ * `vitest` import mapped to vitest-shim.ts, which collects each test as a named function
+ * (loader-hooks.mjs, which also stops Stryker's coverage counting while a mutant runs). Then:
  *
  *   dryRun     every test once, each under its own `__stryker__.currentTestId`, so the
  *              instrumented sources record which mutants each test reaches (perTest coverage);
@@ -37,12 +38,8 @@ import type { CollectedTest } from "./vitest-shim.ts";
 
 const SHIM_URL = new URL("./vitest-shim.ts", import.meta.url).href;
 
-/** A module hook (in Node's loader thread) that resolves the test files' `vitest` to the shim. */
-const VITEST_TO_SHIM = `data:text/javascript,${encodeURIComponent(
-  `export async function resolve(specifier, context, next) {
-     return specifier === "vitest" ? { url: ${JSON.stringify(SHIM_URL)}, shortCircuit: true } : next(specifier, context);
-   }`,
-)}`;
+/** The module hooks: the test files' `vitest` is the shim; no coverage counting in mutant runs. */
+const HOOKS_URL = new URL("./loader-hooks.mjs", import.meta.url).href;
 
 /** `globalThis.__stryker__`, which the instrumented sources read and write. */
 interface StrykerNamespace {
@@ -86,7 +83,7 @@ export class InProcessRunner {
 
   async init(): Promise<void> {
     process.env.ALLOCHECK_PROFILE = MUTATION_PROFILE;
-    register(VITEST_TO_SHIM);
+    register(HOOKS_URL, { data: { shimUrl: SHIM_URL } });
     const shim = (await import(SHIM_URL)) as typeof import("./vitest-shim.ts");
     await import(pathToFileURL(resolve(this.root, this.setupFile)).href);
     for (const file of this.testFiles)
