@@ -17,7 +17,7 @@ interface Driven {
   tests: { id: string; name: string; status: number; fileName: string }[];
   coverage: { perTest: Record<string, Record<string, number>> };
   coverageAfterMutantRuns: Driven["coverage"];
-  mutants: Record<"killed" | "loops" | "equivalent", Record<string, unknown>>;
+  mutants: Record<"killed" | "loops" | "equivalent" | "spins", Record<string, unknown>>;
 }
 
 function drive(): Driven {
@@ -30,7 +30,11 @@ test("dry run, coverage per test, killed / timeout / survived, stable ids", () =
   const first = drive();
   const id = (name: string) =>
     createHash("sha1").update(`${TEST_FILE}#${name}`).digest("hex").slice(0, 12);
-  const names = ["instrumented source > double(2) is 4", "instrumented source > count(3) is 3"];
+  const names = [
+    "instrumented source > double(2) is 4",
+    "instrumented source > count(3) is 3",
+    "instrumented source > spin(1) is 1",
+  ];
   expect(first.tests.map((t) => [t.id, t.name, t.status])).toEqual(
     names.map((name) => [id(name), name, 0]),
   );
@@ -38,13 +42,16 @@ test("dry run, coverage per test, killed / timeout / survived, stable ids", () =
   expect(first.coverage.perTest).toEqual({
     [id(names[0]!)]: { 0: 1 },
     [id(names[1]!)]: { 1: 1, 2: 1 },
+    [id(names[2]!)]: { 3: 1 },
   });
   expect(first.mutants.killed).toMatchObject({
     status: "killed",
     killedBy: [id(names[0]!)],
   });
   expect(first.mutants.loops).toMatchObject({ status: "timeout" });
-  expect(first.mutants.equivalent).toEqual({ status: "survived", nrOfTests: 2 });
+  expect(first.mutants.equivalent).toEqual({ status: "survived", nrOfTests: 3 });
+  expect(first.mutants.spins).toMatchObject({ status: "timeout" });
+  expect(first.mutants.spins.reason).toMatch(/past the deadline of "instrumented source > spin/);
   expect(first.coverageAfterMutantRuns).toEqual(first.coverage);
   expect(drive().tests.map((t) => t.id)).toEqual(first.tests.map((t) => t.id));
 });

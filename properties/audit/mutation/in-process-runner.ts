@@ -48,7 +48,22 @@ interface StrykerNamespace {
   mutantCoverage?: MutantCoverage;
   hitCount?: number | undefined;
   hitLimit?: number | undefined;
+  /** Statements left before `onTicks` reads the clock (loader-hooks.mjs counts them down). */
+  ticksLeft?: number;
+  onTicks?: () => void;
 }
+
+/**
+ * A test of a mutant run is stopped as a Timeout when it runs past DEADLINE_FACTOR × its dry-run
+ * time + DEADLINE_MARGIN_MS (a mutant that loops forever would otherwise hold a runner until
+ * Stryker's own timeout, the sum of all its tests' times, and then cost a restart). The dry run
+ * counts coverage and took 124 s where the mutant runs took 18 s (loader-hooks.mjs), so a test is
+ * stopped only after about 20 times its unmutated time: a slow but finite mutant, or a loaded
+ * machine, is not a Timeout. The clock is read every TICKS_PER_CLOCK_READ instrumented statements.
+ */
+const DEADLINE_FACTOR = 3;
+const DEADLINE_MARGIN_MS = 2000;
+const TICKS_PER_CLOCK_READ = 1 << 14;
 
 interface Timed extends CollectedTest {
   readonly id: string;
@@ -71,6 +86,8 @@ const QUIET = ["log", "info", "warn", "debug"] as const;
 export class InProcessRunner {
   private tests: Timed[] = [];
   private readonly ns: StrykerNamespace;
+  private deadline = Infinity;
+  private pastDeadline: Timed | undefined;
 
   constructor(
     private readonly root = process.cwd(),
@@ -79,7 +96,15 @@ export class InProcessRunner {
   ) {
     const g = globalThis as unknown as Record<string, StrykerNamespace | undefined>;
     this.ns = g[INSTRUMENTER_CONSTANTS.NAMESPACE] ??= {};
+    this.ns.onTicks = () => {
+      this.ns.ticksLeft = TICKS_PER_CLOCK_READ;
+      if (performance.now() <= this.deadline) return;
+      this.pastDeadline ??= this.current;
+      throw new Error("allocheck runner: the test ran past its deadline");
+    };
   }
+
+  private current: Timed | undefined;
 
   async init(): Promise<void> {
     process.env.ALLOCHECK_PROFILE = MUTATION_PROFILE;
@@ -119,17 +144,33 @@ export class InProcessRunner {
     this.ns.activeMutant = options.activeMutant.id;
     this.ns.hitLimit = options.hitLimit;
     this.ns.hitCount = options.hitLimit === undefined ? undefined : 0;
+    this.ns.ticksLeft = TICKS_PER_CLOCK_READ;
+    this.pastDeadline = undefined;
     const results: TestResult[] = [];
     try {
       for (const t of chosen) {
+        this.current = t;
+        this.deadline = performance.now() + DEADLINE_FACTOR * t.dryRunMs + DEADLINE_MARGIN_MS;
         const result = await this.runOne(t);
         results.push(result);
+        if (this.pastDeadline !== undefined) break;
         if (result.status === TestStatus.Failed && !options.disableBail) break;
       }
     } finally {
       this.ns.activeMutant = undefined;
+      this.deadline = Infinity;
+      this.current = undefined;
     }
-    const timedOut = determineHitLimitReached(this.ns.hitCount, options.hitLimit);
+    // Set by onTicks, inside a test (TypeScript cannot see that it changed).
+    const past = this.pastDeadline as Timed | undefined;
+    const timedOut =
+      determineHitLimitReached(this.ns.hitCount, options.hitLimit) ??
+      (past === undefined
+        ? undefined
+        : {
+            status: DryRunStatus.Timeout,
+            reason: `past the deadline of "${past.name}" (${DEADLINE_FACTOR} × its ${past.dryRunMs.toFixed(0)} ms in the dry run + ${DEADLINE_MARGIN_MS} ms)`,
+          });
     this.ns.hitCount = undefined;
     return toMutantRunResult(timedOut ?? { status: DryRunStatus.Complete, tests: results });
   }
