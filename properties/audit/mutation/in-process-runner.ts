@@ -18,6 +18,7 @@
  * The plugin declaration, which Stryker loads without a TypeScript loader, is allocheck-runner.mjs.
  */
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -62,6 +63,13 @@ interface StrykerNamespace {
  * machine, is not a Timeout. The clock is read every TICKS_PER_CLOCK_READ instrumented statements.
  */
 const DEADLINE_FACTOR = 3;
+/**
+ * Where the dry run leaves each test's time, in the sandbox: Stryker runs the dry run in one of
+ * its runner processes, and the others (and any restarted one) read the times from here. Without
+ * them a runner neither orders the tests nor sets deadlines (a first run that took every time as
+ * 0 ms stopped 118 finite mutants as Timeouts).
+ */
+const DRY_RUN_TIMES = ".allocheck-dry-run-times.json";
 const DEADLINE_MARGIN_MS = 2000;
 const TICKS_PER_CLOCK_READ = 1 << 14;
 
@@ -105,6 +113,16 @@ export class InProcessRunner {
   }
 
   private current: Timed | undefined;
+  /** Whether the tests carry their dry-run times (this process ran the dry run, or read them). */
+  private timed = false;
+
+  private readDryRunTimes(): void {
+    const file = resolve(this.root, DRY_RUN_TIMES);
+    if (!existsSync(file)) return;
+    const times = JSON.parse(readFileSync(file, "utf8")) as Record<string, number>;
+    for (const t of this.tests) t.dryRunMs = times[t.id] ?? 0;
+    this.timed = true;
+  }
 
   async init(): Promise<void> {
     process.env.ALLOCHECK_PROFILE = MUTATION_PROFILE;
@@ -133,10 +151,14 @@ export class InProcessRunner {
       if (result.status === TestStatus.Failed && !options.disableBail) break;
     }
     this.ns.currentTestId = undefined;
+    const times = Object.fromEntries(this.tests.map((t) => [t.id, t.dryRunMs]));
+    writeFileSync(resolve(this.root, DRY_RUN_TIMES), JSON.stringify(times));
+    this.timed = true;
     return { status: DryRunStatus.Complete, tests: results, mutantCoverage: coverage };
   }
 
   async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
+    if (!this.timed) this.readDryRunTimes();
     const wanted = options.testFilter === undefined ? undefined : new Set(options.testFilter);
     const chosen = this.tests
       .filter((t) => wanted === undefined || wanted.has(t.id))
@@ -150,7 +172,9 @@ export class InProcessRunner {
     try {
       for (const t of chosen) {
         this.current = t;
-        this.deadline = performance.now() + DEADLINE_FACTOR * t.dryRunMs + DEADLINE_MARGIN_MS;
+        this.deadline = this.timed
+          ? performance.now() + DEADLINE_FACTOR * t.dryRunMs + DEADLINE_MARGIN_MS
+          : Infinity;
         const result = await this.runOne(t);
         results.push(result);
         if (this.pastDeadline !== undefined) break;
