@@ -10,7 +10,8 @@
  *   5. the production allocators (SQLite's dlmalloc, Pyodide's mimalloc and dlmalloc) in their
  *      two rounds (real-allocators.ts);
  *
- * and reads Stryker's last report (reports/mutation/mutation.json) without running Stryker.
+ * and reads Stryker's results (the committed incremental file, stryker.config.json's
+ * incrementalFile) without running Stryker.
  *
  *   npm run audit                       everything (about 4 minutes on 2 cores)
  *   npm run audit -- --matrix gate      the kill matrix as the test's gate (first kill per family)

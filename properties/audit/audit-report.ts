@@ -204,6 +204,9 @@ function killRows(matrix: AuditData["killMatrix"]): string[] {
 
 function mutationRow(m: AuditData["mutation"]): string {
   if (failed(m)) return `| Mutation score, bitmap allocator | not measured: ${cell(m.error)} |`;
+  // A score of other code is no score of this code (spec/audit.md §3): name what changed instead.
+  if (staleness(m) !== "")
+    return `| Mutation score (Stryker) | **stale: ${staleness(m)}** (\`npm run mutation\` measures them again, incrementally) |`;
   const bitmapOnly = m.files.filter((f) => f.file.startsWith("src/allocators/bitmap/"));
   const bm = bitmapOnly.reduce(
     (s, f) => ({
@@ -222,7 +225,7 @@ function mutationRow(m: AuditData["mutation"]): string {
   const valid = detected + t.survived + t.noCoverage;
   return (
     `| Mutation score (Stryker, ${m.date.slice(0, 10)}) | **${pct(t.score)}** over ${m.files.length} files (${detected} of ${valid} mutants detected; src/allocators/bitmap/ alone ${pct(bm.v === 0 ? 100 : (100 * bm.d) / bm.v)}); ${m.survivors.length} survivors: ${counted.join(", ")}${unexplained > 0 ? `, **${unexplained} unexplained**` : ""} (what each verdict means: §3); ` +
-    `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3)${staleness(m) === "" ? "" : `; **${staleness(m)}**`} |`
+    `${m.markedEquivalent.length} more marked equivalent in the source and left out of the score (counted as survivors: ${pct((100 * detected) / (valid + m.markedEquivalent.length))}) (§3) |`
   );
 }
 
@@ -338,11 +341,11 @@ function mutationSection(m: AuditData["mutation"]): string[] {
   return [
     "## 3. Mutation testing (StrykerJS)",
     "",
-    `\`npm run mutation\` (stryker.config.json, vitest.mutation.config.ts), last report ${m.report} of ${m.date}. Score = (killed + timed out) / (killed + timed out + survived + no coverage).`,
+    `\`npm run mutation\` (stryker.config.json, properties/audit/mutation/), results ${m.report} of ${m.date}. Score = (killed + timed out) / (killed + timed out + survived + no coverage).`,
     "",
     ...(staleness(m) !== ""
       ? [
-          `**The report is older than the code: ${staleness(m)}.** Its figures for those files are of the code it ran on; \`npm run mutation\` brings them up to date.`,
+          `**stale: ${staleness(m)}.** The figures below are of the code Stryker ran on, not of the code as it is; \`npm run mutation\` brings them up to date.`,
           "",
         ]
       : []),
@@ -465,7 +468,7 @@ function reproduceSection(): string[] {
     "```sh",
     "npm run audit                                  # this report (reads the last mutation report)",
     "npx vitest run properties/tests/kill-matrix.test.ts   # the kill-matrix gate (part of npm test)",
-    "npm run mutation                               # Stryker, incremental: reports/mutation/mutation.json",
+    "npm run mutation                               # Stryker, incremental (its results: stryker.config.json incrementalFile)",
     "```",
     "",
   ];

@@ -1,6 +1,7 @@
 /**
- * Reads Stryker's last JSON report (reports/mutation/mutation.json, from `npm run mutation`;
- * spec/audit.md §3): the mutation score per file and in total, every surviving mutant with the
+ * Reads Stryker's incremental file (stryker.config.json's `incrementalFile`, committed, so a fresh
+ * clone has it; every `npm run mutation` rewrites it; spec/audit.md §3): the mutation score per
+ * file and in total, every surviving mutant with the
  * original code, the replacement and, from mutation-survivors.ts, why it survives (an equivalent
  * mutant) or that it is not killed yet, and every mutant the source marks equivalent (a
  * `// Stryker disable next-line <mutator>: equivalent: spec/audit.md §3.1 #k` comment: Stryker
@@ -11,7 +12,13 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { explainSurvivor, type SurvivorExplanation } from "./mutation-survivors.ts";
 
-export const MUTATION_REPORT = "reports/mutation/mutation.json";
+/** Where Stryker keeps its results between runs: stryker.config.json's `incrementalFile`. */
+export function mutationReportPath(root: string): string {
+  const { incrementalFile } = JSON.parse(
+    readFileSync(resolve(root, "stryker.config.json"), "utf8"),
+  ) as { incrementalFile: string };
+  return incrementalFile;
+}
 
 interface Position {
   readonly line: number;
@@ -32,6 +39,8 @@ interface StrykerReport {
     string,
     { readonly source: string; readonly mutants: readonly StrykerMutant[] }
   >;
+  /** The test files the run used, with their source (paths relative to the project). */
+  readonly testFiles?: Record<string, { readonly source?: string }>;
 }
 
 export interface FileScore {
@@ -75,8 +84,9 @@ export interface MutationSection {
   readonly survivors: readonly Survivor[];
   readonly markedEquivalent: readonly MarkedEquivalent[];
   /**
-   * Where the report is older than the code: files whose source has changed since the run
-   * (their figures are of the old code), and files Stryker mutates now that the report lacks.
+   * Where the report is older than the code: files (mutated sources and test files) whose text
+   * differs from the text the run recorded (the figures are of the old code: the audit prints
+   * "stale" instead of a score), and files Stryker mutates now that the report lacks.
    */
   readonly changedSince: readonly string[];
   readonly missing: readonly string[];
@@ -161,12 +171,12 @@ function textAt(source: string, start: Position, end: Position): string {
 
 export function readMutation(
   root: string,
-  path = MUTATION_REPORT,
+  path = mutationReportPath(root),
 ): MutationSection | { readonly error: string } {
   const file = resolve(root, path);
   if (!existsSync(file))
     return {
-      error: `${path} is missing: run \`npm run mutation\` (30–90 minutes on 2 cores; \`--incremental\` reruns only what changed)`,
+      error: `${path} is missing: run \`npm run mutation\` (about 20 minutes from scratch on 2 cores; then incremental: only what changed)`,
     };
   const report = JSON.parse(readFileSync(file, "utf8")) as StrykerReport;
   const files: FileScore[] = [];
@@ -223,10 +233,17 @@ export function readMutation(
       survivors.push({ ...base, ...(explanation !== undefined ? { explanation } : {}) });
     }
   }
-  const changedSince = Object.entries(report.files)
+  const recorded: [string, string | undefined][] = [
+    ...Object.entries(report.files).map(([name, { source }]): [string, string] => [name, source]),
+    ...Object.entries(report.testFiles ?? {}).map(
+      ([name, { source }]): [string, string | undefined] => [name, source],
+    ),
+  ];
+  const changedSince = recorded
     .filter(
-      ([name, { source }]) =>
-        !existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source,
+      ([name, source]) =>
+        source !== undefined &&
+        (!existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source),
     )
     .map(([name]) => name)
     .sort();

@@ -31,3 +31,20 @@ describe("renderAudit", () => {
     await expect(text).toMatchFileSnapshot(`./snapshots/${snapshot}`);
   });
 });
+
+describe("the mutation score", () => {
+  const headline = (data: typeof FULL_AUDIT) =>
+    renderAudit(data)
+      .split("\n")
+      .find((l) => l.startsWith("| Mutation score"))!;
+  test("is printed when the recorded sources are the files on disk, and 'stale' instead when not", () => {
+    if ("error" in FULL_AUDIT.mutation) throw new Error("the fixture has a mutation section");
+    const current = { ...FULL_AUDIT.mutation, changedSince: [], missing: [] };
+    expect(headline({ ...FULL_AUDIT, mutation: current })).toMatch(/\*\*96\.3%\*\*/);
+    const stale = headline(FULL_AUDIT);
+    expect(stale).toMatch(
+      /stale: changed since the run: src\/allocators\/bitmap\/pool-bitmaps\.ts/,
+    );
+    expect(stale).not.toMatch(/%/);
+  });
+});

@@ -2,7 +2,8 @@
  * The equivalence markers of the mutated source (spec/audit.md §3): every
  * `// Stryker disable next-line <mutator>: equivalent: spec/audit.md §3.1 #k` names a row of that
  * table whose file is the marker's own, every row is named by a marker, and the audit's reader of
- * Stryker's report gives an ignored mutant the row's reason.
+ * Stryker's report gives an ignored mutant the row's reason; and that reader calls the results
+ * stale when a file they record (mutated or test) differs from the file on disk.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,6 +89,33 @@ describe("equivalence markers (spec/audit.md §3.1)", () => {
       expect(section.markedEquivalent.map((m) => m.reason)).toEqual([
         `${rows.get(k)!.why} (spec/audit.md §3.1 #${k})`,
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the audit's reading of Stryker's results (spec/audit.md §3)", () => {
+  test("a mutated file or test file whose text differs from the recorded one is stale", () => {
+    const dir = mkdtempSync(join(tmpdir(), "allocheck-stale-"));
+    try {
+      const file = "src/core/bits/level-bitset.ts";
+      const testFile = "properties/tests/level-bitset.test.ts";
+      const source = readFileSync(join(ROOT, file), "utf8");
+      const testSource = readFileSync(join(ROOT, testFile), "utf8");
+      const path = join(dir, "incremental.json");
+      const read = (recordedTest: string) => {
+        const report = {
+          files: { [file]: { source, mutants: [] } },
+          testFiles: { [testFile]: { source: recordedTest, tests: [] } },
+        };
+        writeFileSync(path, JSON.stringify(report));
+        const section = readMutation(ROOT, path);
+        if ("error" in section) throw new Error(section.error);
+        return section.changedSince;
+      };
+      expect(read(testSource)).toEqual([]);
+      expect(read(`${testSource}\n`)).toEqual([testFile]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

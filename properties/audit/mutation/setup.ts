@@ -1,5 +1,6 @@
 /**
- * Vitest setup for the mutation runs only (vitest.mutation.config.ts; spec/audit.md §3). Two
+ * Setup of the mutation test set only, loaded before its test files by the in-process runner and
+ * by vitest.mutation.config.ts (test-set.ts MUTATION_SETUP_FILE; spec/audit.md §3). Two
  * pitfalls of property tests under Stryker (measured: spec/references.md §3):
  *
  * - Stryker picks the tests to run for a mutant by their names from the dry run, so a name must

@@ -147,7 +147,7 @@ export const FULL_AUDIT: AuditData = {
     errors: ["a worker exited with code 1"],
   },
   mutation: {
-    report: "reports/mutation/mutation.json",
+    report: "properties/audit/mutation/stryker-incremental.json",
     date: "2026-11-30T10:00:00.000Z",
     files: [
       score("src/allocators/bitmap/bitmap-allocator.ts", 90, 3),
