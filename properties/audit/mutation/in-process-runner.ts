@@ -212,7 +212,8 @@ export class InProcessRunner {
       return {
         ...base,
         status: TestStatus.Failed,
-        failureMessage: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        // The error without its stack: the results are committed, and a stack holds machine paths.
+        failureMessage: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
         timeSpentMs: performance.now() - started,
       };
     } finally {
