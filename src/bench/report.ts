@@ -67,6 +67,8 @@ export interface OptimisationStep {
   readonly title: string;
   /** "before → after" commits. */
   readonly commits: string;
+  /** When the A/B was measured (steps recorded before 2026-12-05 have none). */
+  readonly date?: string;
   readonly changes: readonly string[];
   /** How churnBeforeAfter was measured (npm run bench:ab: processes alternating on one machine). */
   readonly method: string;
@@ -389,7 +391,8 @@ export function benchMarkdown(report: BenchReport): string {
   out.push(`### Now (this run)`, ``);
   out.push(...profileTable(now, 6), ``);
   history.steps.forEach((step, i) => {
-    out.push(`### Step ${i + 1}: ${step.title} (${step.commits})`, ``);
+    const when = step.date === undefined ? "" : `, ${step.date}`;
+    out.push(`### Step ${i + 1}: ${step.title} (${step.commits}${when})`, ``);
     for (const change of step.changes) out.push(`- ${change}`);
     out.push(``);
     out.push(`Churn ns/op before and after (${step.method}):`, ``);
