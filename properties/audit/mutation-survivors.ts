@@ -79,6 +79,20 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BM,
+    line: "if (gp !== -1) {",
+    mutator: "ConditionalExpression",
+    replacement: "true",
+    verdict: "equivalent",
+    why: "free, realloc and usableSize asking liveBlockAt about gp = −1 (poolOf found no used pool): sizeClass[−1] is undefined, so the offset (address[−1] undefined) and k are NaN, k · size ≠ offset, and liveBlockAt returns −1; the slow path runs as in the original (the argument of spec/audit.md §3.1 #1)",
+  },
+  {
+    file: BM,
+    line: "if (index >>> 0 >= this.poolsPerArena) return -1;",
+    verdict: "equivalent",
+    why: "all three (the test dropped, > for >=, +1 for −1) differ only for a p whose index is outside 0 … poolsPerArena − 1: p lies in its slot's excess before the first pool or in the guard after the last, inside no pool. liveBlockAt(gp, c, p) returns a block only for p = address[gp] + H + k·size with 0 ≤ k < blocksPerPool, inside pool gp; the pool the mutant names (slot·ppa + index: the previous slot's last pool, a pool of a later slot, or pool 1) does not contain p (the guard is at least a pool: stride ≥ arenaSize + poolSize, geometry.ts arenaStride), so it returns −1, or the pool has no class (−1) and k is NaN; the slow path runs as in the original",
+  },
+  {
+    file: BM,
     line: "if (toSlot === -1) {",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
@@ -283,6 +297,14 @@ const ENTRIES: readonly Entry[] = [
     mutator: "EqualityOperator",
     verdict: "equivalent",
     why: NAN_LEVEL,
+  },
+  {
+    file: BITS,
+    line: "if (top === 0) return -1;",
+    mutator: "ConditionalExpression",
+    replacement: "false",
+    verdict: "equivalent",
+    why: "first() of an empty set without the early return: every word is zero (invariant 12), ctz32(0) is −1 and (−1 << 5) | −1 is −1, so each step of the descent stays −1 (it reads bits[o − 1], the last word of the level below, zero, and finally bits[−1], undefined, whose ctz32 is also −1) and it returns −1",
   },
   {
     file: BITS,

@@ -91,14 +91,14 @@ function nudgedKind(
   name: string,
   array: Int32Array,
   indices: readonly number[],
-  message: (at: number) => RegExp,
+  message: (at: number) => RegExp | readonly RegExp[],
   min = 0,
 ): CellKind {
   return kind(name, indices.length, (i, v) => {
     const at = indices[i]!;
     const old = array[at]!;
     array[at] = nudge(old, v, min);
-    return { what: `${name}[${at}]: ${old} → ${array[at]}`, expect: [message(at)] };
+    return { what: `${name}[${at}]: ${old} → ${array[at]}`, expect: [message(at)].flat() };
   });
 }
 
@@ -484,12 +484,13 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         ? /^counts holds 0$/
         : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`),
     ]),
-    nudgedKind(
-      "buckets.sizes",
-      buckets.sizes,
-      range(ppa + 1),
-      (e) => new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`),
-    ),
+    // The size of the bucket of wholly empty arenas is also their count.
+    nudgedKind("buckets.sizes", buckets.sizes, range(ppa + 1), (e) => [
+      new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`),
+      ...(e === ppa
+        ? [new RegExp(`^bucket ${e} holds \\d+ arenas but \\d+ are wholly empty$`)]
+        : []),
+    ]),
 
     kind("emptyArenaCount", 1, (_, v) => {
       const old = internals.emptyArenaCount;
