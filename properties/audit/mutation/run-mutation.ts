@@ -8,7 +8,9 @@
  *   2. runs Stryker, incrementally: only mutants whose code or covering tests changed are run;
  *      `thresholds.break` (95) makes it exit 1 below 95%, and this exits with its status;
  *   3. keeps the committed file free of machine paths (Stryker writes the absolute projectRoot)
- *      and records the helpers' hashes beside it.
+ *      and records the helpers' hashes beside it; when the results are the same as before (every
+ *      one reused), it puts the file back byte for byte (Stryker rewrites it in another order,
+ *      with other ids), so that a run on unchanged code leaves the working tree clean.
  *
  * A run on part of the code (`--mutate <files>`) writes its results to PARTIAL_RESULTS, seeded from
  * the committed file, so that the committed file keeps every mutated file's results.
@@ -49,13 +51,32 @@ if ((helpers === undefined || helpers.length > 0) && !args.includes("--force")) 
   args.push("--force");
 }
 
+/** The results as a set: per file its source and each mutant's place, change and status; the tests. */
+function canonical(text: string): string {
+  const report = JSON.parse(text) as {
+    files: Record<string, { source: string; mutants: Record<string, unknown>[] }>;
+    testFiles?: Record<string, { source?: string; tests: { name: string }[] }>;
+  };
+  const mutant = (m: Record<string, unknown>) =>
+    JSON.stringify([m.mutatorName, m.replacement, m.location, m.status]);
+  const files = Object.entries(report.files)
+    .map(([name, f]) => [name, f.source, f.mutants.map(mutant).sort()] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  const tests = Object.entries(report.testFiles ?? {})
+    .map(([name, f]) => [name, f.source, f.tests.map((t) => t.name).sort()] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  return JSON.stringify([files, tests]);
+}
+
+const previous = readFileSync(results, "utf8");
 const before = statSync(results).mtimeMs;
 const stryker = spawnSync("npx", ["stryker", "run", ...args], { stdio: "inherit" });
 const rewritten = statSync(results).mtimeMs !== before;
 if (rewritten) {
   const report = JSON.parse(readFileSync(results, "utf8")) as { projectRoot?: string };
   report.projectRoot = ".";
-  writeFileSync(results, JSON.stringify(report, null, 2)); // as Stryker writes it
+  const text = JSON.stringify(report, null, 2); // as Stryker writes it
+  writeFileSync(results, canonical(text) === canonical(previous) ? previous : text);
   if (!partial) recordInputs(ROOT);
 }
 process.exitCode = stryker.status ?? 1;
