@@ -9,7 +9,8 @@
  * audit never runs Stryker itself.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { INPUTS_FILE, changedHelpers } from "./mutation/inputs.ts";
 import { explainSurvivor, type SurvivorExplanation } from "./mutation-survivors.ts";
 
 /** Where Stryker keeps its results between runs: stryker.config.json's `incrementalFile`. */
@@ -85,8 +86,9 @@ export interface MutationSection {
   readonly markedEquivalent: readonly MarkedEquivalent[];
   /**
    * Where the report is older than the code: files (mutated sources and test files) whose text
-   * differs from the text the run recorded (the figures are of the old code: the audit prints
-   * "stale" instead of a score), and files Stryker mutates now that the report lacks.
+   * differs from the text the run recorded, and helpers the test set imports whose hash differs
+   * from the one recorded with it (mutation/inputs.ts) (the figures are of the old code: the audit
+   * prints "stale" instead of a score), and files Stryker mutates now that the report lacks.
    */
   readonly changedSince: readonly string[];
   readonly missing: readonly string[];
@@ -246,6 +248,9 @@ export function readMutation(
         (!existsSync(resolve(root, name)) || readFileSync(resolve(root, name), "utf8") !== source),
     )
     .map(([name]) => name)
+    // The helpers the test set imports, which Stryker does not track (mutation/inputs.ts), against
+    // the hashes recorded beside the results (none recorded: nothing known, nothing listed).
+    .concat(changedHelpers(root, report, join(dirname(file), basename(INPUTS_FILE))) ?? [])
     .sort();
   // Stryker lists only files with mutants: a file of types alone (bitmap-heap.ts) is never in it.
   const declaresCode = (name: string) =>

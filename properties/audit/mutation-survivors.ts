@@ -45,7 +45,6 @@ const REGIONS = "src/allocators/bitmap/class-regions.ts";
 const BITS = "src/core/bits/level-bitset.ts";
 const NAN_LEVEL =
   "one level past the last: offsets[level] and words[level] are undefined, so the index is NaN; a typed array reads undefined there and ignores the write, and the loop ends (undefined !== 0 returns, undefined & x is 0, NaN bounds end the inner loop), so every result is the original's";
-const MESSAGE = "only the text of a failing check's message changes (the check itself is the same)";
 
 const ENTRIES: readonly Entry[] = [
   // bitmap-allocator.ts
@@ -79,6 +78,20 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BM,
+    line: "if (gp !== -1) {",
+    mutator: "ConditionalExpression",
+    replacement: "true",
+    verdict: "equivalent",
+    why: "free, realloc and usableSize asking liveBlockAt about gp = −1 (poolOf found no used pool): sizeClass[−1] is undefined, so the offset (address[−1] undefined) and k are NaN, k · size ≠ offset, and liveBlockAt returns −1; the slow path runs as in the original (the argument of spec/audit.md §3.1 #1)",
+  },
+  {
+    file: BM,
+    line: "if (index >>> 0 >= this.poolsPerArena) return -1;",
+    verdict: "equivalent",
+    why: "all three (the test dropped, > for >=, +1 for −1) differ only for a p whose index is outside 0 … poolsPerArena − 1: p lies in its slot's excess before the first pool or in the guard after the last, inside no pool. liveBlockAt(gp, c, p) returns a block only for p = address[gp] + H + k·size with 0 ≤ k < blocksPerPool, inside pool gp; the pool the mutant names (slot·ppa + index: the previous slot's last pool, a pool of a later slot, or pool 1) does not contain p (the guard is at least a pool: stride ≥ arenaSize + poolSize, geometry.ts arenaStride), so it returns −1, or the pool has no class (−1) and k is NaN; the slow path runs as in the original",
+  },
+  {
+    file: BM,
     line: "if (toSlot === -1) {",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
@@ -87,54 +100,17 @@ const ENTRIES: readonly Entry[] = [
   // bitmap-check.ts
   {
     file: CHECK,
-    line: "if (live === 0 || !(c >= 0 && c < g.sizeClasses)) continue;",
-    verdict: "same verdict",
-    why: "on a correct heap an empty pool has class −1 and the class test continues anyway; an empty pool with a class is already reported (class c with 0 live blocks), and the mutant only adds that pool's block checks' messages",
-  },
-  {
-    file: CHECK,
-    line: "live but partly-used membership ${!partly}",
-    verdict: "same verdict",
-    why: MESSAGE,
-  },
-  {
-    file: CHECK,
     line: "const fits = asked >= 0 && asked <= size",
     verdict: "same verdict",
     why: "asked = size − slack with an unsigned slack, so asked <= size always holds; a slack above the size (asked < 0) also fails the class test (sizeClassOf of a negative size is negative, and 4·asked > 3·size is false) and the requested-bytes total; asked = 0 is never stored for a small block (a request of 0 takes the raw path), so > 0 and >= 0 agree. Since the report, the redundant guards are gone: check() asks classHoldsRequest (src/core/geometry.ts), shared with the CPython model's check",
   },
   {
     file: CHECK,
-    line: "if (!mapped) continue;",
-    mutator: "ConditionalExpression",
-    verdict: "not killed",
-    why: "the mutant also checks emptyPools[slot] = 0 for an unmapped slot. Every reachable heap has 0 there (unmap sets it), so only a corruption of that cell tells them apart, and there the mutant is the stricter check; the original ignores the cell because mapArena rewrites it. Removing the continue would make the original the stricter one",
-  },
-  {
-    file: CHECK,
     line: "table.isMapped(slot) && table.sizeClass[gp] === c && live > 0 && live < g.blocksPerPool[c]!",
     verdict: "same verdict",
-    why: "a partly-used member that is empty has class −1 (else line 'class c with 0 live blocks' reports it), which fails the class test; a member that is full is reported by the per-pool membership test (live/bpp live but partly-used membership)",
-  },
-  {
-    file: CHECK,
-    line: "table.isMapped(Math.floor(gp / ppa)) && table.live[gp] === 0,",
-    verdict: "same verdict",
-    why: "a member of the empty-pool set with live blocks in a mapped arena is reported by the per-pool test (N live but empty-pool membership true)",
-  },
-  {
-    file: CHECK,
-    line: "buckets.size(ppa) === whollyEmpty,",
-    verdict: "same verdict",
-    why: "bucket ppa's members are checked one by one (each must be mapped with ppa empty pools: ArenaBuckets.check), every wholly empty arena must be in it (arena s … is not in bucket), and its size against its members: a wrong size of bucket ppa is always reported by one of those",
+    why: "the survivors drop the test that the member's arena is mapped (isMapped → true) or that it has live blocks (live > 0 → true, live >= 0): a pool of an unmapped arena, and a pool with no live block, has class −1 unless a second cell is corrupted (a class without live blocks is reported as 'class c with 0 live blocks'), so the class test reports every such member with the same message. The other mutants of this test (the class test, the full-pool test, || for &&) are killed by the every-cell corruption test",
   },
   // arena-buckets.ts
-  {
-    file: "src/allocators/bitmap/arena-buckets.ts",
-    line: "count === 0 || this.counts.has(count) === members > 0,",
-    verdict: "same verdict",
-    why: "for count 0 the mutant also asks counts.has(0) === (bucket 0 has members): a bucket 0 is already reported (bucket 0 exists) and a 0 in counts too (counts holds 0), so only a second message is added",
-  },
   // bitmap-snapshot.ts
   {
     file: "src/allocators/bitmap/bitmap-snapshot.ts",
@@ -162,8 +138,10 @@ const ENTRIES: readonly Entry[] = [
   {
     file: POOLS,
     line: "const valid = blocks - 32 * w >= 32",
-    verdict: "killed by hand",
-    why: "with the mutant, snapshot() lists phantom blocks past the last block of a pool whose last word is partial (1021 blocks); applied by hand, properties/tests/bitmap-differential.test.ts fails on every preset (snapshots differ). Stryker's run reported it survived: a Stryker artefact, not a gap in the tests",
+    original: "blocks - 32 * w",
+    replacement: "blocks + 32 * w",
+    verdict: "equivalent",
+    why: "the second blocks − 32·w, the shift count of the partial word's mask: shift counts are taken mod 32 and 32·w ≡ 0, so 1 << (blocks + 32·w) is 1 << (blocks − 32·w). (The first, the test for a whole word, is killed: a pool of a class whose last bit word is partial lists phantom blocks in snapshot(), bitmap-differential.test.ts 'snapshot() of a pool of every class …')",
   },
   {
     file: POOLS,
@@ -183,28 +161,10 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: POOLS,
-    line: "has bits set past block ${blocks - 1}",
-    verdict: "same verdict",
-    why: MESSAGE,
-  },
-  {
-    file: POOLS,
     line: "for (let level = 1; level < layout.offsets.length; level++)",
     mutator: "EqualityOperator",
     verdict: "equivalent",
     why: NAN_LEVEL,
-  },
-  {
-    file: POOLS,
-    line: "for (let w = 0; w < 32 * layout.words[level]!; w++)",
-    verdict: "killed by hand",
-    why: "32 / words checks fewer summary bits: the same for every level of one word, fewer for the middle level of a three-level pool. Found as a survivor; the test added for it, properties/tests/bitmap-structures.test.ts 'three levels: each summary bit of a pool, flipped alone, is reported', fails against the mutant applied by hand (the next npm run mutation counts it)",
-  },
-  {
-    file: POOLS,
-    line: "disagrees with level ${level - 1} word",
-    verdict: "same verdict",
-    why: MESSAGE,
   },
   // requested-sizes.ts
   {
@@ -229,23 +189,10 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: REGIONS,
-    line: "let bad = Number(!(first >= 0 && end <= this.used));",
-    verdict: "same verdict",
-    why: "a region starting below 0 claims entries from 0, which overlap the region there (reported by one of the two claims), and its pool's real entries are then claimed by none (the tiling check reports the lost entries)",
-  },
-  {
-    file: REGIONS,
     line: "bad += taken[i]++",
     mutator: "UpdateOperator",
     verdict: "equivalent",
     why: "taken only distinguishes 0 (unclaimed) from not 0: a decrement makes a claimed entry 255 instead of 1, a second claim adds that non-zero value, and the lost-entry search still looks for 0",
-  },
-  {
-    file: REGIONS,
-    line: "bad += taken[i]++",
-    mutator: "AssignmentOperator",
-    verdict: "not killed",
-    why: "bad −= overlaps is still non-zero for any overlap, except when a region both sticks out of the cut entries and overlaps exactly one claimed entry (1 − 1 = 0); no corruption test makes that exact state",
   },
   {
     file: REGIONS,
@@ -286,16 +233,18 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BITS,
+    line: "if (top === 0) return -1;",
+    mutator: "ConditionalExpression",
+    replacement: "false",
+    verdict: "equivalent",
+    why: "first() of an empty set without the early return: every word is zero (invariant 12), ctz32(0) is −1 and (−1 << 5) | −1 is −1, so each step of the descent stays −1 (it reads bits[o − 1], the last word of the level below, zero, and finally bits[−1], undefined, whose ctz32 is also −1) and it returns −1",
+  },
+  {
+    file: BITS,
     line: "if (before !== 0) return;",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
     why: "climbing on although the word was already non-zero: the summary bits above are already set (invariant 12), so setting them again changes nothing; only the cost changes",
-  },
-  {
-    file: BITS,
-    line: "is ${!nonZero} but level ${level - 1} word",
-    verdict: "same verdict",
-    why: MESSAGE,
   },
 ];
 

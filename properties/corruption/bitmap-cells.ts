@@ -27,7 +27,8 @@
  *
  * Cells whose value means nothing in the current state (the bits of an empty pool's region, the
  * requested size of a free block, the address of a pool of an unmapped arena, words past a
- * class's layout) are left out: a change there is no corruption.
+ * class's layout) are left out: a change there is no corruption, and `inertCells` lists those
+ * check() must accept (no false alarm: the allocator rewrites them before it reads them).
  *
  * The internals are reached through casts: the allocator exposes its structures read-only for
  * check() and the tests, and keeps the buckets', bitsets' and regions' bookkeeping private.
@@ -90,40 +91,66 @@ function nudgedKind(
   name: string,
   array: Int32Array,
   indices: readonly number[],
-  message: (at: number) => RegExp,
+  message: (at: number) => RegExp | readonly RegExp[],
   min = 0,
 ): CellKind {
   return kind(name, indices.length, (i, v) => {
     const at = indices[i]!;
     const old = array[at]!;
     array[at] = nudge(old, v, min);
-    return { what: `${name}[${at}]: ${old} → ${array[at]}`, expect: [message(at)] };
+    return { what: `${name}[${at}]: ${old} → ${array[at]}`, expect: [message(at)].flat() };
   });
 }
 
 /**
- * One bit of a bitset's words (`prefix` is how check() names the set). `member(m)` says what a
- * flip of level-0 bit m < capacity must be reported as. The set's own summary check reports bits
- * past the capacity, summary bits, and a level-0 flip that turns a word zero or non-zero under a
- * summary (the set's iteration follows the summary, so only that check can see such a member).
+ * Bit i of the words of a region with this layout, as (level, index within the level): a summary
+ * bit of level L ≥ 1 at index w says whether word w of level L − 1 is non-zero.
+ */
+function levelBitOf(layout: BitLayout, i: number): { level: number; w: number } {
+  const word = i >>> 5;
+  let level = layout.offsets.length - 1;
+  while (layout.offsets[level]! > word) level--;
+  return { level, w: 32 * (word - layout.offsets[level]!) + (i & 31) };
+}
+
+/**
+ * One bit of a bitset's words (`prefix` is how check() names the set). `member(m, isMember)` says
+ * what a flip of level-0 bit m < capacity, which now makes m a member or not, must be reported
+ * as. The set's own summary check reports bits past the capacity, a flipped summary bit (by its
+ * level, index and what it now says), and a level-0 flip that turns a word zero or non-zero under
+ * a summary (the set's iteration follows the summary, so only that check can see such a member).
  */
 function bitsetKind(
   name: string,
   prefix: string,
   set: LevelBitset,
-  member: (m: number) => readonly RegExp[],
+  member: (m: number, isMember: boolean) => readonly RegExp[],
 ): CellKind {
   const { layout, bits } = set as unknown as BitsetInternals;
   return kind(name, bits.length * 32, (i) => {
     const before = bits[i >>> 5]!;
     bits[i >>> 5] = before ^ (1 << (i & 31));
+    const isSet = (before & (1 << (i & 31))) === 0;
     const what = `${name}: word ${i >>> 5} bit ${i & 31} flipped`;
-    const summary = [new RegExp(`^${prefix}: summary level \\d+ bit`)];
-    if (i >= 32 * layout.words[0]!) return { what, expect: summary };
+    if (i >= 32 * layout.words[0]!) {
+      // The word below did not change, so the flipped bit now says the opposite of it.
+      const { level, w } = levelBitOf(layout, i);
+      const below = isSet ? "zero" : "non-zero";
+      return {
+        what,
+        expect: [
+          new RegExp(
+            `^${prefix}: summary level ${level} bit ${w} is ${isSet} but level ${level - 1} word ${w} is ${below}$`,
+          ),
+        ],
+      };
+    }
     if (i >= layout.capacity)
       return { what, expect: [new RegExp(`^${prefix}: bit ${i} is set past the capacity`)] };
     const zeroNessChanged = (before === 0) !== (bits[i >>> 5] === 0);
-    return { what, expect: zeroNessChanged && layout.words.length > 1 ? summary : member(i) };
+    if (zeroNessChanged && layout.words.length > 1)
+      return { what, expect: [new RegExp(`^${prefix}: summary level 1 bit ${i >>> 5} is`)] };
+    return { what, expect: member(i, isSet) };
   });
 }
 
@@ -325,12 +352,24 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       bitmaps.words[at] = bitmaps.words[at]! ^ (1 << (bit & 31));
       const what = `bitmaps.words[${at}] (pool ${gp}, word ${bit >>> 5}) bit ${bit & 31} flipped`;
       const prefix = "^arena \\d+ pool \\d+: ";
-      if (bit >= 32 * layout.words[0]!)
-        return { what, expect: [new RegExp(`${prefix}summary level \\d+ bit \\d+ disagrees`)] };
-      if (bit >= g.blocksPerPool[c]!)
+      if (bit >= 32 * layout.words[0]!) {
+        const { level, w } = levelBitOf(layout, bit);
         return {
           what,
-          expect: [new RegExp(`${prefix}level-0 word ${bit >>> 5} has bits set past block`)],
+          expect: [
+            new RegExp(
+              `${prefix}summary level ${level} bit ${w} disagrees with level ${level - 1} word ${w}$`,
+            ),
+          ],
+        };
+      }
+      const bpp = g.blocksPerPool[c]!;
+      if (bit >= bpp)
+        return {
+          what,
+          expect: [
+            new RegExp(`${prefix}level-0 word ${bit >>> 5} has bits set past block ${bpp - 1}$`),
+          ],
         };
       return {
         what,
@@ -347,7 +386,11 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
       bitmaps.words[at] = (word & (word - 1)) | (1 << beyond); // the lowest free bit moved there
       return {
         what: `bitmaps.words[${at}] (pool ${gp}): a free bit moved past block ${bpp - 1} to bit ${beyond}`,
-        expect: [/^arena \d+ pool \d+: level-0 word \d+ has bits set past block/],
+        expect: [
+          new RegExp(
+            `^arena \\d+ pool \\d+: level-0 word ${(bpp - 1) >>> 5} has bits set past block ${bpp - 1}$`,
+          ),
+        ],
       };
     }),
 
@@ -390,20 +433,25 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
     nudgedKind("classes.pools", classes.pools, range(C), () => /^class \d+: pools = /),
     nudgedKind("classes.blocks", classes.blocks, range(C), () => /^class \d+: blocks = /),
 
+    // A member added where it does not belong is named by the set's own check and, for a pool of
+    // the set's class (a full one) or a mapped pool (a used one), by that pool's check too; a
+    // member taken away (a partly used or an empty pool) only by the pool's check.
     ...classes.partly.map((set, c) =>
-      bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp) =>
-        table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c
-          ? [/ live but partly-used membership /]
-          : [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)],
-      ),
+      bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp, isMember) => [
+        ...(table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c
+          ? [new RegExp(` live but partly-used membership ${isMember}$`)]
+          : []),
+        ...(isMember ? [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)] : []),
+      ]),
     ),
-    bitsetKind("emptyPools", "empty-pool set", a.emptyPools, (gp) =>
-      table.isMapped(slotOf(gp))
-        ? [/ live but empty-pool membership /]
+    bitsetKind("emptyPools", "empty-pool set", a.emptyPools, (gp, isMember) => [
+      ...(table.isMapped(slotOf(gp))
+        ? [new RegExp(` live but empty-pool membership ${isMember}$`)]
         : gp < pools
           ? [/\(unmapped\) is in the empty-pool set$/]
-          : [new RegExp(`^empty-pool set holds pool ${gp}, `)],
-    ),
+          : []),
+      ...(isMember ? [new RegExp(`^empty-pool set holds pool ${gp}, `)] : []),
+    ]),
     ...buckets.buckets.flatMap((set, e) =>
       set === undefined
         ? []
@@ -436,12 +484,13 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         ? /^counts holds 0$/
         : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`),
     ]),
-    nudgedKind(
-      "buckets.sizes",
-      buckets.sizes,
-      range(ppa + 1),
-      (e) => new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`),
-    ),
+    // The size of the bucket of wholly empty arenas is also their count.
+    nudgedKind("buckets.sizes", buckets.sizes, range(ppa + 1), (e) => [
+      new RegExp(`^bucket ${e} has \\d+ arenas but its size says \\d+$`),
+      ...(e === ppa
+        ? [new RegExp(`^bucket ${e} holds \\d+ arenas but \\d+ are wholly empty$`)]
+        : []),
+    ]),
 
     kind("emptyArenaCount", 1, (_, v) => {
       const old = internals.emptyArenaCount;
@@ -481,5 +530,46 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         expect: [new RegExp(`^arena ${s}: cached arena view is not the mapped memory$`)],
       };
     }),
+  ];
+}
+
+/** A change to a cell that means nothing in the current state: check() must still pass. */
+export interface InertChange {
+  readonly what: string;
+  apply(): void;
+}
+
+/**
+ * Cells the allocator rewrites before it reads them, each changed (see the header): an unmapped
+ * slot's empty-pool count and its pools' addresses (mapArena sets both), and the requested size
+ * of a free block of a used pool (malloc sets it).
+ */
+export function inertCells(a: BitmapAllocator): InertChange[] {
+  const g = a.geometry;
+  const ppa = g.poolsPerArena;
+  const { table, bitmaps, requestedSizes } = a;
+  const unmapped = range(table.capacity).filter((s) => !table.isMapped(s));
+  const freeBlocks = range(table.capacity * ppa)
+    .filter((gp) => table.isMapped(Math.floor(gp / ppa)) && table.sizeClass[gp]! >= 0)
+    .flatMap((gp) =>
+      range(g.blocksPerPool[table.sizeClass[gp]!]!)
+        .filter((k) => bitmaps.isFree(gp, k))
+        .map((k) => [gp, k] as const),
+    );
+  return [
+    ...unmapped.map((s) => ({
+      what: `table.emptyPools[${s}] of an unmapped slot`,
+      apply: () => void (table.emptyPools[s] = 1 + (s % ppa)),
+    })),
+    ...unmapped.flatMap((s) =>
+      range(ppa).map((index) => ({
+        what: `table.address of arena ${s} pool ${index} (unmapped)`,
+        apply: () => void (table.address[s * ppa + index] = 8 * (1 + index)),
+      })),
+    ),
+    ...freeBlocks.map(([gp, k]) => ({
+      what: `the requested size of free block ${k} of pool ${gp}`,
+      apply: () => requestedSizes.set(gp, k, (requestedSizes.get(gp, k) + 1) % 2),
+    })),
   ];
 }

@@ -8,6 +8,7 @@ import { AddressSpace } from "../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
 import { IntegrityError } from "../../src/core/errors.ts";
 import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
+import type { LevelBitset } from "../../src/core/bits/level-bitset.ts";
 
 const TINY = defineGeometry(
   {
@@ -55,6 +56,22 @@ function usedPool(a: BitmapAllocator, partly: boolean): { gp: number; c: number 
     if (c >= 0 && table.live[gp]! < a.geometry.blocksPerPool[c]! === partly) return { gp, c };
   }
   throw new Error("no such pool");
+}
+
+/**
+ * Pool gp (empty, in a mapped arena) given class 0: check() says so, and every problem it reports
+ * is about that pool (the per-pool tests and the regions'), none about its blocks or the class's
+ * counts, which an empty pool does not enter.
+ */
+function expectOnlyThisPool(a: BitmapAllocator, gp: number): void {
+  expect(gp).toBeGreaterThanOrEqual(0);
+  const ppa = a.geometry.poolsPerArena;
+  a.table.sizeClass[gp] = 0;
+  const problems = problemsOf(a);
+  const [slot, index] = [Math.floor(gp / ppa), gp % ppa];
+  expect(problems).toContain(`arena ${slot} pool ${index}: class 0 with 0 live blocks`);
+  const aboutThisPool = new RegExp(`^(arena ${slot} pool ${index}: |.*\\bpool ${gp}\\b)`);
+  expect(problems.filter((p) => !aboutThisPool.test(p))).toEqual([]);
 }
 
 describe("BitmapAllocator.check() (invariant 12)", () => {
@@ -136,6 +153,19 @@ describe("BitmapAllocator.check() (invariant 12)", () => {
         const d = heap(geometry).a;
         (d as unknown as { emptyArenaCount: number }).emptyArenaCount++;
         expect(problemsOf(d).join("\n")).toMatch(/whollyEmptyArenas/);
+      });
+
+      it("a 0 among the bucket counts is reported once, as that", () => {
+        const { a } = heap(geometry);
+        (a.buckets as unknown as { counts: LevelBitset }).counts.add(0);
+        expect(problemsOf(a)).toEqual(["counts holds 0"]);
+      });
+
+      it("an empty pool given a class is reported, and its blocks are not examined", () => {
+        // A pool with no live block: the heap's, or the drained heap's (every geometry has one).
+        const { a, blocks } = heap(geometry);
+        if (a.emptyPools.first() === -1) for (const p of blocks) a.free(p);
+        expectOnlyThisPool(a, a.emptyPools.first());
       });
 
       it("requested bytes and per-block requested sizes are checked", () => {

@@ -17,8 +17,8 @@ import { describe, expect, test } from "vitest";
 import { AddressSpace } from "../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
 import { IntegrityError } from "../../src/core/errors.ts";
-import type { Geometry } from "../../src/core/geometry.ts";
-import { bitmapCells } from "../corruption/bitmap-cells.ts";
+import { defineGeometry, type Geometry } from "../../src/core/geometry.ts";
+import { bitmapCells, inertCells, type Corruption } from "../corruption/bitmap-cells.ts";
 import { geometryArbitrary, type GeometryFamily } from "../generators/geometry.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "../generators/sizes.ts";
 import { baseSeedFromEnv, profileFromEnv, seedFor } from "../profiles.ts";
@@ -73,6 +73,29 @@ function build(g: Geometry, steps: readonly HeapStep[]): BitmapAllocator {
     }
   }
   return a;
+}
+
+/**
+ * What is wrong with check()'s verdict on a heap with this corruption, or undefined: it must throw
+ * an IntegrityError, every problem must say something, and every message the corruption expects
+ * (the checks made for this damage) must be among the problems.
+ */
+function misdiagnosis(corrupted: BitmapAllocator, { what, expect: expected }: Corruption) {
+  let error: unknown;
+  try {
+    corrupted.check();
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof IntegrityError))
+    return `check() did not notice ${what} (${error === undefined ? "it passed" : `it threw ${String(error)}`})`;
+  const problems = error.problems;
+  if (problems.some((p) => p.trim() === ""))
+    return `check() reported an empty problem for ${what}: ${JSON.stringify(problems)}`;
+  const missing = expected.filter((re) => !problems.some((p) => re.test(p)));
+  if (missing.length > 0)
+    return `check() noticed ${what} but did not say ${missing.join(", ")}; it said:\n    ${problems.join("\n    ")}`;
+  return undefined;
 }
 
 /** What one test's heaps reached: the states the corruptions are about. */
@@ -133,33 +156,14 @@ describe("check() finds every single-cell corruption of the bitmap allocator's m
             if (kind.count === 0) continue;
             const corrupted = build(g, steps);
             const cell = bitmapCells(corrupted)[j]!;
-            const { what, expect: expected } = cell.corrupt(
+            const corruption = cell.corrupt(
               (picks[j % picks.length]! + j * 7919) % cell.count,
               variant,
             );
             const group = kind.name.replace(/\[\d+\]/, "[c]");
             reached.corruptions.set(group, (reached.corruptions.get(group) ?? 0) + 1);
-            let error: unknown;
-            try {
-              corrupted.check();
-            } catch (e) {
-              error = e;
-            }
-            if (!(error instanceof IntegrityError))
-              throw new Error(
-                `check() did not notice ${what} (${error === undefined ? "it passed" : `it threw ${String(error)}`})`,
-              );
-            // Every problem says something, and the check made for this damage names it.
-            const problems = error.problems;
-            if (problems.some((p) => p.trim() === ""))
-              throw new Error(
-                `check() reported an empty problem for ${what}: ${JSON.stringify(problems)}`,
-              );
-            const missing = expected.filter((re) => !problems.some((p) => re.test(p)));
-            if (missing.length > 0)
-              throw new Error(
-                `check() noticed ${what} but did not say ${missing.join(", ")}; it said:\n    ${problems.join("\n    ")}`,
-              );
+            const failure = misdiagnosis(corrupted, corruption);
+            if (failure !== undefined) throw new Error(failure);
           }
         },
       );
@@ -218,4 +222,128 @@ function expectReached(family: GeometryFamily, reached: Reached): void {
       reached.runs / 4,
     );
   }
+}
+
+// ── every cell of a heap that has every state ────────────────────────────────────────────
+
+/**
+ * Two geometries with five or more arenas of four and three pools (the second unaligned, with
+ * pools of up to 126 blocks: two-level pool bitmaps).
+ */
+const EVERY_STATE_GEOMETRIES: readonly Geometry[] = [
+  defineGeometry(
+    {
+      alignment: 16,
+      smallThreshold: 64,
+      poolSize: 128,
+      arenaSize: 512,
+      poolOverhead: 16,
+      poolAlignedArenas: true,
+      maxArenas: 8,
+      keepEmptyArena: true,
+    },
+    "every-state-a16-p128",
+  ),
+  defineGeometry(
+    {
+      alignment: 8,
+      smallThreshold: 64,
+      poolSize: 1024,
+      arenaSize: 4096,
+      poolOverhead: 16,
+      poolAlignedArenas: false,
+      maxArenas: 8,
+      keepEmptyArena: true,
+    },
+    "every-state-a8-p1024-unaligned",
+  ),
+];
+
+/**
+ * A heap with every state a corruption can meet, the same on every call: a used pool of every
+ * class, full and partly used pools, arenas with 0, 1, 2 and all pools empty (several buckets and
+ * the kept empty arena), a released arena below the table's capacity and slots never mapped, and
+ * a raw block. The arenas are filled with the largest class of at least 3 blocks per pool (few
+ * blocks to build: the heap is rebuilt for every corruption).
+ */
+function everyStateHeap(g: Geometry): BitmapAllocator {
+  const a = new BitmapAllocator(g, new AddressSpace(g));
+  const filler = g.blocksPerPool.findLastIndex((bpp) => bpp >= 3);
+  for (let c = 0; c < g.sizeClasses; c++) if (c !== filler) a.malloc(g.classSizes[c]!);
+  // Five arenas' worth of the filler class, by arena slot and pool.
+  const bySlot = new Map<number, Map<number, number[]>>();
+  for (let i = 0; i < 5 * g.poolsPerArena * g.blocksPerPool[filler]!; i++) {
+    const p = a.malloc(g.classSizes[filler]!)!;
+    const slot = a.addressSpace.slotOf(p);
+    const pools = bySlot.get(slot) ?? bySlot.set(slot, new Map()).get(slot)!;
+    const pool = Math.floor(p / g.poolSize);
+    pools.set(pool, [...(pools.get(pool) ?? []), p]);
+  }
+  const slots = [...bySlot.keys()].sort((x, y) => x - y);
+  const poolsOf = (i: number) => [...bySlot.get(slots.at(i)!)!.values()];
+  const freeAll = (blocks: readonly number[]) => blocks.forEach((p) => a.free(p));
+  // The two highest arenas emptied: one is kept, the other released.
+  for (const i of [-1, -2]) poolsOf(i).forEach(freeAll);
+  // The next two keep 2 and 1 empty pools and a partly used pool each; one block of the first freed.
+  const [two, one] = [poolsOf(-3), poolsOf(-4)];
+  freeAll(two[0]!);
+  freeAll(two[1]!);
+  a.free(two[2]![0]!);
+  freeAll(one[0]!);
+  a.free(one[1]![1]!);
+  a.free(poolsOf(0).at(-1)![0]!);
+  a.malloc(g.smallThreshold + 1);
+  return a;
+}
+
+describe("check() on every cell of a heap with every state (invariant 12)", () => {
+  /**
+   * Each kind picks its kind of damage by variant % 2 or % 3: every variant of the cells of a
+   * small kind (counters, a class's or a slot's entry), and one per cell, in turn, of a large one
+   * (bits, pools).
+   */
+  const VARIANTS = 3;
+  const SMALL_KIND = 8;
+  for (const g of EVERY_STATE_GEOMETRIES) {
+    test(`${g.name}: every corruption of every cell is found and named`, () => {
+      const a = everyStateHeap(g);
+      a.check();
+      const { table } = a;
+      const states = range(table.capacity).map((s) =>
+        table.isMapped(s) ? table.emptyPools[s]! : -1,
+      );
+      // The states the heap is for: arenas with 0, 1, 2 and all pools empty, an unmapped slot.
+      for (const empty of [0, 1, 2, g.poolsPerArena, -1])
+        expect(states, `arena states (empty pools, −1 unmapped)`).toContain(empty);
+      const failures: string[] = [];
+      let corruptions = 0;
+      bitmapCells(a).forEach((kind, j) => {
+        for (let i = 0; i < kind.count; i++) {
+          const variants = kind.count <= SMALL_KIND ? [0, 1, 2] : [i % VARIANTS];
+          for (const variant of variants) {
+            const corrupted = everyStateHeap(g);
+            const failure = misdiagnosis(corrupted, bitmapCells(corrupted)[j]!.corrupt(i, variant));
+            corruptions++;
+            if (failure !== undefined && failures.length < 5) failures.push(failure);
+          }
+        }
+      });
+      expect(failures, `${failures.length} of ${corruptions} corruptions`).toEqual([]);
+    });
+
+    test(`${g.name}: a change to a cell that means nothing now is no corruption`, () => {
+      const changes = inertCells(everyStateHeap(g)).length;
+      expect(changes).toBeGreaterThan(0);
+      for (let i = 0; i < changes; i++) {
+        const a = everyStateHeap(g);
+        const change = inertCells(a)[i]!;
+        change.apply();
+        expect(() => a.check(), change.what).not.toThrow();
+      }
+    });
+  }
+});
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
 }

@@ -13,6 +13,7 @@
 import { describe, expect, it } from "vitest";
 import { AddressSpace } from "../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
+import { ClassRegions } from "../../src/allocators/bitmap/class-regions.ts";
 import { bitLayout } from "../../src/core/bits/level-bitset.ts";
 import { createAllocator } from "../../src/allocators/create-allocator.ts";
 import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
@@ -208,6 +209,44 @@ describe("requested sizes (spec/bitmap.md §1.3)", () => {
       expect(a.requestedSizes.slack.length, g.name).toBe(entries);
       a.check();
     }
+  });
+});
+
+describe("class regions (spec/bitmap.md §1.3): regionProblems names every region out of place", () => {
+  /** Pool 0 of class 0 (2 entries) released to the spare stack, pool 1 of class 1 (1 entry): 3 cut. */
+  function regions() {
+    const r = new ClassRegions([2, 1], "test");
+    r.ensurePools(2);
+    expect([r.assign(0, 0), r.assign(1, 1)]).toEqual([0, 2]);
+    r.release(0, 0);
+    const classes = Int16Array.from([-1, 1]);
+    expect(r.regionProblems(classes)).toEqual([]);
+    return { r, classes, spare: (r as unknown as { spare: Int32Array[] }).spare };
+  }
+
+  it("a spare region moved onto the last claimed entry and past the cut ones: both reported", () => {
+    const { r, classes, spare } = regions();
+    spare[0]![0] = 2; // entries 2 … 3: entry 2 is pool 1's, entry 3 was never cut
+    expect(r.regionProblems(classes)).toEqual([
+      "spare test region 2 (class 0) lies outside the 3 entries cut or overlaps another",
+      "test entry 0 of the 3 cut belongs to no region in use or spare (lost)",
+    ]);
+  });
+
+  it("a spare region before or past the cut entries, overlapping none, and one overlapping only: each reported", () => {
+    const { r, classes, spare } = regions();
+    spare[0]![0] = -1; // entries −1 … 0: entry 0 was its own, claimed by no other region
+    expect(r.regionProblems(classes)).toContain(
+      "spare test region -1 (class 0) lies outside the 3 entries cut or overlaps another",
+    );
+    spare[0]![0] = 3;
+    expect(r.regionProblems(classes)).toContain(
+      "spare test region 3 (class 0) lies outside the 3 entries cut or overlaps another",
+    );
+    spare[0]![0] = 1; // entries 1 … 2: entry 2 is pool 1's
+    expect(r.regionProblems(classes)).toContain(
+      "spare test region 1 (class 0) lies outside the 3 entries cut or overlaps another",
+    );
   });
 });
 

@@ -26,6 +26,9 @@ const tiny = defineGeometry({
   keepEmptyArena: true,
 });
 
+/** A value of another type where the API takes a pointer, as a JavaScript caller could pass it. */
+const asPointer = (value: unknown) => value as number;
+
 describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
   it("cpython-3.11: 20,000 × 496 B use 625 pools; freeing all leaves 1 of 10 arenas", () => {
     const a = createAllocator(kind, "cpython-3.11");
@@ -75,6 +78,7 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
       for (const p of arena1) a.free(p);
       a.free(arena2);
       const live = arena0[1]!;
+      const liveInSecondPool = arena0[tiny.blocksPerPool[0]! + 1]!;
       const freedInUsedPool = arena0[0]!;
       a.free(freedInUsedPool);
       // Empty a whole pool of arena 0 (its last 7 blocks).
@@ -88,6 +92,7 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
       return {
         a,
         live,
+        liveInSecondPool,
         freedInUsedPool,
         freedInEmptyPool: lastPool[0]!,
         releasedArenaBlock: arena2,
@@ -123,6 +128,15 @@ describe.each(ALLOCATOR_KINDS)("%s allocator", (kind) => {
       ["address 0", () => 0],
       ["a negative pointer", () => -16],
       ["a fractional pointer", (s: ReturnType<typeof setUp>) => s.live + 0.5],
+      // Row 1 of spec/errors.md §2: a string is no pointer, not even the digits of a live block.
+      [
+        "a live block's address as a string",
+        (s: ReturnType<typeof setUp>) => asPointer(`${s.live}`),
+      ],
+      [
+        "a live block's address in the second pool as a string",
+        (s: ReturnType<typeof setUp>) => asPointer(`${s.liveInSecondPool}`),
+      ],
       ["NaN", () => NaN],
       ["Infinity", () => Infinity],
     ])("%s: invalid-pointer from free, realloc, usableSize and bytes", (_, pointer) => {

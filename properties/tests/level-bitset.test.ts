@@ -347,6 +347,44 @@ describe("LevelBitset", () => {
     }
   });
 
+  it("grows by doubling until the new member fits, so a run of adds grows O(log n) times", () => {
+    for (const [initial, member, grown] of [
+      [64, 64, 128], // one doubling
+      [64, 1000, 1024], // four doublings: 64 · 2^4
+      [1, 5, 8],
+      [33, 33 * 8, 33 * 16], // 264 needs 265: 33 · 2^4 = 528
+      [1000, 1999, 2000],
+    ] as const) {
+      const set = new LevelBitset(initial);
+      set.add(member);
+      expect(set.capacity, `new LevelBitset(${initial}).add(${member})`).toBe(grown);
+      expect([...set]).toEqual([member]);
+      expect(set.summaryProblems()).toEqual([]);
+    }
+  });
+
+  it("summaryProblems names the level, the bit, what the bit says and what the word below holds", () => {
+    // Capacity 1024: level 0 is words 0 … 31, each level above one word (bitLayout(1024, 5)).
+    const { offsets } = bitLayout(1024, 5);
+    const bitsOf = (set: LevelBitset) => (set as unknown as { bits: Uint32Array }).bits;
+    const set = new LevelBitset(1024);
+    set.add(40); // level-0 word 1: level-1 bit 1, level-2 bit 0, …
+    expect(set.summaryProblems()).toEqual([]);
+    const bits = bitsOf(set);
+    bits[offsets[1]!] ^= 0b110; // level-1 bit 1 cleared, bit 2 set
+    expect(set.summaryProblems()).toEqual([
+      "summary level 1 bit 1 is false but level 0 word 1 is non-zero",
+      "summary level 1 bit 2 is true but level 0 word 2 is zero",
+    ]);
+    bits[offsets[1]!] ^= 0b110;
+    // Level-3 bit 0 cleared under a non-zero level-2 word 0: the top bit above it is now wrong too.
+    bits[offsets[3]!] ^= 0b1;
+    expect(set.summaryProblems()).toEqual([
+      "summary level 3 bit 0 is false but level 2 word 0 is non-zero",
+      "summary level 4 bit 0 is true but level 3 word 0 is zero",
+    ]);
+  });
+
   it("refuses a capacity above the five levels, when made and when growing", () => {
     expect(() => new LevelBitset(LEVEL_BITSET_MAX_CAPACITY + 1)).toThrow(RangeError);
     const full = new LevelBitset(LEVEL_BITSET_MAX_CAPACITY / 2);

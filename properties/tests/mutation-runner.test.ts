@@ -55,3 +55,30 @@ test("dry run, coverage per test, killed / timeout / survived, stable ids", () =
   expect(first.coverageAfterMutantRuns).toEqual(first.coverage);
   expect(drive().tests.map((t) => t.id)).toEqual(first.tests.map((t) => t.id));
 });
+
+test("the shim's describe.each / it.each name each row's test as Vitest does, and run it with the row", async () => {
+  const shim = await import("../audit/mutation/vitest-shim.ts");
+  const seen: unknown[] = [];
+  await shim.collectFrom("each.test.ts", async () => {
+    shim.describe.each(["bitmap", "reference"])("%s allocator", (kind) => {
+      shim.it.each([
+        ["one", 1],
+        ["two", 2],
+      ])("%s is %i (row %#)", (name, n) => seen.push([kind, name, n]));
+    });
+  });
+  const collected = shim.collectedTests().filter((t) => t.file === "each.test.ts");
+  expect(collected.map((t) => t.name)).toEqual([
+    "bitmap allocator > one is 1 (row 0)",
+    "bitmap allocator > two is 2 (row 1)",
+    "reference allocator > one is 1 (row 0)",
+    "reference allocator > two is 2 (row 1)",
+  ]);
+  for (const t of collected) await t.body();
+  expect(seen).toEqual([
+    ["bitmap", "one", 1],
+    ["bitmap", "two", 2],
+    ["reference", "one", 1],
+    ["reference", "two", 2],
+  ]);
+});

@@ -7,9 +7,10 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, normalize } from "node:path";
+import { basename, dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { INPUTS_FILE, inputHashes } from "../audit/mutation/inputs.ts";
 import { equivalenceReasons, markerRow, readMutation } from "../audit/mutation-report.ts";
 
 const ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), "..", ".."));
@@ -96,7 +97,7 @@ describe("equivalence markers (spec/audit.md §3.1)", () => {
 });
 
 describe("the audit's reading of Stryker's results (spec/audit.md §3)", () => {
-  test("a mutated file or test file whose text differs from the recorded one is stale", () => {
+  test("a mutated file, a test file or a helper that differs from the recorded one is stale", () => {
     const dir = mkdtempSync(join(tmpdir(), "allocheck-stale-"));
     try {
       const file = "src/core/bits/level-bitset.ts";
@@ -116,6 +117,18 @@ describe("the audit's reading of Stryker's results (spec/audit.md §3)", () => {
       };
       expect(read(testSource)).toEqual([]);
       expect(read(`${testSource}\n`)).toEqual([testFile]);
+      // A helper the test set imports, which Stryker does not track: its recorded hash, beside
+      // the results, differs from the file's (mutation/inputs.ts).
+      const helper = "properties/corruption/bitmap-cells.ts";
+      const hashes = inputHashes(ROOT);
+      expect(Object.keys(hashes)).toContain(helper);
+      writeFileSync(join(dir, basename(INPUTS_FILE)), JSON.stringify(hashes));
+      expect(read(testSource)).toEqual([]);
+      writeFileSync(
+        join(dir, basename(INPUTS_FILE)),
+        JSON.stringify({ ...hashes, [helper]: "0".repeat(40) }),
+      );
+      expect(read(testSource)).toEqual([helper]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,11 @@
 /**
- * The part of Vitest's API the mutation test set uses (`describe`, `it` / `test`, `expect`),
+ * The part of Vitest's API the mutation test set uses (`describe`, `it` / `test`, their `.each`, `expect`),
  * without Vitest: the in-process Stryker runner (in-process-runner.ts) maps the `vitest` import of
  * the test files here, so the very files `npm test` runs are collected into a list of named
  * functions and run in one process with no per-run Vitest cost (spec/audit.md §3). `expect` is
  * Vitest's own (@vitest/expect on chai), so a matcher fails here exactly when it fails there.
  */
+import { format } from "node:util";
 import {
   chai,
   JestAsymmetricMatchers,
@@ -39,7 +40,7 @@ export function collectedTests(): readonly CollectedTest[] {
   return collected;
 }
 
-export function describe(name: string, body: () => void): void {
+function describeOne(name: string, body: () => void): void {
   suites.push(name);
   try {
     body();
@@ -48,11 +49,33 @@ export function describe(name: string, body: () => void): void {
   }
 }
 
-export function it(name: string, body: () => unknown): void {
+function itOne(name: string, body: () => unknown): void {
   if (currentFile === "") throw new Error(`test "${name}" registered outside a collected file`);
   collected.push({ file: currentFile, name: [...suites, name].join(" > "), body });
 }
 
+/** printf placeholders of a `.each` title, as Vitest counts them (`%%` is a literal percent). */
+const PLACEHOLDER = /%[sdifjoOc]/g;
+
+/**
+ * Vitest's `.each(table)(title, fn)`: one call per row, an array row spread into the arguments, the
+ * title formatted with the row (`%#` its index, then printf placeholders, as Vitest does). The
+ * titles only need to be stable and distinct: Stryker matches tests by name between runs.
+ */
+function each<Row>(register: (name: string, body: () => unknown) => void) {
+  return (table: readonly Row[]) =>
+    (title: string, fn: (...args: never[]) => unknown): void => {
+      table.forEach((row, index) => {
+        const args = (Array.isArray(row) ? row : [row]) as never[];
+        const template = title.replaceAll("%#", String(index));
+        const used = (template.match(PLACEHOLDER) ?? []).length;
+        register(format(template, ...args.slice(0, used)), () => fn(...args));
+      });
+    };
+}
+
+export const describe = Object.assign(describeOne, { each: each(describeOne) });
+export const it = Object.assign(itOne, { each: each(itOne) });
 export const test = it;
 
 chai.use(JestExtend);
