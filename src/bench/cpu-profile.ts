@@ -8,7 +8,7 @@
  * into it; with `--no-turbo-inlining` every function keeps its own time (attribution), at the
  * price of slower code. bench.ts reports both.
  */
-import { execFileSync } from "node:child_process";
+import { runJsonChild } from "./json-child.ts";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,17 +66,11 @@ const ENTRY = fileURLToPath(new URL("./profile-churn.ts", import.meta.url));
 export function profileChurn(live: number, inlining: boolean, count = 12): ChurnProfile {
   const dir = mkdtempSync(path.join(os.tmpdir(), "allocheck-prof-"));
   try {
-    const flags = [
-      "--import",
-      "tsx",
-      "--cpu-prof",
-      `--cpu-prof-dir=${dir}`,
-      ...(inlining ? [] : ["--no-turbo-inlining"]),
-    ];
-    const out = execFileSync(process.execPath, [...flags, ENTRY, String(live)], {
-      encoding: "utf8",
-    });
-    const { nsPerOp } = JSON.parse(out.trim().split("\n").pop()!) as { nsPerOp: number };
+    const { nsPerOp } = runJsonChild<{ nsPerOp: number }>(
+      ENTRY,
+      [String(live)],
+      ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...(inlining ? [] : ["--no-turbo-inlining"])],
+    );
     // tsx's loader thread writes a profile too: keep the one where the churn ran.
     const profiles = readdirSync(dir).map((f) =>
       selfTimes(JSON.parse(readFileSync(path.join(dir, f), "utf8")) as CpuProfile),

@@ -10,13 +10,14 @@
  * Invariant 11's check includes the reference allocator it drives beside the subject.
  * `measureOracleSplit` runs this file in a child process, as oracle.ts does.
  */
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { GEOMETRY_FAMILIES } from "../../properties/generators/geometry.ts";
 import { seedFor, DEFAULT_BASE_SEED, PROFILES } from "../../properties/profiles.ts";
 import { PROPERTIES, type PropertyDefinition } from "../../properties/properties.ts";
 import { runProperty } from "../../properties/run/run-property.ts";
 import { createAllocator } from "../allocators/create-allocator.ts";
+import { runJsonChild } from "./json-child.ts";
+import { cpuNow } from "./timing.ts";
 
 export interface OracleSplitRow {
   readonly property: string;
@@ -39,10 +40,9 @@ function withoutCheck(definition: PropertyDefinition): PropertyDefinition {
 }
 
 function cpuSeconds(run: () => number): { seconds: number; operations: number } {
-  const start = process.cpuUsage();
+  const start = cpuNow();
   const operations = run();
-  const used = process.cpuUsage(start);
-  return { seconds: (used.user + used.system) / 1e6, operations };
+  return { seconds: (cpuNow() - start) / 1e9, operations };
 }
 
 function split(): OracleSplitRow[] {
@@ -84,11 +84,7 @@ function split(): OracleSplitRow[] {
 const SELF = fileURLToPath(import.meta.url);
 
 export function measureOracleSplit(): OracleSplitRow[] {
-  const out = execFileSync(process.execPath, ["--import", "tsx", SELF], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  return JSON.parse(out.trim().split("\n").pop()!) as OracleSplitRow[];
+  return runJsonChild<OracleSplitRow[]>(SELF);
 }
 
 if (process.argv[1] === SELF) console.log(JSON.stringify(split()));

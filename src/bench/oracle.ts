@@ -8,11 +8,12 @@
  * it is sampled: DEEP_SAMPLE_RUNS of its 1000 runs per property, its long sequences and its
  * exhaustive length 4 unchanged; the operations per second are the deep profile's, the total is not.
  */
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { PROFILES, type Profile, type ProfileName } from "../../properties/profiles.ts";
 import { verifyAllocator } from "../../properties/verify-allocator.ts";
 import { createAllocator } from "../allocators/create-allocator.ts";
+import { runJsonChild } from "./json-child.ts";
+import { cpuNow } from "./timing.ts";
 
 export const DEEP_SAMPLE_RUNS = 5;
 
@@ -37,13 +38,12 @@ function profileFor(name: ProfileName): Profile {
 
 function run(name: ProfileName): OracleRow {
   const profile = profileFor(name);
-  const cpu = process.cpuUsage();
+  const cpu = cpuNow();
   const report = verifyAllocator((geometry) => createAllocator("bitmap", geometry), {
     name: "bitmap",
     profile,
   });
-  const used = process.cpuUsage(cpu);
-  const cpuSeconds = (used.user + used.system) / 1e6;
+  const cpuSeconds = (cpuNow() - cpu) / 1e9;
   return {
     profile: name,
     runsPerProperty: profile.numRuns,
@@ -62,13 +62,7 @@ function run(name: ProfileName): OracleRow {
 const SELF = fileURLToPath(import.meta.url);
 
 export function measureOracle(profiles: readonly ProfileName[]): OracleRow[] {
-  return profiles.map((name) => {
-    const out = execFileSync(process.execPath, ["--import", "tsx", SELF, name], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-    });
-    return JSON.parse(out.trim().split("\n").pop()!) as OracleRow;
-  });
+  return profiles.map((name) => runJsonChild<OracleRow>(SELF, [name]));
 }
 
 if (process.argv[1] === SELF) console.log(JSON.stringify(run(process.argv[2] as ProfileName)));

@@ -1,0 +1,18 @@
+/**
+ * A benchmark script run in a fresh Node process (with tsx's loader), which prints its result as
+ * JSON on the last line of its output: for the measurements that must not share JIT or heap state
+ * with what ran before them (oracle.ts, oracle-split.ts, cpu-profile.ts).
+ */
+import { execFileSync } from "node:child_process";
+
+export function runJsonChild<T>(
+  script: string,
+  args: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): T {
+  const out = execFileSync(process.execPath, ["--import", "tsx", ...nodeFlags, script, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as T;
+}
