@@ -12,11 +12,14 @@ export const disjoint: Invariant = defineInvariant({
   title: "disjoint: live blocks never overlap each other or a pool header",
   inapplicable: () => undefined,
   check: ({ shadow, geometry }) => {
-    const starts: number[] = [];
-    const ends = new Map<number, number>();
+    // The live ranges sorted by start: starts[i] … ends[i], i < count, in two typed arrays that
+    // an insertion or removal shifts with copyWithin (no per-block objects, no Map of ends).
+    let starts = new Float64Array(64);
+    let ends = new Float64Array(64);
+    let count = 0;
     const position = (address: number): number => {
       let lo = 0;
-      let hi = starts.length;
+      let hi = count;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (starts[mid]! < address) lo = mid + 1;
@@ -27,28 +30,40 @@ export const disjoint: Invariant = defineInvariant({
     const insert = (address: number, usable: number): void => {
       const at = position(address);
       const end = address + usable;
-      const before = starts[at - 1];
-      if (starts[at] === address)
+      if (at < count && starts[at] === address)
         throw violation(1, `${hex(address)} was handed out while it is still live`);
-      if (before !== undefined && ends.get(before)! > address) {
+      if (at > 0 && ends[at - 1]! > address) {
         throw violation(
           1,
-          `new block [${hex(address)}, ${hex(end)}) overlaps live block [${hex(before)}, ${hex(ends.get(before)!)})`,
+          `new block [${hex(address)}, ${hex(end)}) overlaps live block [${hex(starts[at - 1]!)}, ${hex(ends[at - 1]!)})`,
         );
       }
-      const next = starts[at];
-      if (next !== undefined && next < end)
+      if (at < count && starts[at]! < end)
         throw violation(
           1,
-          `new block [${hex(address)}, ${hex(end)}) overlaps live block at ${hex(next)}`,
+          `new block [${hex(address)}, ${hex(end)}) overlaps live block at ${hex(starts[at]!)}`,
         );
-      starts.splice(at, 0, address);
-      ends.set(address, end);
+      if (count === starts.length) {
+        const bigger = (from: Float64Array) => {
+          const to = new Float64Array(2 * from.length);
+          to.set(from);
+          return to;
+        };
+        starts = bigger(starts);
+        ends = bigger(ends);
+      }
+      starts.copyWithin(at + 1, at, count);
+      ends.copyWithin(at + 1, at, count);
+      starts[at] = address;
+      ends[at] = end;
+      count++;
     };
     const remove = (address: number): void => {
       const at = position(address);
-      if (starts[at] === address) starts.splice(at, 1);
-      ends.delete(address);
+      if (at === count || starts[at] !== address) return;
+      starts.copyWithin(at, at + 1, count);
+      ends.copyWithin(at, at + 1, count);
+      count--;
     };
     return {
       invariant: 1,

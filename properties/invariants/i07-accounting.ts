@@ -60,7 +60,8 @@ export function expectedStats(shadow: ShadowHeap, g: Geometry): Omit<Stats, "lay
  * Whether two JSON-like values are equal in the sense of `differences` (no path differs): leaves
  * by Object.is, objects key by key over the union of their keys. The fast path: the checks compare
  * stats and snapshots after every step and nearly always find them equal, and this walk builds
- * no key sets, arrays or path strings.
+ * no key sets, arrays or path strings: arrays of one length index by index, other objects by
+ * for…in (a JSON-like value has no inherited enumerable keys, so it sees what Object.keys does).
  */
 export function sameValue(actual: unknown, expected: unknown): boolean {
   if (Object.is(actual, expected)) return true;
@@ -71,11 +72,15 @@ export function sameValue(actual: unknown, expected: unknown): boolean {
     expected === null
   )
     return false;
+  if (Array.isArray(actual) && Array.isArray(expected) && actual.length === expected.length) {
+    for (let i = 0; i < actual.length; i++) if (!sameValue(actual[i], expected[i])) return false;
+    return true;
+  }
   const a = actual as Record<string, unknown>;
   const b = expected as Record<string, unknown>;
-  for (const key of Object.keys(a)) if (!sameValue(a[key], b[key])) return false;
+  for (const key in a) if (!sameValue(a[key], b[key])) return false;
   // A key only `expected` has differs unless its value is undefined (as `a[key]` reads it).
-  for (const key of Object.keys(b)) if (!(key in a) && !sameValue(undefined, b[key])) return false;
+  for (const key in b) if (!(key in a) && !sameValue(undefined, b[key])) return false;
   return true;
 }
 

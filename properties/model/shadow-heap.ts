@@ -91,7 +91,7 @@ export class ShadowHeap {
   readonly pools = new Map<number, ShadowPool>();
   readonly arenas = new Map<number, ShadowArena>();
   /** Mapped arena starts, ascending. */
-  private arenaStarts: number[] = [];
+  private readonly arenaStarts: number[] = [];
   /** Live raw mappings from the event log: address → size. */
   readonly rawMappings = new Map<number, number>();
   /** Per class: pools with 0 < live < blocksPerPool. */
@@ -164,8 +164,9 @@ export class ShadowHeap {
   applyEvent(event: AddressSpaceEvent): void {
     switch (event.kind) {
       case "map-arena": {
+        if (!this.arenas.has(event.address))
+          this.arenaStarts.splice(this.arenaIndex(event.address), 0, event.address);
         this.arenas.set(event.address, { start: event.address, usedPools: 0 });
-        this.arenaStarts = [...this.arenas.keys()].sort((a, b) => a - b);
         const released = this.releasedArenas.indexOf(event.address);
         if (released !== -1) this.releasedArenas.splice(released, 1);
         this.arenasMappedTotal++;
@@ -173,8 +174,8 @@ export class ShadowHeap {
         break;
       }
       case "unmap-arena":
-        this.arenas.delete(event.address);
-        this.arenaStarts = this.arenaStarts.filter((start) => start !== event.address);
+        if (this.arenas.delete(event.address))
+          this.arenaStarts.splice(this.arenaIndex(event.address), 1);
         this.releasedArenas.push(event.address);
         if (this.releasedArenas.length > FREED_MEMORY) this.releasedArenas.shift();
         break;
@@ -188,6 +189,19 @@ export class ShadowHeap {
     const sign = event.kind.startsWith("map") ? 1 : -1;
     this.mappedBytes += sign * event.size;
     this.mappedPeak = Math.max(this.mappedPeak, this.mappedBytes);
+  }
+
+  /** The index of the first mapped arena start >= `start` in arenaStarts. */
+  private arenaIndex(start: number): number {
+    const starts = this.arenaStarts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The mapped arena whose R bytes contain [address, address + length), or -1. */

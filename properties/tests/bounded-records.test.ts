@@ -61,18 +61,23 @@ describe("freed raw blocks: remembered among the last 2^16 mapped (errors.md §2
     expect(expectedPointerError(shadow, address, "free")).toBe("double-free");
   });
 
-  it("RecentRawStarts holds exactly the last `capacity` starts, across the ring's wrap", () => {
-    const starts = new RecentRawStarts(8);
-    const added: number[] = [];
-    for (let i = 1; i <= 30; i++) {
-      const address = i * 48 + (i % 3) * 16;
-      starts.add(address);
-      added.push(address);
-      const kept = new Set(added.slice(-8));
-      for (let probe = 0; probe <= 31 * 48 + 32; probe += 16)
-        expect(starts.has(probe), `after ${i} adds, ${probe}`).toBe(kept.has(probe));
-    }
-  });
+  // 8: the ring never grows; 200: it grows 64 → 128 → 200 (not a power of two) before it wraps.
+  it.each([8, 200])(
+    "RecentRawStarts(%i) holds exactly the last `capacity` starts, as it grows and across the ring's wrap",
+    (capacity) => {
+      const starts = new RecentRawStarts(capacity);
+      const added: number[] = [];
+      const adds = 3 * capacity + 7;
+      for (let i = 1; i <= adds; i++) {
+        const address = i * 48 + (i % 3) * 16;
+        starts.add(address);
+        added.push(address);
+        const kept = new Set(added.slice(-capacity));
+        for (let probe = 0; probe <= (adds + 1) * 48 + 32; probe += 16)
+          expect(starts.has(probe), `after ${i} adds, ${probe}`).toBe(kept.has(probe));
+      }
+    },
+  );
 });
 
 describe("the event log: a window of EVENT_WINDOW events read with cursors (model.md §2)", () => {

@@ -69,6 +69,25 @@ describe("arena mapping", () => {
     expect(space.mapArena()).toBe(slot);
     expect([...space.view(q, 4)]).toEqual([0, 0, 0, 0]);
   });
+
+  it("makes an arena's memory on its first view: later views of any part share it", () => {
+    const space = new AddressSpace(tiny);
+    const slot = space.mapArena();
+    const q = space.poolAddress(slot, 1);
+    const first = space.view(q + 8, 8);
+    first.set([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect([...space.view(q + 10, 3)]).toEqual([7, 8, 9]);
+    space.view(q + 12, 1)[0] = 99;
+    expect(first[4]).toBe(99);
+    // Another arena, never viewed before it is unmapped: mapped again, it reads as zeros.
+    const other = space.mapArena();
+    const r = space.poolAddress(other, 0);
+    space.unmapArena(other);
+    expect(() => space.view(r, 1)).toThrow(RangeError);
+    expect(space.mapArena()).toBe(other);
+    expect([...space.view(r, 3)]).toEqual([0, 0, 0]);
+    expect([...space.view(q + 11, 2)]).toEqual([8, 99]);
+  });
 });
 
 describe("the raw region", () => {

@@ -66,7 +66,12 @@ export class AddressSpace {
   readonly firstPoolOffset: number;
 
   private readonly freeSlots: LevelBitset;
-  private readonly arenaMemory: (Uint8Array | undefined)[] = [];
+  /**
+   * Per slot: the arena's memory; null while mapped and never viewed (made, zero-filled, by the
+   * first view: most arenas the oracle maps are never read or written, and zeroing each one on
+   * map was a share of its time, reports/bench.md §The oracle); undefined while unmapped.
+   */
+  private readonly arenaMemory: (Uint8Array | null | undefined)[] = [];
   private readonly raw = new LiveRawBlocks();
   private readonly rawStarts = new RecentRawStarts();
   private rawNext: number;
@@ -97,7 +102,7 @@ export class AddressSpace {
     const slot = this.freeSlots.first();
     if (slot === -1) return -1;
     this.freeSlots.delete(slot);
-    this.arenaMemory[slot] = new Uint8Array(this.geometry.arenaSize);
+    this.arenaMemory[slot] = null;
     this.arenasMappedNow++;
     this.arenasMappedTotal++;
     this.arenasHighwater = Math.max(this.arenasHighwater, this.arenasMappedNow);
@@ -250,7 +255,8 @@ export class AddressSpace {
     const raw = this.raw.view(address, length);
     if (raw !== undefined) return raw;
     const slot = Math.floor((address - this.arenaRegionBase) / this.stride);
-    const memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well
+    let memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well
+    if (memory === null) memory = this.arenaMemory[slot] = new Uint8Array(this.geometry.arenaSize);
     const offset = address - this.arenaStart(slot);
     /* v8 ignore next -- @preserve unreachable through the public API: bytes() and realloc's copy view only a block they found live; covered by properties/tests/foundation-address-space.test.ts */
     if (memory === undefined || offset < 0 || offset + length > memory.length)

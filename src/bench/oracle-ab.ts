@@ -1,0 +1,62 @@
+/**
+ * `npx tsx src/bench/oracle-ab.ts <before> <after> [--rounds N] [--profile quick|ci]`: the
+ * oracle's throughput (oracle.ts: `verifyAllocator` on the bitmap allocator, whole profile) in two
+ * checkouts side by side on one machine. Each checkout runs its own src/bench/oracle.ts, so each
+ * needs node_modules (a symlink to this checkout's will do: `ln -s $PWD/node_modules
+ * /tmp/before/`). ROUNDS rounds (3, or --rounds N), each one process per side in alternating
+ * order (before first in odd rounds); per side the median, fastest and slowest of the checked
+ * operations per CPU second, and the ratio after ÷ before of the medians. Both sides must check
+ * the same number of operations (the same sequences): a difference is printed as a warning.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import type { OracleRow } from "./oracle.ts";
+import { summarize, type Summary } from "./timing.ts";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : args.splice(at, 2)[1]!;
+};
+const ROUNDS = Number(option("--rounds", "3"));
+const PROFILE = option("--profile", "ci");
+const [before, after] = args;
+if (before === undefined || after === undefined || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
+  console.error(
+    "usage: npx tsx src/bench/oracle-ab.ts <before checkout> <after checkout> [--rounds N (3)] [--profile ci]",
+  );
+  process.exit(2);
+}
+
+function side(checkout: string): OracleRow {
+  const dir = path.resolve(checkout);
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", path.join(dir, "src/bench/oracle.ts"), PROFILE],
+    { encoding: "utf8", cwd: dir, maxBuffer: 1 << 24 },
+  );
+  return JSON.parse(out.trim().split("\n").at(-1)!) as OracleRow;
+}
+
+const rows = { before: [] as OracleRow[], after: [] as OracleRow[] };
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const);
+  for (const which of order) {
+    const row = side(which === "before" ? before : after);
+    rows[which].push(row);
+    console.log(
+      `round ${round + 1} ${which}: ${Math.round(row.operationsPerCpuSecond).toLocaleString("en-US")} ops per CPU s (${row.operations.toLocaleString("en-US")} ops, ${row.cpuSeconds.toFixed(1)} CPU s, ${row.verdict})`,
+    );
+  }
+}
+const rate = (which: "before" | "after"): Summary =>
+  summarize(rows[which].map((r) => r.operationsPerCpuSecond));
+const f = (s: Summary): string =>
+  `${Math.round(s.median).toLocaleString("en-US")} (${Math.round(s.min).toLocaleString("en-US")}–${Math.round(s.max).toLocaleString("en-US")})`;
+const b = rate("before");
+const a = rate("after");
+const ops = new Set([...rows.before, ...rows.after].map((r) => r.operations));
+if (ops.size > 1) console.log(`warning: the sides checked different operation counts: ${[...ops]}`);
+console.log(
+  `oracle, ${PROFILE} profile, checked operations per CPU second, median (min–max) of ${ROUNDS} processes per side: before ${f(b)}  after ${f(a)}  after ÷ before ${(a.median / b.median).toFixed(2)}`,
+);
