@@ -8,8 +8,8 @@
  * operations per CPU second, and the ratio after ÷ before of the medians. Both sides must check
  * the same number of operations (the same sequences): a difference is printed as a warning.
  */
-import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { runJsonChild } from "./json-child.ts";
 import type { OracleRow } from "./oracle.ts";
 import { summarize, type Summary } from "./timing.ts";
 
@@ -30,12 +30,7 @@ if (before === undefined || after === undefined || !(Number.isInteger(ROUNDS) &&
 
 function side(checkout: string): OracleRow {
   const dir = path.resolve(checkout);
-  const out = execFileSync(
-    process.execPath,
-    ["--import", "tsx", path.join(dir, "src/bench/oracle.ts"), PROFILE],
-    { encoding: "utf8", cwd: dir, maxBuffer: 1 << 24 },
-  );
-  return JSON.parse(out.trim().split("\n").at(-1)!) as OracleRow;
+  return runJsonChild<OracleRow>(path.join(dir, "src/bench/oracle.ts"), [PROFILE], [], dir);
 }
 
 const rows = { before: [] as OracleRow[], after: [] as OracleRow[] };
