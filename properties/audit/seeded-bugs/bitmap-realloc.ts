@@ -15,8 +15,8 @@ export class CopyWithinLength extends BitmapAllocator {
     toOffset: number,
     length: number,
   ): void {
-    const source = this.arenaBytes[fromSlot]!;
-    const target = this.arenaBytes[toSlot]!;
+    const source = this.arenaView(fromSlot);
+    const target = this.arenaView(toSlot);
     if (source === target)
       target.copyWithin(toOffset, fromOffset, length); // BUG: fromOffset + length
     else target.set(source.subarray(fromOffset, fromOffset + length), toOffset);

@@ -94,7 +94,11 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   readonly emptyPools: LevelBitset;
   readonly requested = new RequestedBytes();
   protected emptyArenaCount = 0;
-  /** arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call). */
+  /**
+   * arenaBytes[slot]: a view of the whole mapped arena, for realloc's copy (no view per call),
+   * made by the first copy that needs it (arenaView): viewing an arena makes its memory
+   * (spec/model.md §2), and most arenas are never copied from or into.
+   */
   protected readonly arenaBytes: (Uint8Array | undefined)[] = [];
   protected readonly query: BitmapHeapQuery;
 
@@ -229,10 +233,9 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
       const bytes = this.arenaBytes[slot];
       const cached = bytes !== undefined;
       const mapped = this.table.isMapped(slot);
-      problems.expect(
-        cached === mapped,
-      )`arena ${slot}: cached arena view ${cached} but mapped ${mapped}`;
-      // Both ways on a correct heap: slots below the capacity that are not (or no longer) mapped.
+      problems.expect(!cached || mapped)`arena ${slot}: cached arena view but not mapped`;
+      // Both ways on a correct heap: mapped arenas never copied from or into, slots below the
+      // capacity that are not (or no longer) mapped.
       if (cached && mapped) {
         problems.expect(
           bytes.buffer === this.addressSpace.view(this.addressSpace.arenaStart(slot), 1).buffer,
@@ -354,10 +357,6 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.addPools(slot);
     this.table.mapped[slot] = 1;
     this.table.emptyPools[slot] = this.poolsPerArena;
-    this.arenaBytes[slot] = this.addressSpace.view(
-      this.addressSpace.arenaStart(slot),
-      this.geometry.arenaSize,
-    );
     this.buckets.add(slot, this.poolsPerArena);
     this.emptyArenaCount++;
     return slot;
@@ -516,7 +515,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     );
   }
 
-  /** Small to small through the cached arena views, without a new view. */
+  /** Small to small through the cached arena views, without a new view once both are made. */
   protected copyBetweenArenas(
     fromSlot: number,
     fromOffset: number,
@@ -525,10 +524,18 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     length: number,
   ): void {
     // Two live blocks never overlap, even in one arena (invariant 1): a plain copy.
-    this.arenaBytes[toSlot]!.set(
-      this.arenaBytes[fromSlot]!.subarray(fromOffset, fromOffset + length),
+    this.arenaView(toSlot).set(
+      this.arenaView(fromSlot).subarray(fromOffset, fromOffset + length),
       toOffset,
     );
+  }
+
+  /** The cached view of the whole mapped arena in `slot`, made on its first use. */
+  protected arenaView(slot: number): Uint8Array {
+    return (this.arenaBytes[slot] ??= this.addressSpace.view(
+      this.addressSpace.arenaStart(slot),
+      this.geometry.arenaSize,
+    ));
   }
 
   // ── finding blocks ──────────────────────────────────────────────────────────────────────
