@@ -58,6 +58,18 @@ export interface ShadowFacts {
 }
 
 const FREED_MEMORY = 64;
+/**
+ * Buckets of the filter in front of `freed` (`freedFilter`): with at most FREED_MEMORY addresses
+ * in it, about one lookup in sixteen finds a bucket in use when the address is not in `freed`. A
+ * new block's address almost never is (1.1% of the ci profile's blocks were), so `forget` reads
+ * one counter where it searched the list.
+ */
+const FREED_FILTER_BUCKETS = 1024;
+
+/** The filter bucket of an address: bits above the 16-byte alignment of every block start. */
+function freedBucket(address: number): number {
+  return (address >>> 4) & (FREED_FILTER_BUCKETS - 1);
+}
 
 export class ShadowHeap {
   readonly geometry: Geometry | undefined;
@@ -71,6 +83,8 @@ export class ShadowHeap {
   private readonly slotOf = new AddressTable();
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
+  /** Per bucket (freedBucket), how many addresses of `freed` fall in it: 0 ⇒ not in `freed`. */
+  private readonly freedFilter = new Uint16Array(FREED_FILTER_BUCKETS);
   /**
    * The starts of the last RAW_STARTS_REMEMBERED raw blocks made (raw addresses are never
    * reused; the space remembers that many, spec/model.md §2 "Freed raw blocks").
@@ -266,7 +280,8 @@ export class ShadowHeap {
     }
     this.slotOf.delete(block.address);
     this.freed.push(block.address);
-    if (this.freed.length > FREED_MEMORY) this.freed.shift();
+    this.freedFilter[freedBucket(block.address)]!++;
+    if (this.freed.length > FREED_MEMORY) this.freedFilter[freedBucket(this.freed.shift()!)]!--;
     this.requestedCurrent -= block.n;
     if (block.raw) {
       this.rawLiveBytes -= block.usable;
@@ -349,8 +364,13 @@ export class ShadowHeap {
     if (pool.live > 0 && pool.live < capacity) this.partlyUsed[pool.sizeClass]! += delta;
   }
 
+  /** Takes `address` out of `freed` (a block made there is live again). */
   private forget(address: number): void {
+    const bucket = freedBucket(address);
+    if (this.freedFilter[bucket] === 0) return;
     const at = this.freed.indexOf(address);
-    if (at !== -1) this.freed.splice(at, 1);
+    if (at === -1) return;
+    this.freed.splice(at, 1);
+    this.freedFilter[bucket]!--;
   }
 }

@@ -2,12 +2,15 @@
  * The oracle's fast paths give the verdicts of the plain definitions they replace (issue 19
  * item 3): `sameValue` (i07-accounting.ts) agrees with the key-set walk it stands for, on random
  * JSON-like values and on their near copies; the fill pattern (payload.ts), kept as a running sum,
- * is byte for byte the pattern's formula, and a changed byte is found at its offset.
+ * is byte for byte the pattern's formula, and a changed byte is found at its offset; the shadow
+ * heap's list of recently freed addresses, with its filter in front of the search, is the plain
+ * list (the last 64 freed, less those made live again).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { differences, sameValue } from "../invariants/i07-accounting.ts";
 import { patternMismatch, writePattern } from "../model/payload.ts";
+import { ShadowHeap } from "../model/shadow-heap.ts";
 
 /** The definition: leaves by Object.is, objects over the union of their Object.keys. */
 function sameByKeys(actual: unknown, expected: unknown): boolean {
@@ -117,6 +120,41 @@ describe("fill patterns: byte i of seed s is the top byte of s·0x9e3779b1 + (i 
         },
       ),
       { seed: 20261205, numRuns: 300 },
+    );
+  });
+});
+
+describe("the shadow heap's recently freed addresses: the last 64 freed, less those live again", () => {
+  it("through its filter, on random mallocs and frees over addresses that share filter buckets", () => {
+    // Raw blocks (no geometry): the 96 addresses 16·(1 + k) + 16,384·j fall into 8 buckets of
+    // the filter (j does not change the bucket), so most lookups meet a bucket in use by other
+    // addresses, a freed address is often made again, and more than 64 are freed in a row.
+    const address = fc.tuple(fc.nat(7), fc.nat(11)).map(([k, j]) => 16 * (1 + k) + 16_384 * j);
+    const step = fc.oneof(
+      address.map((p) => ({ malloc: p })),
+      fc.nat().map((i) => ({ free: i })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        const shadow = new ShadowHeap(undefined);
+        const plain: number[] = [];
+        for (const s of steps) {
+          if ("malloc" in s) {
+            if (shadow.isLive(s.malloc)) continue;
+            shadow.add(s.malloc, 8);
+            const at = plain.indexOf(s.malloc);
+            if (at !== -1) plain.splice(at, 1);
+          } else {
+            const block = shadow.pick(s.free);
+            if (block === undefined) continue;
+            shadow.remove(block);
+            plain.push(block.address);
+            if (plain.length > 64) plain.shift();
+          }
+          expect(shadow.freed).toEqual(plain);
+        }
+      }),
+      { seed: 20261205, numRuns: 200 },
     );
   });
 });
