@@ -26,9 +26,16 @@ export type MessageTag = (strings: TemplateStringsArray, ...values: unknown[]) =
 /** The tag of a passing check: it ignores its template, so nothing is built. */
 const pass: MessageTag = () => {};
 
+/** The list of a collector that has recorded nothing: one shared, frozen, empty array. */
+const NONE: readonly string[] = Object.freeze([]);
+
 export class Problems {
-  /** The messages recorded so far, in the order the checks ran. */
-  readonly list: string[] = [];
+  /**
+   * The messages recorded so far, in the order the checks ran: NONE until the first, so that a
+   * passing check allocates no list (the properties run `check()` after every operation, and a
+   * check collects its parts' findings in collectors of their own: a pool's bits, each set).
+   */
+  list: readonly string[] = NONE;
 
   /**
    * Unless `ok`, records the message spelled by the tagged template that follows:
@@ -36,7 +43,8 @@ export class Problems {
    */
   expect(ok: boolean): MessageTag {
     /* v8 ignore next -- @preserve reached only when a structure is corrupt: covered by properties/tests/bitmap-check.test.ts (spec/coverage.md) */
-    if (!ok) return (strings, ...values) => void this.list.push(format(strings, values));
+    if (!ok)
+      return (strings, ...values) => void (this.list = [...this.list, format(strings, values)]);
     return pass;
   }
 
@@ -49,7 +57,7 @@ export class Problems {
     if (found.length > 0) {
       return (strings, ...values) => {
         const prefix = format(strings, values);
-        for (const message of found) this.list.push(prefix + message);
+        this.list = [...this.list, ...found.map((message) => prefix + message)];
       };
     }
     return pass;

@@ -74,7 +74,7 @@ export class ClassRegions {
    * another, and no entry is left over (a region neither in use nor on a stack is lost for good).
    * O(pools + entries).
    */
-  regionProblems(sizeClass: Int16Array): string[] {
+  regionProblems(sizeClass: Int16Array): readonly string[] {
     const problems = new Problems();
     const noun = this.noun;
     const taken = new Uint8Array(this.used);

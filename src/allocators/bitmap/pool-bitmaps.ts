@@ -134,7 +134,7 @@ export class PoolBitmaps extends ClassRegions {
    * past the last block, and every summary bit says whether the word below it is non-zero.
    * The messages do not name the pool; the caller prefixes them (`Problems.include`).
    */
-  poolProblems(pool: number, sizeClass: number, live: number): string[] {
+  poolProblems(pool: number, sizeClass: number, live: number): readonly string[] {
     const problems = new Problems();
     const words = this.words;
     const base = this.start[pool]!;

@@ -295,7 +295,7 @@ export class LevelBitset {
    * time (summaryMismatch): a bit for a word that does not exist must be clear, or `first()`
    * would descend into it.
    */
-  summaryProblems(): string[] {
+  summaryProblems(): readonly string[] {
     const problems = new Problems();
     const { capacity, offsets, words } = this.layout;
     for (let i = capacity; i < 32 * words[0]!; i++)
