@@ -43,5 +43,12 @@ export type PlannedCall = Omit<Call, "events">;
 export interface Step {
   readonly index: number;
   readonly op: Op;
+  /**
+   * The step's calls: all of them when the driver reports its steps (`onStep`: replays, the
+   * CLI), else the first CALLS_SHOWN (format-call.ts), which is what a step's summary shows. A
+   * property run does not keep a long step's thousands of calls alive to the step's end.
+   */
   readonly calls: readonly Call[];
+  /** How many calls the step made. */
+  readonly callCount: number;
 }

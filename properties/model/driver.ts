@@ -89,6 +89,7 @@ export class Driver {
       events,
       this.checks,
       this.contract,
+      options.onStep !== undefined,
     );
   }
 
@@ -110,7 +111,12 @@ export class Driver {
     this.options.beforeStep?.(op);
     try {
       this.run(op);
-      const step: Step = { index: this.stepIndex, op, calls: this.primitive.calls };
+      const step: Step = {
+        index: this.stepIndex,
+        op,
+        calls: this.primitive.calls,
+        callCount: this.primitive.callsInStep,
+      };
       for (const check of this.checks) check.afterStep?.(step);
       if (op.op === "free-all") for (const check of this.checks) check.finish?.(true);
       this.options.onStep?.(step, formatStep(step));

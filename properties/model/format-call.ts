@@ -6,8 +6,8 @@ import { AllocatorError, hex } from "../../src/core/errors.ts";
 import type { Call, PlannedCall, Step } from "./call.ts";
 import { formatOp } from "./ops.ts";
 
-/** Calls a step summary shows before "… (N calls)". */
-const CALLS_SHOWN = 4;
+/** Calls a step summary shows before "… (N calls)" (and all a step keeps unless asked: call.ts). */
+export const CALLS_SHOWN = 4;
 
 /** `malloc(48)`, `realloc(0x1030, 8)`, `free(null)`: the call with its arguments. */
 export function formatCallArguments(call: PlannedCall): string {
@@ -45,6 +45,6 @@ export function formatCall(call: Call): string {
 /** "malloc(48): malloc(48) → 0x1030" style lines for replays: the operation and its calls. */
 export function formatStep(step: Step): string {
   const shown = step.calls.slice(0, CALLS_SHOWN).map(formatCall);
-  const more = step.calls.length > CALLS_SHOWN ? ` … (${step.calls.length} calls)` : "";
+  const more = step.callCount > CALLS_SHOWN ? ` … (${step.callCount} calls)` : "";
   return `${formatOp(step.op)}: ${shown.join("; ")}${more}`;
 }

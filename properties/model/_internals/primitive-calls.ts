@@ -8,6 +8,7 @@
  * realloc under a contract whose out of memory throws: that is the call's null (invariant 10).
  */
 import type { Call, PlannedCall } from "../call.ts";
+import { CALLS_SHOWN } from "../format-call.ts";
 import type { ResolvedContract } from "../contract.ts";
 import type { InvariantCheck } from "../invariant-check.ts";
 import type { MisuseKind } from "../ops.ts";
@@ -19,8 +20,10 @@ import { InvariantViolation } from "../violation.ts";
 import type { EventLogReader } from "./event-log-reader.ts";
 
 export class PrimitiveCalls {
-  /** The calls of the current step (beginStep starts a new list). */
+  /** The calls of the current step kept (beginStep starts a new list; Step.calls says which). */
   private stepCalls: Call[] = [];
+  /** The calls of the current step, kept or not. */
+  private stepCallCount = 0;
   /** Primitive calls made so far (the "operations checked" count). */
   count = 0;
 
@@ -31,16 +34,24 @@ export class PrimitiveCalls {
     private readonly events: EventLogReader,
     private readonly checks: readonly InvariantCheck[],
     private readonly contract: ResolvedContract,
+    /** Keep every call of a step, not only the first CALLS_SHOWN (Step.calls). */
+    private readonly keepEveryCall: boolean,
   ) {}
 
   /** Starts a step: the calls made from now on are its calls. */
   beginStep(): void {
     this.stepCalls = [];
+    this.stepCallCount = 0;
   }
 
-  /** The calls of the current step so far. */
+  /** The calls of the current step so far that are kept (Step.calls). */
   get calls(): readonly Call[] {
     return this.stepCalls;
+  }
+
+  /** How many calls the current step has made so far. */
+  get callsInStep(): number {
+    return this.stepCallCount;
   }
 
   malloc(n: number): number | null {
@@ -156,7 +167,8 @@ export class PrimitiveCalls {
   }
 
   private after(call: Call): void {
-    this.stepCalls.push(call);
+    if (this.keepEveryCall || this.stepCallCount < CALLS_SHOWN) this.stepCalls.push(call);
+    this.stepCallCount++;
     this.count++;
     for (const check of this.checks) check.after?.(call);
   }
