@@ -239,6 +239,7 @@ export class AddressSpace {
   }
 
   /** Bytes of the raw blocks' slabs, live slots and free (spec/model.md §2 "Memory"). */
+  /* v8 ignore next -- @preserve instrumentation: read by the soak benchmark (src/bench/soak.ts) and bounded-records.test.ts, not by the properties (spec/coverage.md) */
   get rawSlabBytes(): number {
     return this.raw.slabBytes;
   }
@@ -276,6 +277,7 @@ export class AddressSpace {
   }
 
   /** Events dropped from the window (spec/model.md §2): the position of the oldest kept. */
+  /* v8 ignore next -- @preserve instrumentation: read by the soak benchmark (src/bench/soak.ts) and bounded-records.test.ts, not by the properties (spec/coverage.md) */
   get eventsTrimmed(): number {
     return this.log.trimmed;
   }
