@@ -19,7 +19,8 @@
  *      gp = 0     gp = 1           gp = n-1            gp = n     gp = n+1          gp = s·n + i
  *
  *   A pool is named by its global pool index gp = s·n + i, so gp order is address order. A pointer
- *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR), then tests one bit.
+ *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR: shifts and masks while
+ *   p − base is an int32, see poolOf), then tests one bit.
  *
  *   per pool gp (PoolTable)                       per arena slot s (PoolTable)
  *     sizeClass  Int16Array    class, −1 = empty    emptyPools  Int32Array  empty pools in s
