@@ -317,4 +317,13 @@ describe("a pointer's pool (spec/bitmap.md §1.1): the int32 fast path and the f
     expect(a.pool(Number.NaN)).toBe(-1);
     expect(a.far(Number.NaN)).toBe(-1);
   });
+
+  it("a fraction below the first pool of an aligned arena is in no pool (not truncated into pool 0)", () => {
+    const a = new PoolLookup(THREE_LEVELS, new AddressSpace(THREE_LEVELS));
+    const p = a.malloc(8)!; // pool 0 of slot 0, at the region base itself (no excess)
+    expect(p).toBe(a.addressSpace.arenaRegionBase + THREE_LEVELS.poolOverhead);
+    expect(a.pool(p)).toBe(0);
+    expect(a.pool(a.addressSpace.arenaRegionBase - 0.5)).toBe(-1);
+    expect(a.pool(a.addressSpace.arenaRegionBase + 0.5)).toBe(0);
+  });
 });
