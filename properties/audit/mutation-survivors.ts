@@ -86,9 +86,11 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BM,
-    line: "if (index >>> 0 >= this.poolsPerArena) return -1;",
+    line: "const gp = (rel | 0) === rel ? this.poolIndexNear(rel) : this.poolIndexFar(p);",
+    mutator: "ConditionalExpression",
+    replacement: "false",
     verdict: "equivalent",
-    why: "all three (the test dropped, > for >=, +1 for −1) differ only for a p whose index is outside 0 … poolsPerArena − 1: p lies in its slot's excess before the first pool or in the guard after the last, inside no pool. liveBlockAt(gp, c, p) returns a block only for p = address[gp] + H + k·size with 0 ≤ k < blocksPerPool, inside pool gp; the pool the mutant names (slot·ppa + index: the previous slot's last pool, a pool of a later slot, or pool 1) does not contain p (the guard is at least a pool: stride ≥ arenaSize + poolSize, geometry.ts arenaStride), so it returns −1, or the pool has no class (−1) and k is NaN; the slow path runs as in the original",
+    why: "every pointer takes the float path (the address space's slotOf and poolIndexIn), which gives the same pool as the integer path for every int32 offset (bitmap-structures.test.ts checks the two agree, pool edges and guards included); the integer path is only faster. The `true` mutant of the same test is killed (a fraction below an aligned arena's first pool truncated into pool 0)",
   },
   {
     file: BM,

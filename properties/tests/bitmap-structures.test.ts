@@ -8,6 +8,9 @@
  * - §1.3 requested sizes take the narrowest entry that holds every slack (one byte for CPython's
  *   geometries), and a pool's region is reused by the next pool of its class, so churn does not
  *   grow the array;
+ * - §1.1 a pointer's pool by arithmetic: the integer fast path (an int32 offset from the region
+ *   base) and the float path of every other number find the same pool for every int32 offset,
+ *   and the float path finds the pool of a fraction, of anything in range, as rounding down would;
  * - the allocator names its kind.
  */
 import { describe, expect, it } from "vitest";
@@ -253,4 +256,74 @@ describe("class regions (spec/bitmap.md §1.3): regionProblems names every regio
 it("the bitmap allocator names its kind", () => {
   expect(createAllocator("bitmap", "cpython-3.12").kind).toBe("bitmap");
   expect(createAllocator("reference", "cpython-3.12").kind).toBe("reference");
+});
+
+/** The two paths of poolOf, open for the test. */
+class PoolLookup extends BitmapAllocator {
+  near(rel: number): number {
+    return this.poolIndexNear(rel);
+  }
+  far(p: number): number {
+    return this.poolIndexFar(p);
+  }
+  pool(p: number): number {
+    return this.poolOf(p);
+  }
+  map(): number {
+    return this.mapArena();
+  }
+}
+
+describe("a pointer's pool (spec/bitmap.md §1.1): the int32 fast path and the float path agree", () => {
+  const huge = defineGeometry(
+    { ...geometries["cpython-3.12"], poolSize: 1 << 24, arenaSize: 2 ** 31, maxArenas: 4 },
+    "2-GiB arenas",
+  );
+  // Unaligned arenas (the first pool one P past the slot), aligned ones, and a stride of 2^32.
+  for (const g of [geometries["cpython-3.12"], geometries["cpython-3.8"], THREE_LEVELS, huge]) {
+    it(`${g.name}: every int32 offset, pool edges included, finds the same pool both ways`, () => {
+      const a = new PoolLookup(g, new AddressSpace(g));
+      const space = a.addressSpace;
+      const step = g.poolSize / 2;
+      const last = Math.min(space.stride * Math.min(g.maxArenas, 3), 2 ** 31 - step);
+      let pools = 0;
+      for (let rel = -2 * space.stride; rel <= last; rel += step) {
+        for (const r of [rel - 1, rel, rel + 1]) {
+          if ((r | 0) !== r) continue; // below −2^31 with the 2^32 stride: not an int32
+          // Below the region the fast path's slot is negative and so is its index: no pool.
+          const near = Math.max(a.near(r), -1);
+          expect(near, `offset ${r}`).toBe(a.far(space.arenaRegionBase + r));
+          if (near !== -1) pools++;
+        }
+      }
+      expect(pools).toBeGreaterThan(0);
+    });
+  }
+
+  it("the float path: a fraction lies in the pool of its integer part, NaN and the guard in none", () => {
+    const g = geometries["cpython-3.12"];
+    const a = new PoolLookup(g, new AddressSpace(g));
+    const slot = a.map();
+    const p = a.malloc(16)!;
+    const gp = a.pool(p);
+    expect(gp).toBe(slot * g.poolsPerArena);
+    expect(a.far(p + 0.5)).toBe(gp);
+    expect(a.pool(p + 0.5)).toBe(gp); // through poolOf: not an int32 offset
+    expect(a.pool(p + g.poolSize - 0.5)).toBe(-1); // the next pool: empty, no class
+    const guard = a.addressSpace.poolAddress(slot, g.poolsPerArena);
+    expect(a.far(guard + 0.5)).toBe(-1);
+    expect(a.near(guard - a.addressSpace.arenaRegionBase)).toBe(-1);
+    expect(a.far(guard - g.poolSize + 0.5)).toBe(slot * g.poolsPerArena + g.poolsPerArena - 1);
+    expect(a.pool(Number.NaN)).toBe(-1);
+    expect(a.far(Number.NaN)).toBe(-1);
+  });
+
+  it("a fraction below the first pool of an aligned arena is in no pool (not truncated into pool 0)", () => {
+    const a = new PoolLookup(THREE_LEVELS, new AddressSpace(THREE_LEVELS));
+    const p = a.malloc(8)!; // pool 0 of slot 0, at the region base itself (no excess)
+    expect(p).toBe(a.addressSpace.arenaRegionBase + THREE_LEVELS.poolOverhead);
+    expect(a.pool(p)).toBe(0);
+    expect(a.pool(a.addressSpace.arenaRegionBase - 0.5)).toBe(-1);
+    expect(a.pool(a.addressSpace.arenaRegionBase + 0.5)).toBe(0);
+  });
 });

@@ -19,7 +19,8 @@
  *      gp = 0     gp = 1           gp = n-1            gp = n     gp = n+1          gp = s·n + i
  *
  *   A pool is named by its global pool index gp = s·n + i, so gp order is address order. A pointer
- *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR), then tests one bit.
+ *   finds its slot, pool and block by arithmetic (CPython's POOL_ADDR: shifts and masks while
+ *   p − base is an int32, see poolOf), then tests one bit.
  *
  *   per pool gp (PoolTable)                       per arena slot s (PoolTable)
  *     sizeClass  Int16Array    class, −1 = empty    emptyPools  Int32Array  empty pools in s
@@ -114,11 +115,16 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   /** 1 / classSizes[c]: the block index by multiplication (checked exactly, see liveBlockAt). */
   protected readonly classInverse: Float64Array;
   protected readonly regionBase: number;
-  protected readonly slotStride: number;
-  /** 1 / slotStride and 1 / poolSize: both powers of two, so the products are exact. */
-  protected readonly inverseSlotStride: number;
-  protected readonly inversePoolSize: number;
   protected readonly firstPoolOffset: number;
+  /**
+   * poolOf's fast path (int32 offsets from the region base): the stride and P are powers of two,
+   * so slot = rel >> strideShift, the offset in the slot is rel & strideMask, the pool index is
+   * that minus the first pool's offset >> poolShift. A stride of 2^32 (arenas of 2^31 bytes)
+   * shifts by 31, which is exact too: every int32 offset lies in slot 0 or −1.
+   */
+  protected readonly strideMask: number;
+  protected readonly strideShift: number;
+  protected readonly poolShift: number;
 
   constructor(geometry: Geometry, space: AddressSpace) {
     this.geometry = geometry;
@@ -133,10 +139,10 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.blocksPerPool = Int32Array.from(geometry.blocksPerPool);
     this.classInverse = Float64Array.from(geometry.classSizes, (size) => 1 / size);
     this.regionBase = space.arenaRegionBase;
-    this.slotStride = space.stride;
-    this.inverseSlotStride = 1 / space.stride;
-    this.inversePoolSize = 1 / geometry.poolSize;
     this.firstPoolOffset = space.firstPoolOffset;
+    this.strideMask = space.stride - 1; // as int32 (the & takes it so): −1 for a stride of 2^32
+    this.strideShift = Math.min(31, Math.log2(space.stride));
+    this.poolShift = Math.log2(geometry.poolSize);
     this.table = new PoolTable(geometry.poolsPerArena);
     this.bitmaps = new PoolBitmaps(geometry);
     this.requestedSizes = new RequestedSizes(geometry);
@@ -545,21 +551,39 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   // misuse: header, interior, tail, freed, released, unknown pointers) is the caller's slow
   // path, ending in classifyBadPointer (invariant 9).
 
-  /** The used pool p points into (a pool with a class), or −1: slot and pool by arithmetic. */
+  /**
+   * The used pool p points into (a pool with a class), or −1: slot and pool by arithmetic. Two
+   * paths split by the offset from the region base: an int32 (the first 2 GiB of arena slots:
+   * every heap of the benchmarks and of the properties) takes integer masks and shifts
+   * (`poolIndexNear`), anything else (fractions, NaN, offsets of 2^31 and beyond) the address
+   * space's float arithmetic (`poolIndexFar`). The two agree on every int32 offset (tested).
+   */
   protected poolOf(p: number): number {
     if (typeof p !== "number") return -1;
     const rel = p - this.regionBase;
-    const slot = Math.floor(rel * this.inverseSlotStride); // exact: the stride is a power of two
-    const inArena = rel - slot * this.slotStride - this.firstPoolOffset;
-    const index = Math.floor(inArena * this.inversePoolSize); // exact: P is a power of two
-    // Below the first pool (−1 as unsigned is huge), in the guard after the last, or NaN (→ 0,
-    // and then gp is NaN): not a pool of this slot.
-    if (index >>> 0 >= this.poolsPerArena) return -1;
-    const gp = slot * this.poolsPerArena + index;
-    // undefined for a slot below 0 or past the table (NaN included), −1 for a pool without a
-    // class (every pool of an unmapped slot has none): no live block there.
+    const gp = (rel | 0) === rel ? this.poolIndexNear(rel) : this.poolIndexFar(p);
+    // undefined for −1, a slot below 0 or past the table, −1 for a pool without a class (every
+    // pool of an unmapped slot has none): no live block there.
     // Stryker disable next-line ConditionalExpression: equivalent: spec/audit.md §3.1 #1
     return this.table.sizeClass[gp]! >= 0 ? gp : -1;
+  }
+
+  /**
+   * The pool index at int32 offset rel from the region base, or −1 outside a slot's pools; below
+   * the region (a slot below 0) a negative index, which no pool has either.
+   */
+  protected poolIndexNear(rel: number): number {
+    // Below the first pool (negative: huge as unsigned) or in the guard after the last: −1.
+    const index = ((rel & this.strideMask) - this.firstPoolOffset) >> this.poolShift;
+    return index >>> 0 < this.poolsPerArena
+      ? (rel >> this.strideShift) * this.poolsPerArena + index
+      : -1;
+  }
+
+  /** The pool index of any other number p, or −1 outside every slot's pools (NaN included). */
+  protected poolIndexFar(p: number): number {
+    const slot = this.addressSpace.slotOf(p);
+    return slot === -1 ? -1 : slot * this.poolsPerArena + this.addressSpace.poolIndexIn(slot, p);
   }
 
   /** The index of the live block of used pool gp (class c) starting exactly at p, or −1. */
