@@ -32,6 +32,12 @@ export class ClassRegions {
   private readonly spareCount: Int32Array;
   /** What the entries are, for the messages of `regionProblems` ("requested-size", "free-bit"). */
   private readonly noun: string;
+  /**
+   * regionProblems' count of the regions claiming each entry, all 0 between checks: kept from
+   * one check to the next (no array of `used` entries made and dropped per check, which the
+   * properties run after every operation).
+   */
+  private taken = new Uint8Array(0);
 
   /** No pools yet: `ensurePools` makes room as arenas are mapped. */
   constructor(lengths: readonly number[], noun: string) {
@@ -77,14 +83,7 @@ export class ClassRegions {
   regionProblems(sizeClass: Int16Array): readonly string[] {
     const problems = new Problems();
     const noun = this.noun;
-    const taken = new Uint8Array(this.used);
-    /** 0 when class c's region at `first` lies inside the cut entries and overlaps none claimed before. */
-    const claim = (first: number, c: number): number => {
-      const end = first + this.lengths[c]!;
-      let bad = Number(!(first >= 0 && end <= this.used));
-      for (let i = Math.max(first, 0); i < Math.min(end, this.used); i++) bad += taken[i]++;
-      return bad;
-    };
+    this.taken = withRoomFor(this.taken, this.used);
     for (let gp = 0; gp < this.start.length; gp++) {
       const c = sizeClass[gp]!;
       const first = this.start[gp]!;
@@ -93,20 +92,33 @@ export class ClassRegions {
       )`pool ${gp} of class ${c} has ${noun} region ${first}`;
       if (c >= 0)
         problems.expect(
-          claim(first, c) === 0,
+          this.claim(first, c) === 0,
         )`pool ${gp}: ${noun} region ${first} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
     }
     for (let c = 0; c < this.spare.length; c++) {
       for (let i = 0; i < this.spareCount[c]!; i++) {
         problems.expect(
-          claim(this.spare[c]![i]!, c) === 0,
+          this.claim(this.spare[c]![i]!, c) === 0,
         )`spare ${noun} region ${this.spare[c]![i]} (class ${c}) lies outside the ${this.used} entries cut or overlaps another`;
       }
     }
-    const lost = taken.indexOf(0);
+    const lost = this.taken.subarray(0, this.used).indexOf(0);
     problems.expect(
       lost === -1,
     )`${noun} entry ${lost} of the ${this.used} cut belongs to no region in use or spare (lost)`;
+    this.taken.fill(0, 0, this.used); // clear for the next check
     return problems.list;
+  }
+
+  /**
+   * For regionProblems: 0 when class c's region at `first` lies inside the cut entries and
+   * overlaps none claimed before in this check; its entries are claimed.
+   */
+  private claim(first: number, c: number): number {
+    const taken = this.taken;
+    const end = first + this.lengths[c]!;
+    let bad = Number(!(first >= 0 && end <= this.used));
+    for (let i = Math.max(first, 0); i < Math.min(end, this.used); i++) bad += taken[i]++;
+    return bad;
   }
 }
