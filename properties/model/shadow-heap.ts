@@ -78,9 +78,10 @@ export class ShadowHeap {
   /**
    * Live block address → its slot in `live`. A typed-array table, not a Map: addresses lie above
    * 2^31, so a Map would box each key and allocate per entry; the oracle looks a block up on
-   * every call (the fast path of the shadow, measured in reports/bench.md §The oracle).
+   * every call (the fast path of the shadow, measured in reports/bench.md §The oracle). It does
+   * not shrink: a run fills and drains the heap over and over.
    */
-  private readonly slotOf = new AddressTable();
+  private readonly slotOf = new AddressTable({ shrink: false });
   /** Recently freed addresses that are not live again: targets for double-free misuse. */
   readonly freed: number[] = [];
   /** Per bucket (freedBucket), how many addresses of `freed` fall in it: 0 ⇒ not in `freed`. */

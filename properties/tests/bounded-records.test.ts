@@ -197,30 +197,42 @@ describe("raw blocks in slabs (model.md §2 Memory)", () => {
 });
 
 describe("AddressTable against a Map", () => {
-  it("get, set and delete agree with a Map through growth, collisions and shrinking (fixed seed)", () => {
-    const table = new AddressTable();
-    const model = new Map<number, number>();
-    const rng = mulberry32(SEED);
-    const wrong: string[] = [];
-    // Keys on a coarse grid above 2^32, so the hash sees both halves and collides often.
-    const key = () => 2 ** 33 + 16 * Math.floor(rng() * 5000) * 65536;
-    for (let step = 0; step < 200_000; step++) {
-      const phase = Math.floor(step / 25_000) % 2; // grow, then shrink, and again
-      const k = key();
-      if (rng() < (phase === 0 ? 0.7 : 0.25)) {
-        const v = Math.floor(rng() * 1e6);
-        table.set(k, v);
-        model.set(k, v);
-      } else if (table.delete(k) !== model.delete(k)) wrong.push(`step ${step}: delete ${k}`);
-      if (table.get(k) !== (model.get(k) ?? -1)) wrong.push(`step ${step}: get ${k}`);
-      if (table.size !== model.size) wrong.push(`step ${step}: size ${table.size}`);
-    }
-    expect(wrong.slice(0, 5)).toEqual([]);
-    for (const [k, v] of model) expect(table.get(k)).toBe(v);
-    const listed = new Map<number, number>();
-    table.forEach((k, v) => listed.set(k, v));
-    expect(listed).toEqual(model);
-    expect(table.get(0)).toBe(-1);
-    expect(table.delete(0)).toBe(false);
-  });
+  it.each([true, false])(
+    "get, set and delete agree with a Map through growth, collisions and draining (fixed seed), shrink %s",
+    (shrink) => {
+      const table = new AddressTable({ shrink });
+      let peakSlots = 0;
+      let shrunk = false;
+      const model = new Map<number, number>();
+      const rng = mulberry32(SEED);
+      const wrong: string[] = [];
+      // Keys on a coarse grid above 2^32, so the hash sees both halves and collides often.
+      const key = () => 2 ** 33 + 16 * Math.floor(rng() * 5000) * 65536;
+      for (let step = 0; step < 200_000; step++) {
+        const phase = Math.floor(step / 25_000) % 2; // fill, then drain to about 260 of 5000 keys, and again
+        const k = key();
+        if (rng() < (phase === 0 ? 0.7 : 0.05)) {
+          const v = Math.floor(rng() * 1e6);
+          table.set(k, v);
+          model.set(k, v);
+        } else if (table.delete(k) !== model.delete(k)) wrong.push(`step ${step}: delete ${k}`);
+        if (table.get(k) !== (model.get(k) ?? -1)) wrong.push(`step ${step}: get ${k}`);
+        if (table.size !== model.size) wrong.push(`step ${step}: size ${table.size}`);
+        if (2 * table.size > table.slots)
+          wrong.push(`step ${step}: ${table.size} in ${table.slots}`);
+        shrunk ||= table.slots < peakSlots;
+        peakSlots = Math.max(peakSlots, table.slots);
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+      // A shrinking table gave slots back while it drained; the other kept its largest size.
+      expect(shrunk).toBe(shrink);
+      expect(peakSlots).toBeGreaterThanOrEqual(4096);
+      for (const [k, v] of model) expect(table.get(k)).toBe(v);
+      const listed = new Map<number, number>();
+      table.forEach((k, v) => listed.set(k, v));
+      expect(listed).toEqual(model);
+      expect(table.get(0)).toBe(-1);
+      expect(table.delete(0)).toBe(false);
+    },
+  );
 });

@@ -5,7 +5,10 @@
  * above 2^31 and allocates per entry, this allocates only when it grows or shrinks.
  *
  * Keys are positive safe integers (0 marks an empty slot: no block is at address 0, model.md §2).
- * The table keeps between 1/8 and 1/2 of its slots in use, down to MIN_SLOTS.
+ * The table keeps between 1/8 and 1/2 of its slots in use, down to MIN_SLOTS; a table made with
+ * `{ shrink: false }` keeps its largest size (at most 1/2 in use), for an owner whose contents
+ * grow and drain over and over (the shadow heap of one run: fill, free everything, fill again),
+ * which would otherwise rehash its entries on the way down and again on the way up.
  */
 
 const MIN_SLOTS = 16;
@@ -18,9 +21,19 @@ export class AddressTable {
   private shift = 32 - Math.log2(MIN_SLOTS);
   private mask = MIN_SLOTS - 1;
   private count = 0;
+  private readonly shrinks: boolean;
+
+  constructor(options: { readonly shrink?: boolean } = {}) {
+    this.shrinks = options.shrink ?? true;
+  }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Slots in the table: at least twice the entries, a power of two. */
+  get slots(): number {
+    return this.keys.length;
   }
 
   /** The value stored for `key`, or -1. */
@@ -69,7 +82,7 @@ export class AddressTable {
     }
     keys[hole] = 0;
     this.count--;
-    if (8 * this.count < this.keys.length && this.keys.length > MIN_SLOTS)
+    if (this.shrinks && 8 * this.count < this.keys.length && this.keys.length > MIN_SLOTS)
       this.resize(this.keys.length / 2);
     return true;
   }
