@@ -221,6 +221,13 @@ const ENTRIES: readonly Entry[] = [
   // level-bitset.ts
   {
     file: BITS,
+    line: "expected |= Number(a[below + w] !== 0) << (w - first)",
+    mutator: "ArithmeticOperator",
+    verdict: "equivalent",
+    why: "first = 32·v, so w + first = (w − first) + 64·v: the same shift, as a shift count is taken mod 32",
+  },
+  {
+    file: BITS,
     line: "for (let level = 0; level < offsets.length; level++)",
     mutator: "EqualityOperator",
     verdict: "equivalent",
