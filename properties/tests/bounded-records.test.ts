@@ -194,6 +194,21 @@ describe("raw blocks in slabs (model.md §2 Memory)", () => {
     expect(space.rawSlabBytes).toBeLessThanOrEqual(sizesUsed * (SLAB_BYTES + SLAB_BLOCK_MAX));
     expect(a.stats().mappedBytes.current).toBe(g.arenaSize * a.stats().arenas.current);
   });
+
+  it("a slot written through a view kept past its block's free starts zero-filled for every later block", () => {
+    const a = createAllocator("bitmap", g);
+    const keep = a.malloc(RAW)!; // keeps the slab alive while the slot is freed and taken again
+    const p = a.malloc(RAW)!;
+    const stale = a.bytes(p); // the only view of the slot: later blocks in it are read through it
+    a.free(p);
+    for (let round = 0; round < 3; round++) {
+      stale.fill(0xee); // a use after free through the old view
+      const q = a.malloc(RAW)!; // the freed slot again (the slab's free slots are a stack)
+      expect(stale.every((x) => x === 0)).toBe(true);
+      a.free(q);
+    }
+    a.free(keep);
+  });
 });
 
 describe("AddressTable against a Map", () => {

@@ -82,6 +82,7 @@ export class LiveRawBlocks {
     const handle = this.handleOf.get(address);
     if (handle === -1 || length > this.sizes[handle]!) return undefined;
     const offset = this.offsets[handle]!;
+    this.slabOf[handle]?.expose(offset); // the slot may be written from now on (raw-slabs.ts)
     return this.memories[handle]!.subarray(offset, offset + length);
   }
 
