@@ -38,6 +38,7 @@ const PROPERTY_COVERAGE = {
   "src/core/address-space.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
   "src/core/stats.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
   "src/core/integrity.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
+  "src/core/typed-growth.ts": { branches: 100, functions: 100, lines: 100, statements: 100 },
 };
 
 export default defineConfig({

@@ -43,6 +43,7 @@ const POOLS = "src/allocators/bitmap/pool-bitmaps.ts";
 const SIZES = "src/allocators/bitmap/requested-sizes.ts";
 const REGIONS = "src/allocators/bitmap/class-regions.ts";
 const BITS = "src/core/bits/level-bitset.ts";
+const GROWTH = "src/core/typed-growth.ts";
 const NAN_LEVEL =
   "one level past the last: offsets[level] and words[level] are undefined, so the index is NaN; a typed array reads undefined there and ignores the write, and the loop ends (undefined !== 0 returns, undefined & x is 0, NaN bounds end the inner loop), so every result is the original's";
 
@@ -183,7 +184,7 @@ const ENTRIES: readonly Entry[] = [
     why: "at a bound of exactly 0xffff the mutant picks Uint32 entries instead of Uint16: wider, the same values",
   },
   {
-    file: "src/allocators/bitmap/typed-growth.ts",
+    file: GROWTH,
     line: "return length <= array.length ? array : resized(",
     mutator: "EqualityOperator",
     verdict: "equivalent",
@@ -212,7 +213,7 @@ const ENTRIES: readonly Entry[] = [
   },
   // typed-growth.ts
   {
-    file: "src/allocators/bitmap/typed-growth.ts",
+    file: GROWTH,
     line: "while (capacity < needed) capacity *= 2;",
     mutator: "EqualityOperator",
     verdict: "equivalent",

@@ -71,7 +71,11 @@ interface AllocatorInternals {
   readonly arenaBytes: (Uint8Array | undefined)[];
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** 0, 1, …, n − 1: the indices of n pools, slots, classes or blocks. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
 /** A change of ±(1 + ⌊variant/2⌋), never below `min`. */
 const nudge = (old: number, variant: number, min = 0) => {
   const step = 1 + (variant >> 1);

@@ -3,6 +3,7 @@
  * Keeps its own sorted list of live ranges; each new block is checked against its neighbours.
  */
 import { hex } from "../../src/core/errors.ts";
+import { resized } from "../../src/core/typed-growth.ts";
 import type { Call } from "../model/call.ts";
 import { violation } from "../model/violation.ts";
 import { defineInvariant, type Invariant } from "./invariant.ts";
@@ -44,13 +45,8 @@ export const disjoint: Invariant = defineInvariant({
           `new block [${hex(address)}, ${hex(end)}) overlaps live block at ${hex(starts[at]!)}`,
         );
       if (count === starts.length) {
-        const bigger = (from: Float64Array) => {
-          const to = new Float64Array(2 * from.length);
-          to.set(from);
-          return to;
-        };
-        starts = bigger(starts);
-        ends = bigger(ends);
+        starts = resized(starts, 2 * starts.length);
+        ends = resized(ends, 2 * ends.length);
       }
       starts.copyWithin(at + 1, at, count);
       ends.copyWithin(at + 1, at, count);

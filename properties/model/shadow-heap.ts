@@ -219,21 +219,19 @@ export class ShadowHeap {
     return lo;
   }
 
-  /** The mapped arena whose R bytes contain [address, address + length), or -1. */
+  /**
+   * The mapped arena whose R bytes contain [address, address + length), or -1: the last arena
+   * start <= `address` (the one at `address` itself when an arena starts there; none below the
+   * first arena), if its R bytes reach `address + length`.
+   */
   arenaContaining(address: number, length: number): number {
     const R = this.geometry?.arenaSize ?? 0;
     const starts = this.arenaStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= address) {
-        found = starts[mid]!;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found !== -1 && address + length <= found + R ? found : -1;
+    const next = this.arenaIndex(address);
+    const at = starts[next] === address ? next : next - 1;
+    if (at < 0) return -1;
+    const start = starts[at]!;
+    return address + length <= start + R ? start : -1;
   }
 
   // ── blocks ─────────────────────────────────────────────────────────────────────────────

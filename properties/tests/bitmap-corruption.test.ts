@@ -18,7 +18,7 @@ import { AddressSpace } from "../../src/core/address-space.ts";
 import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
 import { IntegrityError } from "../../src/core/errors.ts";
 import { defineGeometry, type Geometry } from "../../src/core/geometry.ts";
-import { bitmapCells, inertCells, type Corruption } from "../corruption/bitmap-cells.ts";
+import { bitmapCells, inertCells, range, type Corruption } from "../corruption/bitmap-cells.ts";
 import { geometryArbitrary, TINY_GEOMETRIES, type GeometryFamily } from "../generators/geometry.ts";
 import { resolveSize, sizeSpec, smallSizeSpec, type SizeSpec } from "../generators/sizes.ts";
 import { baseSeedFromEnv, profileFromEnv, seedFor } from "../profiles.ts";
@@ -338,7 +338,3 @@ describe("check() on every cell of a heap with every state (invariant 12)", () =
     });
   }
 });
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}

@@ -18,7 +18,7 @@
  * owners extend this class (their hot paths read `start` as their own field).
  */
 import { Problems } from "../../core/integrity.ts";
-import { resized, withRoomFor } from "./typed-growth.ts";
+import { resized, withRoomFor } from "../../core/typed-growth.ts";
 
 export class ClassRegions {
   /** The first entry of each pool's region, −1 while the pool has no class. */

@@ -29,7 +29,7 @@ import {
 import type { Geometry } from "../../core/geometry.ts";
 import { Problems } from "../../core/integrity.ts";
 import { ClassRegions } from "./class-regions.ts";
-import { withRoomFor } from "./typed-growth.ts";
+import { withRoomFor } from "../../core/typed-growth.ts";
 
 export class PoolBitmaps extends ClassRegions {
   /** layouts[c] = bitLayout(blocksPerPool[c]). */

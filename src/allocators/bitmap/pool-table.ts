@@ -10,7 +10,7 @@
  *   emptyPools[s]  Int32Array   pools of arena slot s with no live block
  *   mapped[s]      Uint8Array   1 while arena slot s is mapped
  */
-import { resized } from "./typed-growth.ts";
+import { resized } from "../../core/typed-growth.ts";
 
 export class PoolTable {
   readonly poolsPerArena: number;

@@ -17,7 +17,7 @@
  */
 import type { Geometry } from "../../core/geometry.ts";
 import { ClassRegions } from "./class-regions.ts";
-import { withRoomFor } from "./typed-growth.ts";
+import { withRoomFor } from "../../core/typed-growth.ts";
 
 /** The largest `classSize − requested` a live block can hold (see above). */
 export function maxSlack(geometry: Geometry): number {
