@@ -7,6 +7,7 @@
  */
 import { AddressTable } from "./address-table.ts";
 import { RawSlabs, SLAB_BLOCK_MAX, type Slab } from "./raw-slabs.ts";
+import { resized } from "./typed-growth.ts";
 
 /** A live raw block as the snapshot and check() list it. */
 export interface RawBlockEntry {
@@ -102,16 +103,9 @@ export class LiveRawBlocks {
 
   private newRow(): number {
     if (this.rows === this.sizes.length) {
-      const grow = (old: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-        const bigger = new Float64Array(old.length * 2);
-        bigger.set(old);
-        return bigger;
-      };
-      this.sizes = grow(this.sizes);
-      this.requests = grow(this.requests);
-      const offsets = new Int32Array(this.offsets.length * 2);
-      offsets.set(this.offsets);
-      this.offsets = offsets;
+      this.sizes = resized(this.sizes, 2 * this.rows);
+      this.requests = resized(this.requests, 2 * this.rows);
+      this.offsets = resized(this.offsets, 2 * this.rows);
     }
     return this.rows++;
   }

@@ -11,6 +11,8 @@
  * one or two per run: reports/bench.md §The oracle).
  */
 
+import { resized } from "./typed-growth.ts";
+
 /** How many raw starts the space remembers (spec/model.md §2): 2^16. */
 export const RAW_STARTS_REMEMBERED = 1 << 16;
 
@@ -46,9 +48,7 @@ export class RecentRawStarts {
 
   /** The ring twice as long (at most the capacity), the starts kept at their indices. */
   private grow(): void {
-    const bigger = new Float64Array(Math.min(2 * this.ring.length, this.capacity));
-    bigger.set(this.ring);
-    this.ring = bigger;
+    this.ring = resized(this.ring, Math.min(2 * this.ring.length, this.capacity));
   }
 
   /** Whether the ascending run ring[from … to) holds `address`. */

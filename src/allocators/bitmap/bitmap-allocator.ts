@@ -81,7 +81,7 @@ import { ClassPools } from "./class-pools.ts";
 import { PoolBitmaps } from "./pool-bitmaps.ts";
 import { PoolTable } from "./pool-table.ts";
 import { RequestedSizes } from "./requested-sizes.ts";
-import { doubledCapacity } from "./typed-growth.ts";
+import { doubledCapacity } from "../../core/typed-growth.ts";
 
 export class BitmapAllocator implements Allocator, BitmapHeap {
   readonly kind = "bitmap";
