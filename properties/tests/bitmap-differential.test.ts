@@ -10,6 +10,9 @@
  * and release arenas, above capacity to reach out of memory on the tiny geometries) and a size mix
  * (every class, class edges, large classes only, raw). The PRNG is mulberry32 with fixed seeds,
  * printed with the operation counts, so any failure is replayable from its geometry and seed.
+ * The bitmap allocator runs twice: as shipped (its fast paths, spec/bitmap.md §3.1), and with the
+ * fast paths off (the generic steps that every seeded bug overrides one of) on a quarter of the
+ * operations.
  */
 import { describe, expect, it } from "vitest";
 import type { Allocator } from "../../src/core/allocator.ts";
@@ -18,6 +21,7 @@ import { AllocatorError } from "../../src/core/errors.ts";
 import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
 import { mulberry32 } from "../../src/core/random.ts";
 import { profileFromEnv } from "../profiles.ts";
+import { PathCountingBitmap } from "./support/path-counting-bitmap.ts";
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -316,11 +320,14 @@ class Differential {
   private peakLive = 0;
   private readonly errorCodes: Record<string, number> = {};
 
-  constructor(private readonly c: Case) {
+  constructor(
+    private readonly c: Case,
+    bitmap: (g: Geometry) => Allocator = (g) => createAllocator("bitmap", g),
+  ) {
     this.rng = mulberry32(c.seed);
     this.g = c.geometry;
     this.ref = createAllocator("reference", c.geometry);
-    this.bm = createAllocator("bitmap", c.geometry);
+    this.bm = bitmap(c.geometry);
   }
 
   private fail(what: string): never {
@@ -752,6 +759,22 @@ describe("bitmap allocator ≡ reference allocator (invariant 11), deterministic
     );
     if (totals.ops < MIN_TOTAL_OPS) throw new Error(`only ${totals.ops} operations ran`);
   });
+});
+
+describe("the bitmap allocator's generic paths (fast paths off, as in every seeded bug) ≡ reference", () => {
+  // The shipped class takes the fast paths (spec/bitmap.md §3.1) for nearly every malloc and free,
+  // so the steps a seeded bug overrides run here: a quarter of each case's operations.
+  for (const c of CASES) {
+    const quarter = { ...c, ops: Math.round(c.ops / 4) };
+    it(`${c.geometry.name} (seed 0x${c.seed.toString(16)}, ${quarter.ops} ops)`, () => {
+      let generic: PathCountingBitmap | undefined;
+      new Differential(quarter, (g) => (generic = new PathCountingBitmap(g, false))).run();
+      // It really was the generic path: every small malloc and free went through the steps.
+      expect(generic!.takesFastPaths).toBe(false);
+      expect(generic!.genericSmallMallocs).toBeGreaterThan(0);
+      expect(generic!.genericSmallFrees).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe("snapshot() of a pool of every class of every preset and tiny geometry (invariant 11)", () => {

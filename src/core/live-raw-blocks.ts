@@ -55,7 +55,7 @@ export class LiveRawBlocks {
 
   /** Removes the block at `address` and gives its bytes back; returns its size, or -1. */
   remove(address: number): number {
-    const handle = this.handleOf.get(address);
+    const handle = this.handleAt(address);
     if (handle === -1) return -1;
     this.handleOf.delete(address);
     const slab = this.slabOf[handle];
@@ -68,19 +68,19 @@ export class LiveRawBlocks {
 
   /** Mapped size of the block at `address`, or -1. */
   size(address: number): number {
-    const handle = this.handleOf.get(address);
+    const handle = this.handleAt(address);
     return handle === -1 ? -1 : this.sizes[handle]!;
   }
 
   /** The n the block at `address` was asked for, or -1. */
   requested(address: number): number {
-    const handle = this.handleOf.get(address);
+    const handle = this.handleAt(address);
     return handle === -1 ? -1 : this.requests[handle]!;
   }
 
   /** A live view of the first `length` bytes of the block at `address`, or undefined. */
   view(address: number, length: number): Uint8Array | undefined {
-    const handle = this.handleOf.get(address);
+    const handle = this.handleAt(address);
     if (handle === -1 || length > this.sizes[handle]!) return undefined;
     const offset = this.offsets[handle]!;
     this.slabOf[handle]?.expose(offset); // the slot may be written from now on (raw-slabs.ts)
@@ -99,6 +99,14 @@ export class LiveRawBlocks {
   /** Bytes of every slab (raw-slabs.ts): what the backing store holds, live or free. */
   get slabBytes(): number {
     return this.slabs.slabBytes;
+  }
+
+  /**
+   * The handle of the live block at `address`, or -1; -1 for anything but a number too, which
+   * the table's hash would coerce (a caller's object with a valueOf would run: errors.md §2).
+   */
+  private handleAt(address: number): number {
+    return typeof address === "number" ? this.handleOf.get(address) : -1;
   }
 
   private newRow(): number {

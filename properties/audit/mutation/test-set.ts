@@ -11,6 +11,8 @@ export const MUTATION_TEST_FILES: readonly string[] = [
   "properties/tests/bitmap-structures.test.ts",
   "properties/tests/level-bitset.test.ts",
   "properties/tests/bitmap-differential.test.ts",
+  // Which path each call takes (the fast paths' conditions), and no valueOf run.
+  "properties/tests/bitmap-fast-paths.test.ts",
   // Every misuse on the three allocators (the bitmap's is what the mutants reach), pointers that
   // are not numbers included.
   "properties/tests/foundation-scenarios.test.ts",

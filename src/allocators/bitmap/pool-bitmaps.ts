@@ -36,9 +36,12 @@ export class PoolBitmaps extends ClassRegions {
   readonly layouts: readonly BitLayout[];
   protected readonly blocksPerPool: Int32Array;
   /** levels[c]: 1 (≤ 32 blocks), 2 (≤ 1024 blocks: every CPython preset), or more. */
-  protected readonly levels: Int32Array;
-  /** summaryOffset[c]: the word offset of level 1 in a class-c region (two-level fast path). */
-  protected readonly summaryOffset: Int32Array;
+  readonly levels: Int32Array;
+  /**
+   * summaryOffset[c]: the word offset of level 1 in a class-c region (two-level fast paths: here
+   * and the allocator's mallocFast and freeFast).
+   */
+  readonly summaryOffset: Int32Array;
   /** The regions; doubled when a new region does not fit. */
   words: Uint32Array;
 

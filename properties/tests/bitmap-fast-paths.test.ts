@@ -1,0 +1,117 @@
+/**
+ * The bitmap allocator's fast paths (spec/bitmap.md §3.1): the shipped class takes them for every
+ * call they are written for, a subclass never does, and they decide nothing the generic path
+ * would decide differently. What they return is held to the reference allocator by
+ * bitmap-differential.test.ts (both paths, call for call); this file checks which path ran.
+ */
+import { describe, expect, it } from "vitest";
+import { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
+import { createAllocator } from "../../src/allocators/create-allocator.ts";
+import { AddressSpace } from "../../src/core/address-space.ts";
+import { AllocatorError } from "../../src/core/errors.ts";
+import { defineGeometry, geometries, type Geometry } from "../../src/core/geometry.ts";
+import { mulberry32 } from "../../src/core/random.ts";
+import { PathCountingBitmap } from "./support/path-counting-bitmap.ts";
+
+const SEED = 0xfa57;
+
+/** Every preset, and a three-level pool layout (2044 blocks of class 0) with an arena limit. */
+const GEOMETRIES: readonly Geometry[] = [
+  ...Object.values(geometries),
+  defineGeometry(
+    {
+      alignment: 4,
+      smallThreshold: 64,
+      poolSize: 8192,
+      arenaSize: 32768,
+      poolOverhead: 16,
+      poolAlignedArenas: true,
+      maxArenas: 3,
+      keepEmptyArena: false,
+    },
+    "small-a4-p8192-three-levels",
+  ),
+];
+
+describe("which path a call takes", () => {
+  it("the shipped class takes the fast paths; any subclass, a seeded bug's included, does not", () => {
+    const g = geometries["cpython-3.12"];
+    expect(Reflect.get(createAllocator("bitmap", g), "fastPaths")).toBe(true);
+    class OneStepOverridden extends BitmapAllocator {
+      protected override sizeClassOf(n: number): number {
+        return super.sizeClassOf(n);
+      }
+    }
+    expect(Reflect.get(new OneStepOverridden(g, new AddressSpace(g)), "fastPaths")).toBe(false);
+    expect(new PathCountingBitmap(g, false).takesFastPaths).toBe(false);
+  });
+
+  for (const g of GEOMETRIES) {
+    it(`${g.name}: every malloc of 1 … T and every free of a live small block takes the fast path, and the result is the generic path's`, () => {
+      const fast = new PathCountingBitmap(g, true);
+      const generic = new PathCountingBitmap(g, false);
+      const rng = mulberry32(SEED);
+      const live: number[] = [];
+      const T = g.smallThreshold;
+      const int32Offset = (p: number) => {
+        const rel = p - fast.addressSpace.arenaRegionBase;
+        return (rel | 0) === rel;
+      };
+      let smallMallocs = 0;
+      let smallFrees = 0;
+      let nulls = 0;
+      for (let op = 0; op < 20_000; op++) {
+        const before = [fast.genericSmallMallocs, fast.genericSmallFrees];
+        const grow = live.length === 0 || rng() < (op % 4000 < 2500 ? 0.6 : 0.3);
+        if (grow) {
+          // Mostly small sizes; some 0 and raw sizes, which are the generic path's.
+          const r = rng();
+          const n =
+            r < 0.05 ? 0 : r < 0.1 ? T + 1 + Math.floor(rng() * T) : 1 + Math.floor(rng() * T);
+          const p = fast.malloc(n);
+          expect(generic.malloc(n)).toBe(p);
+          if (p !== null) live.push(p);
+          if (n >= 1 && n <= T) {
+            smallMallocs++;
+            if (p === null) nulls++;
+            expect(fast.genericSmallMallocs, `malloc(${n})`).toBe(before[0]);
+          }
+        } else {
+          const i = Math.floor(rng() * live.length);
+          const p = live[i]!;
+          live[i] = live[live.length - 1]!;
+          live.pop();
+          const small = fast.addressSpace.rawSize(p) === -1;
+          fast.free(p);
+          generic.free(p);
+          if (small && int32Offset(p)) {
+            smallFrees++;
+            expect(fast.genericSmallFrees, `free(${p})`).toBe(before[1]);
+          }
+        }
+        expect(fast.stats()).toEqual(generic.stats());
+      }
+      expect(fast.snapshot()).toEqual(generic.snapshot());
+      expect(fast.addressSpace.events()).toEqual(generic.addressSpace.events());
+      fast.check();
+      // The generic instance went through the steps for every small malloc and free.
+      expect(generic.genericSmallMallocs).toBe(smallMallocs);
+      expect(generic.genericSmallFrees).toBe(smallFrees);
+      expect(smallFrees).toBeGreaterThan(1000);
+      if (g.maxArenas <= 3) expect(nulls).toBeGreaterThan(0); // the fast path's out of memory
+    });
+  }
+
+  it("a size or pointer that is not a number is never coerced (a caller's valueOf does not run)", () => {
+    for (const kind of ["bitmap", "reference", "cpython"] as const) {
+      const a = createAllocator(kind, geometries["cpython-3.12"]);
+      let coerced = 0;
+      const sneaky = { valueOf: () => (coerced++, 16) } as unknown as number;
+      expect(() => a.malloc(sneaky)).toThrow(AllocatorError);
+      expect(() => a.free(sneaky)).toThrow(AllocatorError);
+      expect(() => a.realloc(sneaky, 16)).toThrow(AllocatorError);
+      expect(() => a.usableSize(sneaky)).toThrow(AllocatorError);
+      expect(coerced, kind).toBe(0);
+    }
+  });
+});
