@@ -97,7 +97,7 @@ function misuseCandidate(
 
 /**
  * Something that is not a block address: never mapped, an arena's slack before its first pool
- * (misaligned arenas) or the guard space after it, or not an address at all. Address 0 only with
+ * (misaligned arenas) or the guard space after it, a fraction inside it, or not an address at all. Address 0 only with
  * a geometry: to a general allocator, as to C's, it is NULL, and free(NULL) is valid
  * (spec/wasm.md §2); 4, below any heap, takes its place.
  */
@@ -113,8 +113,10 @@ function unknownPointer({ shadow, geometry: g }: MisuseScene, pick: number): num
     1.5,
     "0x10" as unknown as number,
   ];
+  // In an arena: its start, the guard after it, and half a byte into its middle (inside a pool,
+  // not an address: the bitmap allocator's pool lookup for an offset that is not an integer).
   if (g !== undefined && arena !== undefined)
-    candidates.push(arena, arena + g.arenaSize + g.alignment);
+    candidates.push(arena, arena + g.arenaSize + g.alignment, arena + g.arenaSize / 2 + 0.5);
   return candidates[Math.floor(pick / 5) % candidates.length]!;
 }
 
