@@ -77,6 +77,36 @@ const ENTRIES: readonly Entry[] = [
     verdict: "equivalent",
     why: "as for malloc: re-adding a partly used pool to its set changes neither the set nor the cached lowest",
   },
+  // The fast paths (spec/bitmap.md §3.1): the same arguments as for the steps they write out.
+  {
+    file: BM,
+    line: "else if (live === 1) classes.addPartly",
+    mutator: "ConditionalExpression",
+    verdict: "equivalent",
+    why: "mallocFast, as poolGainedBlock: addPartly for a pool that is already partly used changes neither the set nor the cached lowest",
+  },
+  {
+    file: BM,
+    line: "else if (live === blocks - 1) classes.addPartly",
+    mutator: "ConditionalExpression",
+    verdict: "equivalent",
+    why: "freeFast, as poolLostBlock: re-adding a partly used pool to its set changes neither the set nor the cached lowest",
+  },
+  {
+    file: BM,
+    line: "if (bitmaps.levels[c] === 2) {",
+    mutator: "ConditionalExpression",
+    replacement: "false",
+    verdict: "equivalent",
+    why: "mallocFast and freeFast without their written-out two-level layout: PoolBitmaps.takeLowest and freeBlock take the same block and set the same bits",
+  },
+  {
+    file: BM,
+    line: "if (!(c >= 0)) return false;",
+    mutator: "ConditionalExpression",
+    verdict: "equivalent",
+    why: "freeFast going on for a pool without a class (−1) or past the table (undefined): classInverse, classSizes and blocksPerPool give undefined there, so k is NaN, k · size !== offset holds and freeFast returns false before it reads or writes anything, as the test does",
+  },
   {
     file: BM,
     line: "if (gp !== -1) {",

@@ -22,6 +22,7 @@ import { defineGeometry, geometries, type Geometry } from "../../src/core/geomet
 import { mulberry32 } from "../../src/core/random.ts";
 import { profileFromEnv } from "../profiles.ts";
 import { PathCountingBitmap } from "./support/path-counting-bitmap.ts";
+import { THREE_LEVEL_POOLS } from "./support/three-level-geometry.ts";
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -114,17 +115,7 @@ const TINY: readonly Geometry[] = [
     maxArenas: 6,
     keepEmptyArena: true,
   }),
-  // 2044 blocks of class 0 per pool: a three-level pool layout (the generic bit functions).
-  tiny("small-a4-p8192-three-levels", {
-    alignment: 4,
-    smallThreshold: 64,
-    poolSize: 8192,
-    arenaSize: 32768,
-    poolOverhead: 16,
-    poolAlignedArenas: true,
-    maxArenas: 3,
-    keepEmptyArena: false,
-  }),
+  THREE_LEVEL_POOLS,
   // T/4 > 255: the requested sizes need a Uint16Array.
   tiny("small-t2048-keep0", {
     alignment: 16,
