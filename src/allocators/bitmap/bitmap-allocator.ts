@@ -598,8 +598,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
       k = bitmaps.takeLowest(gp, c);
     }
     const size = this.classSizes[c]!;
-    const sizes = this.requestedSizes;
-    sizes.slack[sizes.start[gp]! + k] = size - n;
+    this.requestedSizes.set(gp, k, size - n);
     // poolGainedBlock
     const table = this.table;
     const live = table.live[gp]! + 1;
@@ -641,8 +640,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     const word = words[base + w]!;
     const bit = 1 << (k & 31);
     if ((word & bit) !== 0) return false;
-    const sizes = this.requestedSizes;
-    const requested = size - sizes.slack[sizes.start[gp]! + k]!;
+    const requested = size - this.requestedSizes.get(gp, k);
     // freeBlock, its two-level layout written out.
     if (bitmaps.levels[c] === 2) {
       words[base + w] = word | bit;
