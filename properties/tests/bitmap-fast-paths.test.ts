@@ -104,6 +104,41 @@ describe("which path a call takes", () => {
     });
   }
 
+  for (const g of GEOMETRIES) {
+    it(`${g.name}: a pointer between a slot's pools whose arithmetic names a neighbour's live block is not freed`, () => {
+      // freeFast finds the pool and the offset in it by masks and shifts, with no read of the
+      // pool's address: a pointer in the guard after a slot's last pool computes pool ppa + i,
+      // which is pool i of the next slot, and one below a slot's first pool (misaligned arenas)
+      // pool −1, the previous slot's last. Built from live blocks, each such pointer names a live
+      // block exactly; free must refuse it with the misuse error and change nothing.
+      const space = new AddressSpace(g);
+      const a = new BitmapAllocator(g, space); // the shipped class: fast paths on
+      const P = g.poolSize;
+      const poolArea = g.poolsPerArena * P;
+      const live: number[] = [];
+      while (space.arenas.current < Math.min(3, g.maxArenas)) {
+        const p = a.malloc(g.smallThreshold);
+        if (p === null) break;
+        live.push(p);
+      }
+      const inSlot = (x: number) => (x - space.arenaRegionBase) % space.stride;
+      const aliases = live.flatMap((q) => [
+        q - space.stride + poolArea,
+        q + space.stride - poolArea,
+      ]);
+      // Outside every slot's pools: past the last pool, or before the first.
+      const outside = aliases.filter(
+        (x) =>
+          x >= space.arenaRegionBase &&
+          (inSlot(x) >= space.firstPoolOffset + poolArea || inSlot(x) < space.firstPoolOffset),
+      );
+      expect(outside.length, "pointers built").toBeGreaterThan(0);
+      const before = a.snapshot();
+      for (const x of outside) expect(() => a.free(x), `free(${x})`).toThrow(AllocatorError);
+      expect(a.snapshot()).toEqual(before);
+    });
+  }
+
   it("a size or pointer that is not a number is never coerced (a caller's valueOf does not run)", () => {
     for (const kind of ["bitmap", "reference", "cpython"] as const) {
       const a = createAllocator(kind, geometries["cpython-3.12"]);

@@ -309,7 +309,15 @@ describe("LevelBitset", () => {
     expect(bitLayout(2 ** 20, 5).words).toEqual([32768, 1024, 32, 1, 1]);
     expect(bitLayout(LEVEL_BITSET_MAX_CAPACITY, 5).words).toEqual([2 ** 20, 32768, 1024, 32, 1]);
     const rng = mulberry32(0x5e75);
-    for (const capacity of [1, 33, 1025, 2 ** 15 + 1, 2 ** 20 + 1, LEVEL_BITSET_MAX_CAPACITY]) {
+    for (const capacity of [
+      1,
+      33,
+      1025,
+      2 ** 15,
+      2 ** 15 + 1,
+      2 ** 20 + 1,
+      LEVEL_BITSET_MAX_CAPACITY,
+    ]) {
       const set = new LevelBitset(capacity);
       expect(set.capacity).toBe(capacity);
       // Candidates: both ends, and both sides of every word boundary of every level (32^k).

@@ -125,6 +125,8 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   protected readonly strideMask: number;
   protected readonly strideShift: number;
   protected readonly poolShift: number;
+  /** poolSize − 1: the offset of an address in its pool is (offset in the slot − the first pool's) & poolMask. */
+  protected readonly poolMask: number;
   /**
    * Whether malloc and free take their fast paths (mallocFast, freeFast): in this class only. A
    * subclass (a seeded bug, properties/audit/seeded-bugs/) overrides one step, and the fast paths
@@ -149,6 +151,7 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     this.strideMask = space.stride - 1; // as int32 (the & takes it so): −1 for a stride of 2^32
     this.strideShift = Math.min(31, Math.log2(space.stride));
     this.poolShift = Math.log2(geometry.poolSize);
+    this.poolMask = geometry.poolSize - 1;
     this.fastPaths = new.target === BitmapAllocator;
     this.table = new PoolTable(geometry.poolsPerArena);
     this.bitmaps = new PoolBitmaps(geometry);
@@ -618,16 +621,16 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
     if (typeof p !== "number") return false; // (arithmetic would run an object's valueOf)
     const rel = p - this.regionBase;
     if ((rel | 0) !== rel) return false; // a fraction, NaN, ±Infinity, 2 GiB and beyond
-    // poolIndexNear's arithmetic without its range test: whatever pool gp it names for an int32
-    // offset (a neighbour's for p between the pools, one past the table), p is one of its blocks
-    // only if p lies in that pool, and then gp is p's pool.
-    const gp =
-      (rel >> this.strideShift) * this.poolsPerArena +
-      (((rel & this.strideMask) - this.firstPoolOffset) >> this.poolShift);
+    // poolIndexNear, and the offset in the pool by the same arithmetic (CPython's POOL_ADDR): no
+    // read of the pool's address. Below a slot's first pool or in the guard after its last, no pool.
+    const inSlot = (rel & this.strideMask) - this.firstPoolOffset;
+    const index = inSlot >> this.poolShift;
+    if (index >>> 0 >= this.poolsPerArena) return false;
+    const gp = (rel >> this.strideShift) * this.poolsPerArena + index;
     const table = this.table;
-    const c = table.sizeClass[gp]!; // undefined past the table or below it: not ≥ 0
+    const c = table.sizeClass[gp]!; // undefined below the table or past it: not ≥ 0
     if (!(c >= 0)) return false;
-    const offset = p - table.address[gp]! - this.poolOverhead;
+    const offset = (inSlot & this.poolMask) - this.poolOverhead;
     const k = Math.round(offset * this.classInverse[c]!);
     const size = this.classSizes[c]!;
     const blocks = this.blocksPerPool[c]!;
