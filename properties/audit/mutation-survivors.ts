@@ -281,6 +281,20 @@ const ENTRIES: readonly Entry[] = [
   },
   {
     file: BITS,
+    line: "if (this.limit <= SHALLOW_CAPACITY) {",
+    verdict: "equivalent",
+    why: "first() from the top for a set of at most 32^3 members (the condition false or <, or the shortcut's block emptied): levels 3 and 4 then hold bit 0 exactly when level 2's one word is non-zero (invariant 12), so the five-level descent reads the same words below and returns the same member; the shortcut only skips two reads",
+  },
+  {
+    file: BITS,
+    line: "if (word2 === 0) return -1;",
+    mutator: "ConditionalExpression",
+    replacement: "false",
+    verdict: "equivalent",
+    why: "the argument for `if (top === 0) return -1;`: on an empty set ctz32(0) is −1 at every step of the descent, so it returns −1",
+  },
+  {
+    file: BITS,
     line: "if (before !== 0) return;",
     mutator: "ConditionalExpression",
     verdict: "equivalent",
