@@ -279,12 +279,23 @@ const ENTRIES: readonly Entry[] = [
     verdict: "equivalent",
     why: "first() of an empty set without the early return: every word is zero (invariant 12), ctz32(0) is −1 and (−1 << 5) | −1 is −1, so each step of the descent stays −1 (it reads bits[o − 1], the last word of the level below, zero, and finally bits[−1], undefined, whose ctz32 is also −1) and it returns −1",
   },
-  {
+  // The `true` and `>` mutants of this line are not equivalent (a deeper set's members past level
+  // 2's first word would be missed, or a small set's read from the top) and level-bitset.test.ts
+  // kills them: only these three are explained.
+  ...(
+    [
+      ["ConditionalExpression", "false"],
+      ["EqualityOperator", "this.limit < SHALLOW_CAPACITY"],
+      ["BlockStatement", "{}"],
+    ] as const
+  ).map(([mutator, replacement]) => ({
     file: BITS,
     line: "if (this.limit <= SHALLOW_CAPACITY) {",
-    verdict: "equivalent",
+    mutator,
+    replacement,
+    verdict: "equivalent" as const,
     why: "first() from the top for a set of at most 32^3 members (the condition false or <, or the shortcut's block emptied): levels 3 and 4 then hold bit 0 exactly when level 2's one word is non-zero (invariant 12), so the five-level descent reads the same words below and returns the same member; the shortcut only skips two reads",
-  },
+  })),
   {
     file: BITS,
     line: "if (word2 === 0) return -1;",

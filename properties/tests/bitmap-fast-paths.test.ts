@@ -122,17 +122,18 @@ describe("which path a call takes", () => {
         live.push(p);
       }
       const inSlot = (x: number) => (x - space.arenaRegionBase) % space.stride;
-      const aliases = live.flatMap((q) => [
-        q - space.stride + poolArea,
-        q + space.stride - poolArea,
-      ]);
-      // Outside every slot's pools: past the last pool, or before the first.
-      const outside = aliases.filter(
-        (x) =>
-          x >= space.arenaRegionBase &&
-          (inSlot(x) >= space.firstPoolOffset + poolArea || inSlot(x) < space.firstPoolOffset),
-      );
-      expect(outside.length, "pointers built").toBeGreaterThan(0);
+      // In the guard after slot s − 1's last pool, naming pool i of slot s …
+      const inGuard = live
+        .map((q) => q - space.stride + poolArea)
+        .filter((x) => x >= space.arenaRegionBase && inSlot(x) >= space.firstPoolOffset + poolArea);
+      // … and below slot s + 1's first pool (misaligned arenas), naming slot s's last pool.
+      const belowFirst = live
+        .map((q) => q + space.stride - poolArea)
+        .filter((x) => inSlot(x) < space.firstPoolOffset);
+      expect(inGuard.length, "guard pointers built").toBeGreaterThan(0);
+      if (space.firstPoolOffset > 0)
+        expect(belowFirst.length, "pointers below a first pool built").toBeGreaterThan(0);
+      const outside = [...inGuard, ...belowFirst];
       const before = a.snapshot();
       for (const x of outside) expect(() => a.free(x), `free(${x})`).toThrow(AllocatorError);
       expect(a.snapshot()).toEqual(before);

@@ -125,7 +125,10 @@ export class BitmapAllocator implements Allocator, BitmapHeap {
   protected readonly strideMask: number;
   protected readonly strideShift: number;
   protected readonly poolShift: number;
-  /** poolSize − 1: the offset of an address in its pool is (offset in the slot − the first pool's) & poolMask. */
+  /**
+   * poolSize − 1: an address's offset in its pool is (its offset in the slot − firstPoolOffset)
+   * & poolMask (CPython's POOL_ADDR), which freeFast uses instead of reading address[gp].
+   */
   protected readonly poolMask: number;
   /**
    * Whether malloc and free take their fast paths (mallocFast, freeFast): in this class only. A

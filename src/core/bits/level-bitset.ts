@@ -174,9 +174,7 @@ export const LEVEL_BITSET_MAX_CAPACITY = 2 ** 25;
 const LEVELS = 5;
 /**
  * Up to 32^3 members level 2 is one word and levels 3 and 4 hold one bit each, so first() starts
- * at level 2: three dependent reads instead of five. The partly used sets of the benchmarks' heaps
- * are this small up to 10^6 live blocks (16 Ki pools), and the bitmap allocator's malloc calls
- * first() whenever the lowest partly used pool fills, which in churn is nearly every call.
+ * at level 2: three dependent reads instead of five (why it matters: spec/bitmap.md §2).
  */
 const SHALLOW_CAPACITY = 32 ** 3;
 
@@ -191,9 +189,10 @@ const SHALLOW_CAPACITY = 32 ** 3;
  *
  * add sets the bit and, when its word was zero, the four summary bits above it unconditionally
  * (a summary bit already set stays set); delete clears upwards while a word becomes zero; first
- * is five ctz from the top, or three from level 2 up to SHALLOW_CAPACITY. A small set still has five levels (the upper ones one word each): a
- * word per level is what a smaller layout would read too, less the loop over it. next, iteration
- * and the summary check use the generic functions above, on the same words.
+ * is five ctz from the top, or three from level 2 up to SHALLOW_CAPACITY. A small set still has
+ * five levels (the upper ones one word each): a word per level is what a smaller layout would
+ * read too, less the loop over it. next, iteration and the summary check use the generic
+ * functions above, on the same words.
  */
 export class LevelBitset {
   private layout!: BitLayout;
