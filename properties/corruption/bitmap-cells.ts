@@ -19,9 +19,10 @@
  *                                                    cannot hold
  *   requestedSizes.start, .spare, .spareCount        regions: class vs region, outside or
  *   bitmaps.start, .spare, .spareCount               overlapping, lost
- *   classes.lowest/pools/blocks[c]                   the set's first member; the recounts
- *   classes.partly[c], emptyPools, buckets, counts   one bit: membership, past the capacity,
- *                                                    summary bits
+ *   classes.pools/blocks[c]                          the recounts
+ *   classes.partly (set c), emptyPools, buckets,     one bit: membership, past the capacity,
+ *   counts                                           summary bits; the set's cached lowest
+ *                                                    member (classes.lowest for set c)
  *   buckets.sizes[e], a bucket 0                     member counts; no bucket for 0
  *   emptyArenaCount, requested.current, arenaBytes   recounts; the cached arena views
  *
@@ -35,7 +36,11 @@
  */
 import type { BitmapAllocator } from "../../src/allocators/bitmap/bitmap-allocator.ts";
 import type { ClassRegions } from "../../src/allocators/bitmap/class-regions.ts";
-import { LevelBitset, type BitLayout } from "../../src/core/bits/level-bitset.ts";
+import {
+  LevelBitset,
+  type BitLayout,
+  type LevelBitsets,
+} from "../../src/core/bits/level-bitset.ts";
 import { classHoldsRequest } from "../../src/core/geometry.ts";
 
 /** What a corruption changed, and the messages `check()` must report for it (each must match one). */
@@ -52,9 +57,10 @@ export interface CellKind {
   corrupt(i: number, variant: number): Corruption;
 }
 
-interface BitsetInternals {
+interface BitsetsInternals {
   readonly layout: BitLayout;
   readonly bits: Uint32Array;
+  readonly stride: number;
 }
 interface BucketInternals {
   readonly buckets: (LevelBitset | undefined)[];
@@ -118,7 +124,7 @@ function levelBitOf(layout: BitLayout, i: number): { level: number; w: number } 
 }
 
 /**
- * One bit of a bitset's words (`prefix` is how check() names the set). `member(m, isMember)` says
+ * One bit of the words of set s of `sets` (`prefix` is how check() names the set). `member(m, isMember)` says
  * what a flip of level-0 bit m < capacity, which now makes m a member or not, must be reported
  * as. The set's own summary check reports bits past the capacity, a flipped summary bit (by its
  * level, index and what it now says), and a level-0 flip that turns a word zero or non-zero under
@@ -127,10 +133,13 @@ function levelBitOf(layout: BitLayout, i: number): { level: number; w: number } 
 function bitsetKind(
   name: string,
   prefix: string,
-  set: LevelBitset,
+  sets: LevelBitsets,
+  s: number,
   member: (m: number, isMember: boolean) => readonly RegExp[],
 ): CellKind {
-  const { layout, bits } = set as unknown as BitsetInternals;
+  const internals = sets as unknown as BitsetsInternals;
+  const { layout } = internals;
+  const bits = internals.bits.subarray(s * internals.stride, (s + 1) * internals.stride);
   return kind(name, bits.length * 32, (i) => {
     const before = bits[i >>> 5]!;
     bits[i >>> 5] = before ^ (1 << (i & 31));
@@ -156,6 +165,35 @@ function bitsetKind(
       return { what, expect: [new RegExp(`^${prefix}: summary level 1 bit ${i >>> 5} is`)] };
     return { what, expect: member(i, isSet) };
   });
+}
+
+/** Set s's cached lowest member (LevelBitsets.lowest), nudged: the set's own check names it. */
+function lowestKind(name: string, prefix: string, sets: LevelBitsets, s: number): CellKind {
+  return nudgedKind(
+    `${name}.lowest`,
+    sets.lowest,
+    [s],
+    () => new RegExp(`^${prefix}: lowest member cached as`),
+    -1,
+  );
+}
+
+/** The one set of a LevelBitset, as set 0 of its LevelBitsets. */
+function setsOf(set: LevelBitset): LevelBitsets {
+  return (set as unknown as { readonly sets: LevelBitsets }).sets;
+}
+
+/** A LevelBitset's cells: its bits (bitsetKind) and its cached lowest member. */
+function levelBitsetKinds(
+  name: string,
+  prefix: string,
+  set: LevelBitset,
+  member: (m: number, isMember: boolean) => readonly RegExp[],
+): CellKind[] {
+  return [
+    bitsetKind(name, prefix, setsOf(set), 0, member),
+    lowestKind(name, prefix, setsOf(set), 0),
+  ];
 }
 
 /**
@@ -427,28 +465,30 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
     ),
     ...regionKinds("bitmaps", "pool bits", "free-bit", bitmaps, table.sizeClass),
 
-    nudgedKind(
-      "classes.lowest",
-      classes.lowest,
-      range(C),
-      () => /^class \d+: lowest partly used pool cached as/,
-      -1,
-    ),
     nudgedKind("classes.pools", classes.pools, range(C), () => /^class \d+: pools = /),
     nudgedKind("classes.blocks", classes.blocks, range(C), () => /^class \d+: blocks = /),
 
     // A member added where it does not belong is named by the set's own check and, for a pool of
     // the set's class (a full one) or a mapped pool (a used one), by that pool's check too; a
     // member taken away (a partly used or an empty pool) only by the pool's check.
-    ...classes.partly.map((set, c) =>
-      bitsetKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, set, (gp, isMember) => [
-        ...(table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c
-          ? [new RegExp(` live but partly-used membership ${isMember}$`)]
-          : []),
-        ...(isMember ? [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)] : []),
-      ]),
+    ...range(C).map((c) =>
+      lowestKind(`classes.partly[${c}]`, `partly-used set of class ${c}`, classes.partly, c),
     ),
-    bitsetKind("emptyPools", "empty-pool set", a.emptyPools, (gp, isMember) => [
+    ...range(C).map((c) =>
+      bitsetKind(
+        `classes.partly[${c}]`,
+        `partly-used set of class ${c}`,
+        classes.partly,
+        c,
+        (gp, isMember) => [
+          ...(table.isMapped(slotOf(gp)) && table.sizeClass[gp] === c
+            ? [new RegExp(` live but partly-used membership ${isMember}$`)]
+            : []),
+          ...(isMember ? [new RegExp(`^partly-used set of class ${c} holds pool ${gp} `)] : []),
+        ],
+      ),
+    ),
+    ...levelBitsetKinds("emptyPools", "empty-pool set", a.emptyPools, (gp, isMember) => [
       ...(table.isMapped(slotOf(gp))
         ? [new RegExp(` live but empty-pool membership ${isMember}$`)]
         : gp < pools
@@ -459,20 +499,14 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
     ...buckets.buckets.flatMap((set, e) =>
       set === undefined
         ? []
-        : [
-            bitsetKind(`buckets.bucket[${e}]`, `bucket ${e}`, set, (slot) => [
-              new RegExp(`^bucket ${e} has \\d+ arenas but its size says`),
-              ...(inBucket(slot) && table.emptyPools[slot] === e
-                ? [new RegExp(`^arena ${slot} with ${e} empty pools is not in bucket ${e}$`)]
-                : table.isMapped(slot)
-                  ? [
-                      new RegExp(
-                        `^bucket ${e} holds arena slot ${slot}, which has \\d+ empty pools$`,
-                      ),
-                    ]
-                  : [new RegExp(`^bucket ${e} holds arena slot ${slot}, which is not mapped$`)]),
-            ]),
-          ],
+        : levelBitsetKinds(`buckets.bucket[${e}]`, `bucket ${e}`, set, (slot) => [
+            new RegExp(`^bucket ${e} has \\d+ arenas but its size says`),
+            ...(inBucket(slot) && table.emptyPools[slot] === e
+              ? [new RegExp(`^arena ${slot} with ${e} empty pools is not in bucket ${e}$`)]
+              : table.isMapped(slot)
+                ? [new RegExp(`^bucket ${e} holds arena slot ${slot}, which has \\d+ empty pools$`)]
+                : [new RegExp(`^bucket ${e} holds arena slot ${slot}, which is not mapped$`)]),
+          ]),
     ),
     kind("buckets.bucket0", 1, () => {
       const zero = new LevelBitset(1);
@@ -483,7 +517,7 @@ export function bitmapCells(a: BitmapAllocator): CellKind[] {
         expect: [/^bucket 0 exists/],
       };
     }),
-    bitsetKind("buckets.counts", "counts", buckets.counts, (count) => [
+    ...levelBitsetKinds("buckets.counts", "counts", buckets.counts, (count) => [
       count === 0
         ? /^counts holds 0$/
         : new RegExp(`^counts has ${count} = (true|false) but bucket ${count} has \\d+ arenas$`),

@@ -1,6 +1,7 @@
 /**
  * Unit tests for src/core/bits/level-bitset.ts, the summary-level bitset under the bitmap allocator
- * (pool bits, partly used pools, arena buckets) and the address space's free arena slots.
+ * (pool bits, partly used pools, arena buckets) and the address space's free arena slots, and
+ * LevelBitsets, many such sets in one array (one per size class).
  * Every operation is checked against a plain boolean array, for every capacity 1..70 (bit 31,
  * partial last words, the switch from one to two levels at 33) and some large ones (three and
  * four levels). Regions are placed at an offset inside a larger Uint32Array whose other words
@@ -10,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import {
   LEVEL_BITSET_MAX_CAPACITY,
   LevelBitset,
+  LevelBitsets,
   bitLayout,
   clearBit,
   ctz32,
@@ -374,7 +376,8 @@ describe("LevelBitset", () => {
   it("summaryProblems names the level, the bit, what the bit says and what the word below holds", () => {
     // Capacity 1024: level 0 is words 0 … 31, each level above one word (bitLayout(1024, 5)).
     const { offsets } = bitLayout(1024, 5);
-    const bitsOf = (set: LevelBitset) => (set as unknown as { bits: Uint32Array }).bits;
+    const bitsOf = (set: LevelBitset) =>
+      (set as unknown as { sets: { bits: Uint32Array } }).sets.bits;
     const set = new LevelBitset(1024);
     set.add(40); // level-0 word 1: level-1 bit 1, level-2 bit 0, …
     expect(set.summaryProblems()).toEqual([]);
@@ -427,5 +430,96 @@ describe("LevelBitset", () => {
     expect(empty.first()).toBe(-1);
     expect(empty.next(0)).toBe(-1);
     expect([...empty]).toEqual([]);
+  });
+});
+
+describe("LevelBitsets", () => {
+  /** Every set agrees with its oracle: first (the cached lowest), has, next, members, summaries. */
+  function verifySets(sets: LevelBitsets, oracles: readonly Set<number>[], rng: () => number) {
+    oracles.forEach((oracle, s) => {
+      const members = [...oracle].sort((x, y) => x - y);
+      expect(sets.first(s), `set ${s}`).toBe(members[0] ?? -1);
+      expect([...sets.members(s)], `set ${s}`).toEqual(members);
+      for (let t = 0; t < 10; t++) {
+        const from = Math.floor(rng() * (sets.capacity + 40));
+        expect(sets.next(s, from)).toBe(members.find((m) => m >= from) ?? -1);
+        expect(sets.has(s, from)).toBe(oracle.has(from));
+      }
+      expect(sets.summaryProblems(s), `set ${s}`).toEqual([]);
+    });
+  }
+
+  it("each set is its own: random adds and deletes on one set never change another", () => {
+    const rng = mulberry32(0x5e7b);
+    for (const [count, capacity] of [
+      [1, 64],
+      [3, 33],
+      [5, 1024],
+      [32, 2048],
+      [4, 2 ** 15 + 1], // past SHALLOW_CAPACITY: the lowest found from the top level
+    ] as const) {
+      const sets = new LevelBitsets(count, capacity);
+      const oracles = Array.from({ length: count }, () => new Set<number>());
+      for (let op = 0; op < 2000; op++) {
+        const s = Math.floor(rng() * count);
+        // Mostly near the lowest member, so that deleting the lowest (and finding the next) is common.
+        const lowest = sets.first(s);
+        const i =
+          lowest !== -1 && rng() < 0.5
+            ? Math.min(capacity - 1, lowest + Math.floor(rng() * 3))
+            : Math.floor(rng() * capacity);
+        if (rng() < 0.55) {
+          sets.add(s, i);
+          oracles[s]!.add(i);
+        } else {
+          sets.delete(s, i);
+          oracles[s]!.delete(i);
+        }
+        if (op % 200 === 0) verifySets(sets, oracles, rng);
+      }
+      verifySets(sets, oracles, rng);
+      expect(sets.capacity).toBe(capacity);
+    }
+  });
+
+  it("growing keeps every set's members and lowest member", () => {
+    const sets = new LevelBitsets(3, 64);
+    sets.add(0, 5);
+    sets.add(0, 63);
+    sets.add(2, 40);
+    sets.add(1, 200); // grows to 256
+    expect(sets.capacity).toBe(256);
+    expect([...sets.members(0)]).toEqual([5, 63]);
+    expect([...sets.members(1)]).toEqual([200]);
+    expect([...sets.members(2)]).toEqual([40]);
+    expect([0, 1, 2].map((s) => sets.first(s))).toEqual([5, 200, 40]);
+    for (const s of [0, 1, 2]) expect(sets.summaryProblems(s)).toEqual([]);
+  });
+
+  it("a filled family: every set holds 0 … filled-1, lowest 0", () => {
+    const sets = new LevelBitsets(2, 10, 40);
+    expect(sets.capacity).toBe(40);
+    for (const s of [0, 1]) {
+      expect(sets.first(s)).toBe(0);
+      expect([...sets.members(s)].length).toBe(40);
+      expect(sets.summaryProblems(s)).toEqual([]);
+    }
+    sets.delete(1, 0);
+    expect([sets.first(0), sets.first(1)]).toEqual([0, 1]);
+  });
+
+  it("summaryProblems names a cached lowest member that is not the lowest bit", () => {
+    const sets = new LevelBitsets(2, 100);
+    sets.add(1, 7);
+    sets.add(1, 9);
+    expect(sets.summaryProblems(1)).toEqual([]);
+    sets.lowest[1] = 9;
+    expect(sets.summaryProblems(1)).toEqual([
+      "lowest member cached as 9 but the lowest bit set is 7",
+    ]);
+    sets.lowest[0] = 3;
+    expect(sets.summaryProblems(0)).toEqual([
+      "lowest member cached as 3 but the lowest bit set is -1",
+    ]);
   });
 });

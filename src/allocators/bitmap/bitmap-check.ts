@@ -77,7 +77,7 @@ export function checkBitmapHeap(heap: BitmapHeap, problems: Problems): void {
       )`arena ${slot} pool ${index}: ${live} live blocks in a pool of ${bpp}`;
       const partly = live < bpp;
       problems.expect(
-        classes.partly[c]!.has(gp) === partly,
+        classes.partly.has(c, gp) === partly,
       )`arena ${slot} pool ${index}: ${live}/${bpp} live but partly-used membership ${!partly}`;
       poolsPerClass[c]!++;
       blocksPerClass[c]! += live;
@@ -111,18 +111,16 @@ export function checkBitmapHeap(heap: BitmapHeap, problems: Problems): void {
     problems.expect(
       classes.blocks[c] === blocksPerClass[c],
     )`class ${c}: blocks = ${classes.blocks[c]} but ${blocksPerClass[c]} are live`;
-    const partly = classes.partly[c]!;
-    for (const gp of partly) {
+    const partly = classes.partly;
+    for (const gp of partly.members(c)) {
       const slot = Math.floor(gp / ppa);
       const live = table.live[gp]!;
       problems.expect(
         table.isMapped(slot) && table.sizeClass[gp] === c && live > 0 && live < g.blocksPerPool[c]!,
       )`partly-used set of class ${c} holds pool ${gp} (arena ${slot}), which is not a partly used pool of that class`;
     }
-    problems.expect(
-      classes.lowest[c] === partly.first(),
-    )`class ${c}: lowest partly used pool cached as ${classes.lowest[c]} but the set's first is ${partly.first()}`;
-    problems.include(partly.summaryProblems())`partly-used set of class ${c}: `;
+    // The cached lowest member (classes.lowest[c]) is the set's own: summaryProblems checks it.
+    problems.include(partly.summaryProblems(c))`partly-used set of class ${c}: `;
   }
   for (const gp of emptyPools) {
     problems.expect(

@@ -169,7 +169,7 @@ function recordSummaryMismatch(
   }
 }
 
-/** The most members a LevelBitset holds: 32^5, its five levels (geometry.ts keeps pool indices below it). */
+/** The most members a set of LevelBitsets holds: 32^5, its five levels (geometry.ts keeps pool indices below it). */
 export const LEVEL_BITSET_MAX_CAPACITY = 2 ** 25;
 const LEVELS = 5;
 /**
@@ -179,25 +179,36 @@ const LEVELS = 5;
 const SHALLOW_CAPACITY = 32 ** 3;
 
 /**
- * A growable LevelBitset over 0..capacity-1 (sparse sets of pools or arenas), always with five
- * levels (bitLayout(capacity, 5)), so that the hot operations are written out level by level
- * with no loop over a layout, as the benchmarks' slot loop is (src/bench/slot-allocator.ts):
+ * `count` sets over 0..capacity-1 in one growable Uint32Array (the partly used pools, one set per
+ * size class), each a region of five levels (bitLayout(capacity, 5)) at s · stride, so that the
+ * hot operations are written out level by level with no loop over a layout, as the benchmarks'
+ * slot loop is (src/bench/slot-allocator.ts):
  *
- *   bits  │ level 0 │ level 1         │ level 2          │ level 3          │ top      │
- *   bit     i         i >>> 5           i >>> 10           i >>> 15           i >>> 20
- *   word    i >>> 5   o1 + (i >>> 10)   o2 + (i >>> 15)    o3 + (i >>> 20)    o4
+ *   bits  │ set 0: level 0 │ level 1 │ level 2 │ level 3 │ top │ set 1: level 0 │ … │
+ *   bit     i                i >>> 5   i >>> 10  i >>> 15  i >>> 20
+ *   word    base + (i >>> 5), base + o1 + (i >>> 10), base + o2 + (i >>> 15), base + o3 + (i >>> 20),
+ *           base + o4; base = s · stride
  *
- * add sets the bit and, when its word was zero, the four summary bits above it unconditionally
- * (a summary bit already set stays set); delete clears upwards while a word becomes zero; first
- * is five ctz from the top, or three from level 2 up to SHALLOW_CAPACITY. A small set still has
- * five levels (the upper ones one word each): a word per level is what a smaller layout would
- * read too, less the loop over it. next, iteration and the summary check use the generic
- * functions above, on the same words.
+ * Each set's lowest member is kept in `lowest[s]`, so first(s) is one read: add lowers it, and
+ * delete of the lowest member finds the next by the levels, five ctz from the top or three from
+ * level 2 up to SHALLOW_CAPACITY (`lowestByLevels`). add sets the bit and, when its word was zero,
+ * the four summary bits above it unconditionally (a summary bit already set stays set); delete
+ * clears upwards while a word becomes zero. A small set still has five levels (the upper ones one
+ * word each): a word per level is what a smaller layout would read too, less the loop over it.
+ * next, iteration and the summary check use the generic functions above, on the same words. Why
+ * one array for the sets of every class rather than one object each: spec/bitmap.md §2. Every
+ * set grows with the first member past the capacity.
  */
-export class LevelBitset {
+export class LevelBitsets {
+  /** How many sets. */
+  readonly count: number;
+  /** lowest[s]: set s's smallest member, or −1 (kept by add and delete; checked by summaryProblems). */
+  readonly lowest: Int32Array;
   private layout!: BitLayout;
   private bits!: Uint32Array;
-  /** Word offsets of levels 1 … 4 (the top) in `bits`. */
+  /** Words per set: layout.totalWords. */
+  private stride = 0;
+  /** Word offsets of levels 1 … 4 (the top) within a set's region. */
   private o1 = 0;
   private o2 = 0;
   private o3 = 0;
@@ -205,13 +216,15 @@ export class LevelBitset {
   /** layout.capacity, as a field of its own for the hot paths. */
   private limit = 0;
 
-  /** An empty set, or with `filled` the set {0, …, filled - 1}. */
-  constructor(capacity = 1024, filled = 0) {
+  /** `count` empty sets, or with `filled` each the set {0, …, filled - 1}. */
+  constructor(count: number, capacity = 1024, filled = 0) {
+    this.count = count;
     this.empty(Math.max(capacity, filled));
-    fillFirst(this.bits, 0, this.layout, filled);
+    for (let s = 0; s < count; s++) fillFirst(this.bits, s * this.stride, this.layout, filled);
+    this.lowest = new Int32Array(count).fill(filled > 0 ? 0 : -1);
   }
 
-  /** Makes this the empty set over 0..capacity-1 (a new five-level layout and words). */
+  /** Makes every set the empty set over 0..capacity-1 (a new five-level layout and words). */
   private empty(capacity: number): void {
     // Five written-out levels hold no more (a sixth would be silently ignored): refuse.
     /* v8 ignore next -- @preserve unreachable through the allocators: defineGeometry keeps every pool index and arena slot below the maximum; covered by properties/tests/level-bitset.test.ts */
@@ -220,7 +233,8 @@ export class LevelBitset {
         `LevelBitset: capacity ${capacity} is above ${LEVEL_BITSET_MAX_CAPACITY} (five levels)`,
       );
     this.layout = bitLayout(capacity, LEVELS);
-    this.bits = new Uint32Array(this.layout.totalWords);
+    this.stride = this.layout.totalWords;
+    this.bits = new Uint32Array(this.stride * this.count);
     [, this.o1, this.o2, this.o3, this.o4] = this.layout.offsets as [
       number,
       number,
@@ -235,89 +249,113 @@ export class LevelBitset {
     return this.limit;
   }
 
-  has(i: number): boolean {
-    return i < this.limit && testBit(this.bits, 0, i);
+  has(s: number, i: number): boolean {
+    return i < this.limit && testBit(this.bits, s * this.stride, i);
   }
 
-  add(i: number): void {
+  add(s: number, i: number): void {
     if (i >= this.limit) this.grow(i + 1);
+    // −1 (no member) is 2^32 − 1 as unsigned: above every i.
+    if (i < this.lowest[s]! >>> 0) this.lowest[s] = i;
     const bits = this.bits;
+    const base = s * this.stride;
     // Shift counts are taken mod 32: 1 << (i >>> 5) is bit (i >>> 5) & 31 of its level-1 word.
-    const before = bits[i >>> 5]!;
-    bits[i >>> 5] = before | (1 << i);
+    const before = bits[base + (i >>> 5)]!;
+    bits[base + (i >>> 5)] = before | (1 << i);
     if (before !== 0) return; // the summaries above already say this word is non-zero
-    bits[this.o1 + (i >>> 10)] |= 1 << (i >>> 5);
-    bits[this.o2 + (i >>> 15)] |= 1 << (i >>> 10);
-    bits[this.o3 + (i >>> 20)] |= 1 << (i >>> 15);
-    bits[this.o4] |= 1 << (i >>> 20);
+    bits[base + this.o1 + (i >>> 10)] |= 1 << (i >>> 5);
+    bits[base + this.o2 + (i >>> 15)] |= 1 << (i >>> 10);
+    bits[base + this.o3 + (i >>> 20)] |= 1 << (i >>> 15);
+    bits[base + this.o4] |= 1 << (i >>> 20);
   }
 
-  delete(i: number): void {
+  delete(s: number, i: number): void {
     if (i >= this.limit) return;
     const bits = this.bits;
-    const w0 = i >>> 5;
+    const base = s * this.stride;
+    const w0 = base + (i >>> 5);
     const word0 = bits[w0]! & ~(1 << i);
     bits[w0] = word0;
-    if (word0 !== 0) return;
-    const w1 = this.o1 + (i >>> 10);
-    const word1 = bits[w1]! & ~(1 << (i >>> 5));
-    bits[w1] = word1;
-    if (word1 !== 0) return;
-    // Above level 1 a bit goes only with the last member under it: shifts of 0 or 1, not
-    // branches (a set spanning fewer than 1024 words of level 0 would never take them).
-    const w2 = this.o2 + (i >>> 15);
-    const word2 = bits[w2]! & ~(1 << (i >>> 10));
-    bits[w2] = word2;
-    const w3 = this.o3 + (i >>> 20);
-    const word3 = bits[w3]! & ~(Number(word2 === 0) << (i >>> 15));
-    bits[w3] = word3;
-    bits[this.o4] &= ~(Number(word3 === 0) << (i >>> 20));
+    if (word0 === 0) {
+      const w1 = base + this.o1 + (i >>> 10);
+      const word1 = bits[w1]! & ~(1 << (i >>> 5));
+      bits[w1] = word1;
+      if (word1 === 0) {
+        // Above level 1 a bit goes only with the last member under it: shifts of 0 or 1, not
+        // branches (a set spanning fewer than 1024 words of level 0 would never take them).
+        const w2 = base + this.o2 + (i >>> 15);
+        const word2 = bits[w2]! & ~(1 << (i >>> 10));
+        bits[w2] = word2;
+        const w3 = base + this.o3 + (i >>> 20);
+        const word3 = bits[w3]! & ~(Number(word2 === 0) << (i >>> 15));
+        bits[w3] = word3;
+        bits[base + this.o4] &= ~(Number(word3 === 0) << (i >>> 20));
+      }
+    }
+    // Every other member is above i, so the lowest left is the next.
+    if (this.lowest[s] === i) this.lowest[s] = this.lowestByLevels(base);
   }
 
-  first(): number {
+  /** Set s's lowest member, or -1: one read. */
+  first(s: number): number {
+    return this.lowest[s]!;
+  }
+
+  /** The lowest member of the set at `base` by its levels (top down), or -1. */
+  private lowestByLevels(base: number): number {
     const bits = this.bits;
     if (this.limit <= SHALLOW_CAPACITY) {
       // Levels 3 and 4 are one word each with at most bit 0 set: start at level 2's one word.
-      const word2 = bits[this.o2]!;
+      const word2 = bits[base + this.o2]!;
       if (word2 === 0) return -1;
       const i1 = ctz32(word2);
-      const i0 = (i1 << 5) | ctz32(bits[this.o1 + i1]!);
-      return (i0 << 5) | ctz32(bits[i0]!);
+      const i0 = (i1 << 5) | ctz32(bits[base + this.o1 + i1]!);
+      return (i0 << 5) | ctz32(bits[base + i0]!);
     }
-    const top = bits[this.o4]!;
+    const top = bits[base + this.o4]!;
     if (top === 0) return -1;
     const i3 = ctz32(top);
-    const i2 = (i3 << 5) | ctz32(bits[this.o3 + i3]!);
-    const i1 = (i2 << 5) | ctz32(bits[this.o2 + i2]!);
-    const i0 = (i1 << 5) | ctz32(bits[this.o1 + i1]!);
-    return (i0 << 5) | ctz32(bits[i0]!);
+    const i2 = (i3 << 5) | ctz32(bits[base + this.o3 + i3]!);
+    const i1 = (i2 << 5) | ctz32(bits[base + this.o2 + i2]!);
+    const i0 = (i1 << 5) | ctz32(bits[base + this.o1 + i1]!);
+    return (i0 << 5) | ctz32(bits[base + i0]!);
   }
 
-  /** The lowest member >= from, or -1 (also for from >= capacity: no bit is set past it). */
-  next(from: number): number {
-    return nextSetBit(this.bits, 0, this.layout, from);
-  }
-
-  /** Every member in ascending order (for check() and tests; not for hot paths). */
-  *[Symbol.iterator](): IterableIterator<number> {
-    for (let i = this.first(); i !== -1; i = this.next(i + 1)) yield i;
+  /** Set s's lowest member >= from, or -1 (also for from >= capacity: no bit is set past it). */
+  next(s: number, from: number): number {
+    return nextSetBit(this.bits, s * this.stride, this.layout, from);
   }
 
   /**
-   * Recomputes the summaries from level 0 and reports where they differ, and any member at or
-   * past the capacity (for check()). Every bit of every summary word is compared, a word at a
-   * time (summaryMismatch): a bit for a word that does not exist must be clear, or `first()`
-   * would descend into it.
+   * Set s's members in ascending order, by the bits alone (for check() and tests; not for hot
+   * paths).
    */
-  summaryProblems(): readonly string[] {
+  *members(s: number): IterableIterator<number> {
+    for (let i = this.next(s, 0); i !== -1; i = this.next(s, i + 1)) yield i;
+  }
+
+  /**
+   * Recomputes set s's summaries from its level 0 and reports where they differ, any member at or
+   * past the capacity, and a cached lowest member that is not the lowest bit (for check()). Every
+   * bit of every summary word is compared, a word at a time (summaryMismatch): a bit for a word
+   * that does not exist must be clear, or `lowestByLevels` would descend into it.
+   */
+  summaryProblems(s: number): readonly string[] {
     const problems = new Problems();
     const { capacity, offsets, words } = this.layout;
+    const base = s * this.stride;
+    // The lowest bit of level 0 itself, not by the summaries (they are checked below).
+    const w = this.bits.subarray(base, base + words[0]!).findIndex((word) => word !== 0);
+    const lowest = w === -1 ? -1 : (w << 5) | ctz32(this.bits[base + w]!);
+    problems.expect(
+      this.lowest[s] === lowest,
+    )`lowest member cached as ${this.lowest[s]} but the lowest bit set is ${lowest}`;
     for (let i = capacity; i < 32 * words[0]!; i++)
-      problems.expect(!testBit(this.bits, 0, i))`bit ${i} is set past the capacity ${capacity}`;
+      problems.expect(!testBit(this.bits, base, i))`bit ${i} is set past the capacity ${capacity}`;
     for (let level = 1; level < offsets.length; level++) {
       for (let v = 0; v < words[level]!; v++) {
-        const mismatch = summaryMismatch(this.bits, 0, this.layout, level, v);
-        recordSummaryMismatch(problems, level, v, mismatch, this.bits, offsets[level]!);
+        const mismatch = summaryMismatch(this.bits, base, this.layout, level, v);
+        recordSummaryMismatch(problems, level, v, mismatch, this.bits, base + offsets[level]!);
       }
     }
     return problems.list;
@@ -327,11 +365,61 @@ export class LevelBitset {
     // Stryker disable next-line ArithmeticOperator: equivalent: spec/audit.md §3.1 #6
     let capacity = this.capacity * 2;
     while (capacity < needed) capacity *= 2;
-    const members = [...this];
+    const members = Array.from({ length: this.count }, (_, s) => [...this.members(s)]);
     // At most the maximum, unless `needed` is above it (and then `empty` throws).
     this.empty(Math.max(needed, Math.min(capacity, LEVEL_BITSET_MAX_CAPACITY)));
-    // The bitmap allocator's sets never grow while they hold a member (spec/coverage.md §3).
-    /* v8 ignore next -- @preserve unreachable through the bitmap allocator: its sets grow only empty; covered by properties/tests/level-bitset.test.ts */
-    for (const i of members) setBit(this.bits, 0, this.layout, i);
+    // A class's partly used set grows when it takes a pool of a new arena while other classes'
+    // sets hold members (their pools in the arenas before).
+    members.forEach((set, s) => {
+      for (const i of set) setBit(this.bits, s * this.stride, this.layout, i);
+    });
+  }
+}
+
+/**
+ * One growable set over 0..capacity-1 (the empty pools, the arena buckets, the address space's
+ * free arena slots): a LevelBitsets of one set.
+ */
+export class LevelBitset {
+  private readonly sets: LevelBitsets;
+
+  /** An empty set, or with `filled` the set {0, …, filled - 1}. */
+  constructor(capacity = 1024, filled = 0) {
+    this.sets = new LevelBitsets(1, capacity, filled);
+  }
+
+  get capacity(): number {
+    return this.sets.capacity;
+  }
+
+  has(i: number): boolean {
+    return this.sets.has(0, i);
+  }
+
+  add(i: number): void {
+    this.sets.add(0, i);
+  }
+
+  delete(i: number): void {
+    this.sets.delete(0, i);
+  }
+
+  first(): number {
+    return this.sets.first(0);
+  }
+
+  /** The lowest member >= from, or -1 (also for from >= capacity: no bit is set past it). */
+  next(from: number): number {
+    return this.sets.next(0, from);
+  }
+
+  /** Every member in ascending order (for check() and tests; not for hot paths). */
+  [Symbol.iterator](): IterableIterator<number> {
+    return this.sets.members(0);
+  }
+
+  /** LevelBitsets.summaryProblems of the one set. */
+  summaryProblems(): readonly string[] {
+    return this.sets.summaryProblems(0);
   }
 }
