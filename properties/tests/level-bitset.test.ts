@@ -508,6 +508,27 @@ describe("LevelBitsets", () => {
     expect([sets.first(0), sets.first(1)]).toEqual([0, 1]);
   });
 
+  it("deleting the lowest member finds the next from the top in a set deeper than 32^3", () => {
+    // Past SHALLOW_CAPACITY the next member must be found from the top level: a descent from level
+    // 2's first word would miss members at 32^3 and above, and one past 2^20 takes level 3 and 4
+    // words other than the first.
+    for (const [capacity, far] of [
+      [2 ** 15 + 1, 2 ** 15],
+      [2 ** 20 + 1, 2 ** 20],
+      [LEVEL_BITSET_MAX_CAPACITY, 2 ** 21 + 7],
+      [LEVEL_BITSET_MAX_CAPACITY, LEVEL_BITSET_MAX_CAPACITY - 1],
+    ] as const) {
+      const sets = new LevelBitsets(2, capacity);
+      for (const i of [5, far, capacity - 1]) sets.add(1, i);
+      sets.delete(1, 5);
+      expect(sets.first(1), `capacity ${capacity}`).toBe(far);
+      sets.delete(1, far);
+      expect(sets.first(1), `capacity ${capacity}`).toBe(far === capacity - 1 ? -1 : capacity - 1);
+      expect(sets.first(0)).toBe(-1);
+      expect(sets.summaryProblems(1)).toEqual([]);
+    }
+  });
+
   it("summaryProblems names a cached lowest member that is not the lowest bit", () => {
     const sets = new LevelBitsets(2, 100);
     sets.add(1, 7);
