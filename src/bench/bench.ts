@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every workload with every contender in one run, on cpython-3.12.
  *
- *   contenders  bitmap, reference, @thi.ng/malloc MemPool, plain `new Uint8Array(n)`, slot loop
+ *   contenders  bitmap, reference, @thi.ng/malloc MemPool, plain `new Uint8Array(n)`, slot loop,
+ *               and three C allocators compiled to wasm (wasm-heaps.ts): SQLite's dlmalloc,
+ *               Pyodide's mimalloc and dlmalloc
  *   cells       churn at 10^3 … 10^6 live blocks (+ a control), mixed (10% > 512 B), the seed's
  *               patterns (10^5 and 10^6 blocks allocated then all / all but every 1000th freed),
  *               a list grown to 10^6 items by realloc, 10^4 lists grown side by side
