@@ -46,10 +46,11 @@
  *                        (ClassRegions, the same for the bits: their own start and stacks.)
  *
  *   classes (ClassPools), per size class c:
- *     partly[c]  LevelBitset over gp   member ⇔ a class-c pool with 0 < live < blocksPerPool[c]
+ *     partly[c]  set c of a LevelBitsets over gp (every class's set in one array): member ⇔
+ *                a class-c pool with 0 < live < blocksPerPool[c]
  *                ┌───────────────────────────┐
- *                │ . . 1 . . 1 . . . 1 . . … │   lowest[c] = its first member (Int32Array, −1 if
- *                └───────────────────────────┘   none): CPython's usedpools[c] head, by address
+ *                │ . . 1 . . 1 . . . 1 . . … │   lowest[c] = its first member, the set's own cache
+ *                └───────────────────────────┘   (−1 if none): CPython's usedpools[c] head, by address
  *     pools[c], blocks[c]  Int32Array  used pools and live blocks, for stats()
  *
  *   emptyPools  LevelBitset over gp: member ⇔ a pool of a mapped arena with no live block;
