@@ -124,11 +124,13 @@ function levelBitOf(layout: BitLayout, i: number): { level: number; w: number } 
 }
 
 /**
- * One bit of the words of set s of `sets` (`prefix` is how check() names the set). `member(m, isMember)` says
- * what a flip of level-0 bit m < capacity, which now makes m a member or not, must be reported
- * as. The set's own summary check reports bits past the capacity, a flipped summary bit (by its
- * level, index and what it now says), and a level-0 flip that turns a word zero or non-zero under
- * a summary (the set's iteration follows the summary, so only that check can see such a member).
+ * One bit of the words of set s of `sets` (`prefix` is how check() names the set).
+ * `member(m, isMember)` says what a flip of level-0 bit m < capacity, which now makes m a member
+ * or not, must be reported as. The set's own summary check reports bits past the capacity, a
+ * flipped summary bit (by its level, index and what it now says), and a level-0 flip that turns a
+ * word zero or non-zero under a summary (the set's iteration follows the summary, so only that
+ * check can see such a member). A flip below the cached lowest member, or of that member, is
+ * also reported as a wrong cached lowest (an extra message).
  */
 function bitsetKind(
   name: string,

@@ -186,8 +186,8 @@ const SHALLOW_CAPACITY = 32 ** 3;
  *
  *   bits  │ set 0: level 0 │ level 1 │ level 2 │ level 3 │ top │ set 1: level 0 │ … │
  *   bit     i                i >>> 5   i >>> 10  i >>> 15  i >>> 20
- *   word    base + (i >>> 5), base + o1 + (i >>> 10), base + o2 + (i >>> 15), base + o3 + (i >>> 20),
- *           base + o4; base = s · stride
+ *   word    base + (i >>> 5), base + o1 + (i >>> 10), base + o2 + (i >>> 15),
+ *           base + o3 + (i >>> 20), base + o4; base = s · stride
  *
  * Each set's lowest member is kept in `lowest[s]`, so first(s) is one read: add lowers it, and
  * delete of the lowest member finds the next by the levels, five ctz from the top or three from
