@@ -7,51 +7,39 @@
  * processes are bimodal: 43 against 70 ns/op for the same code). Prints one JSON line: each
  * side's CPU ns per call per sample.
  *
- *   tsx src/bench/ab-paired-child.ts <before checkout> <after checkout> <live> <samples> <steps>
+ *   tsx src/bench/ab-paired-child.ts before=<checkout> after=<checkout> <live> <samples> <steps>
+ *
+ * The two sides may come in either order: ab.ts alternates it by round, so that neither side is
+ * always the one made (and laid out in memory) first.
  */
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import type { Allocator } from "../core/allocator.ts";
+import { checkoutBitmap, sampleChurns } from "./ab-checkout.ts";
 import type { Churn } from "./churn.ts";
 import { randomStreams } from "./random-streams.ts";
-import { settle, timed, warmUp } from "./timing.ts";
-import { GEOMETRY } from "./workloads.ts";
 
-const [before, after, liveArg, samplesArg, stepsArg] = process.argv.slice(2);
+const [first, second, liveArg, samplesArg, stepsArg] = process.argv.slice(2);
 const live = Number(liveArg);
-const samples = Number(samplesArg);
-const steps = Number(stepsArg);
 
-/** Side `name`'s churn: the checkout's allocator under a churn loop of its own. */
-async function churnOf(checkout: string, name: string): Promise<Churn> {
-  const from = (file: string): string => pathToFileURL(path.resolve(checkout, file)).href;
-  const { createAllocator } = (await import(from("src/allocators/create-allocator.ts"))) as {
-    createAllocator: (kind: "bitmap", geometry: string) => Allocator;
-  };
-  const { geometries } = (await import(from("src/core/geometry.ts"))) as {
-    geometries: Record<string, { smallThreshold: number }>;
-  };
+/** The side `name=checkout`'s churn: the checkout's allocator under a churn loop of its own. */
+async function churnOf(side: string): Promise<{ name: string; churn: Churn }> {
+  const [name, checkout] = side.split(/=(.*)/s) as [string, string];
+  const bitmap = await checkoutBitmap(checkout);
   const loop = new URL(`./churn.ts?side=${name}`, import.meta.url).href;
   const { Churn: SideChurn } = (await import(loop)) as { Churn: typeof Churn };
-  const threshold = geometries[GEOMETRY]!.smallThreshold;
-  return new SideChurn(
-    createAllocator("bitmap", GEOMETRY),
+  const churn = new SideChurn(
+    bitmap.create(),
     live,
-    randomStreams(0xab + live, threshold, live),
+    randomStreams(0xab + live, bitmap.threshold, live),
   );
+  return { name, churn };
 }
 
-const sides = [await churnOf(before!, "before"), await churnOf(after!, "after")];
-for (const churn of sides) {
-  churn.fill();
-  warmUp(live, (count) => churn.steps(count));
-}
-const nsPerCall: number[][] = [[], []];
-for (let s = 0; s < samples; s++) {
-  // Before first in even samples, after first in odd ones.
-  for (const k of s % 2 === 0 ? [0, 1] : [1, 0]) {
-    settle();
-    nsPerCall[k]!.push(timed(() => sides[k]!.steps(steps)).cpuNs / (2 * steps)); // a step is a free and a malloc
-  }
-}
-console.log(JSON.stringify({ live, before: nsPerCall[0], after: nsPerCall[1] }));
+// Made, filled and warmed up in the order given; sampled first-given first in even samples.
+const sides = [await churnOf(first!), await churnOf(second!)];
+const nsPerCall = sampleChurns(
+  sides.map((s) => s.churn),
+  live,
+  Number(samplesArg),
+  Number(stepsArg),
+);
+const of = (name: string): number[] => nsPerCall[sides.findIndex((s) => s.name === name)]!;
+console.log(JSON.stringify({ live, before: of("before"), after: of("after") }));

@@ -19,11 +19,11 @@
  * a neighbour that slows a whole process (this host's processes are bimodal) cancels out. For a
  * change of a few per cent, which the alternating processes cannot tell from that noise.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineDescription } from "../report/machine.ts";
+import { runJsonChild } from "./json-child.ts";
 import { summarize, type Summary } from "./timing.ts";
 
 const SAMPLES = 5;
@@ -64,40 +64,25 @@ interface SideSamples {
 }
 
 function side(checkout: string, live: number): SideSamples {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      child,
-      path.resolve(checkout),
-      String(live),
-      String(SAMPLES),
-      String(STEPS),
-      ...(MIXED ? ["mixed"] : []),
-    ],
-    { encoding: "utf8" },
-  );
-  return JSON.parse(out.trim().split("\n").at(-1)!) as SideSamples;
+  return runJsonChild<SideSamples>(child, [
+    path.resolve(checkout),
+    String(live),
+    String(SAMPLES),
+    String(STEPS),
+    ...(MIXED ? ["mixed"] : []),
+  ]);
 }
 
 /** One --paired round: both sides in one process, PAIRED_SAMPLES samples each, alternating. */
-function pair(live: number): { before: number[]; after: number[] } {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      pairedChild,
-      path.resolve(before!),
-      path.resolve(after!),
-      String(live),
-      String(PAIRED_SAMPLES),
-      String(STEPS),
-    ],
-    { encoding: "utf8" },
-  );
-  return JSON.parse(out.trim().split("\n").at(-1)!) as { before: number[]; after: number[] };
+function pair(live: number, round: number): { before: number[]; after: number[] } {
+  // Which side the process loads (and so lays out in memory) first alternates with the round.
+  const sides = [`before=${path.resolve(before!)}`, `after=${path.resolve(after!)}`];
+  return runJsonChild(pairedChild, [
+    ...(round % 2 === 0 ? sides : sides.reverse()),
+    String(live),
+    String(PAIRED_SAMPLES),
+    String(STEPS),
+  ]);
 }
 
 /** A side's mixed churn: its ns per call and the per-process ratios mixed ÷ small. */
@@ -125,7 +110,7 @@ for (const live of lives) {
   const ratios = { before: [] as number[], after: [] as number[] };
   const pairRatios: number[] = [];
   for (let round = 0; round < ROUNDS && PAIRED; round++) {
-    const got = pair(live);
+    const got = pair(live, round);
     samples.before.push(...got.before);
     samples.after.push(...got.after);
     got.after.forEach((ns, i) => pairRatios.push(ns / got.before[i]!));

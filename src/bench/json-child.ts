@@ -1,7 +1,8 @@
 /**
  * A benchmark script run in a fresh Node process (with tsx's loader), which prints its result as
  * JSON on the last line of its output: for the measurements that must not share JIT or heap state
- * with what ran before them (oracle.ts, oracle-split.ts, cpu-profile.ts, and oracle-ab.ts in another checkout's directory).
+ * with what ran before them (oracle.ts, oracle-split.ts, cpu-profile.ts, the children of ab.ts,
+ * and oracle-ab.ts in another checkout's directory).
  */
 import { execFileSync } from "node:child_process";
 
