@@ -36,6 +36,8 @@ export interface ShadowBlock {
 export interface ShadowPool {
   readonly address: number;
   readonly sizeClass: number;
+  /** Blocks of the pool: the geometry's blocksPerPool of its class. */
+  readonly capacity: number;
   live: number;
   /** Start of the mapped arena containing the pool, or -1 when none does (invariant 2). */
   readonly arena: number;
@@ -82,8 +84,13 @@ export class ShadowHeap {
    * not shrink: a run fills and drains the heap over and over.
    */
   private readonly slotOf = new AddressTable({ shrink: false });
-  /** Recently freed addresses that are not live again: targets for double-free misuse. */
-  readonly freed: number[] = [];
+  /**
+   * Recently freed addresses that are not live again, oldest first from `freedOldest` on (the
+   * entries before it are dropped a batch at a time, as rawStartsOrder's): targets for
+   * double-free misuse, read through `freedAt`.
+   */
+  private readonly freedList: number[] = [];
+  private freedOldest = 0;
   /** Per bucket (freedBucket), how many addresses of `freed` fall in it: 0 ⇒ not in `freed`. */
   private readonly freedFilter = new Uint16Array(FREED_FILTER_BUCKETS);
   /**
@@ -103,7 +110,13 @@ export class ShadowHeap {
   rawBlocks = 0;
   smallBlocks = 0;
 
+  /**
+   * Used pools by pool number (address / P): a small integer, where the address itself lies above
+   * 2^31 and a Map would box it on every lookup (the shadow looks a pool up on most calls).
+   */
   readonly pools = new Map<number, ShadowPool>();
+  /** The pool size P (1 without a geometry: no pools). */
+  private readonly poolSize: number;
   readonly arenas = new Map<number, ShadowArena>();
   /** Mapped arena starts, ascending. */
   private readonly arenaStarts: number[] = [];
@@ -120,6 +133,7 @@ export class ShadowHeap {
   constructor(geometry: Geometry | undefined) {
     this.geometry = geometry;
     this.partlyUsed = new Int32Array(geometry?.sizeClasses ?? 0);
+    this.poolSize = geometry?.poolSize ?? 1;
   }
 
   // ── what a request should get ──────────────────────────────────────────────────────────
@@ -243,7 +257,7 @@ export class ShadowHeap {
   add(address: number, n: number, stayRaw = false): ShadowBlock {
     const sizeClass = stayRaw ? -1 : this.classFor(n);
     const raw = sizeClass === -1;
-    const P = this.geometry?.poolSize ?? 1;
+    const P = this.poolSize;
     const block: ShadowBlock = {
       address,
       n,
@@ -278,9 +292,7 @@ export class ShadowHeap {
       this.slotOf.set(last.address, last.slot);
     }
     this.slotOf.delete(block.address);
-    this.freed.push(block.address);
-    this.freedFilter[freedBucket(block.address)]!++;
-    if (this.freed.length > FREED_MEMORY) this.freedFilter[freedBucket(this.freed.shift()!)]!--;
+    this.rememberFreed(block.address);
     this.requestedCurrent -= block.n;
     if (block.raw) {
       this.rawLiveBytes -= block.usable;
@@ -321,8 +333,20 @@ export class ShadowHeap {
     return this.live.length === 0 ? undefined : this.live[index % this.live.length];
   }
 
+  /** The used pool at `address` (a pool address: a multiple of P), or undefined. */
   pool(address: number): ShadowPool | undefined {
-    return this.pools.get(address);
+    return this.pools.get(address / this.poolSize);
+  }
+
+  /** The recently freed addresses that are not live again, oldest first (at most FREED_MEMORY). */
+  get freed(): readonly number[] {
+    return this.freedList.slice(this.freedOldest);
+  }
+
+  /** Entry `pick` modulo their number of the recently freed addresses, or undefined when none. */
+  freedAt(pick: number): number | undefined {
+    const count = this.freedList.length - this.freedOldest;
+    return count === 0 ? undefined : this.freedList[this.freedOldest + (pick % count)];
   }
 
   /** Mapped arenas holding no live block. */
@@ -332,11 +356,13 @@ export class ShadowHeap {
 
   private enterPool(block: ShadowBlock): void {
     const g = this.geometry!;
-    let pool = this.pools.get(block.pool);
+    const key = block.pool / this.poolSize;
+    let pool = this.pools.get(key);
     if (pool === undefined) {
       const arena = this.arenaContaining(block.pool, g.poolSize);
-      pool = { address: block.pool, sizeClass: block.sizeClass, live: 0, arena };
-      this.pools.set(block.pool, pool);
+      const capacity = g.blocksPerPool[block.sizeClass]!;
+      pool = { address: block.pool, sizeClass: block.sizeClass, capacity, live: 0, arena };
+      this.pools.set(key, pool);
       const owner = this.arenas.get(arena);
       if (owner !== undefined) owner.usedPools++;
     }
@@ -346,30 +372,42 @@ export class ShadowHeap {
   }
 
   private leavePool(block: ShadowBlock): void {
-    const pool = this.pools.get(block.pool);
+    const key = block.pool / this.poolSize;
+    const pool = this.pools.get(key);
     if (pool === undefined) return;
     this.countPartlyUsed(pool, -1);
     pool.live--;
     this.countPartlyUsed(pool, +1);
     if (pool.live === 0) {
-      this.pools.delete(pool.address);
+      this.pools.delete(key);
       const owner = this.arenas.get(pool.arena);
       if (owner !== undefined) owner.usedPools--;
     }
   }
 
   private countPartlyUsed(pool: ShadowPool, delta: number): void {
-    const capacity = this.geometry!.blocksPerPool[pool.sizeClass] ?? 0;
-    if (pool.live > 0 && pool.live < capacity) this.partlyUsed[pool.sizeClass]! += delta;
+    if (pool.live > 0 && pool.live < pool.capacity) this.partlyUsed[pool.sizeClass]! += delta;
   }
 
-  /** Takes `address` out of `freed` (a block made there is live again). */
+  /** Adds a freed address, dropping the oldest beyond FREED_MEMORY. */
+  private rememberFreed(address: number): void {
+    this.freedList.push(address);
+    this.freedFilter[freedBucket(address)]!++;
+    if (this.freedList.length - this.freedOldest <= FREED_MEMORY) return;
+    this.freedFilter[freedBucket(this.freedList[this.freedOldest++]!)]!--;
+    if (this.freedOldest === FREED_MEMORY) {
+      this.freedList.splice(0, this.freedOldest);
+      this.freedOldest = 0;
+    }
+  }
+
+  /** Takes `address` out of the recently freed (a block made there is live again). */
   private forget(address: number): void {
     const bucket = freedBucket(address);
     if (this.freedFilter[bucket] === 0) return;
-    const at = this.freed.indexOf(address);
+    const at = this.freedList.indexOf(address, this.freedOldest);
     if (at === -1) return;
-    this.freed.splice(at, 1);
+    this.freedList.splice(at, 1);
     this.freedFilter[bucket]!--;
   }
 }

@@ -99,27 +99,41 @@ describe("fill patterns: byte i of seed s is the top byte of s·0x9e3779b1 + (i 
   const formula = (seed: number, i: number): number =>
     (Math.imul(seed, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b)) >>> 24;
 
-  it("writePattern writes the formula from any offset; patternMismatch finds a changed byte", () => {
+  // Views at every offset of a buffer modulo 4: four bytes at a time when the view starts on a
+  // 4-byte boundary (offsets 0 and 4), one at a time otherwise (payload.ts); the bytes around the
+  // view must stay as they were.
+  it("writePattern writes the formula from any offset, within its view only; patternMismatch finds a changed byte", () => {
     fc.assert(
       fc.property(
         fc.integer(),
         fc.integer({ min: 0, max: 600 }),
         fc.integer({ min: 0, max: 600 }),
-        (seed, length, at) => {
+        fc.integer({ min: 0, max: 7 }),
+        (seed, length, at, offset) => {
           const from = Math.min(at, length);
-          const view = new Uint8Array(length).fill(7);
+          const buffer = new Uint8Array(offset + length + 8).fill(7);
+          const view = buffer.subarray(offset, offset + length);
           writePattern(view, seed, from);
-          for (let i = 0; i < length; i++) expect(view[i]).toBe(i < from ? 7 : formula(seed, i));
-          const whole = Uint8Array.from({ length }, (_, i) => formula(seed, i));
+          for (let i = 0; i < buffer.length; i++) {
+            const inView = i - offset;
+            const written = inView >= from && inView < length;
+            expect(buffer[i]).toBe(written ? formula(seed, inView) : 7);
+          }
+          const whole = new Uint8Array(offset + length).subarray(offset);
+          whole.set(Array.from({ length }, (_, i) => formula(seed, i)));
           expect(patternMismatch(whole, seed)).toBe(-1);
           if (from < length) {
             whole[from] ^= 0x10;
             expect(patternMismatch(whole, seed)).toBe(from);
             expect(patternMismatch(whole, seed, from)).toBe(-1);
+            // The last byte: a word's or the tail's, whatever the length.
+            whole[from] ^= 0x10;
+            whole[length - 1] ^= 0x01;
+            expect(patternMismatch(whole, seed)).toBe(length - 1);
           }
         },
       ),
-      { seed: 20261205, numRuns: 300 },
+      { seed: 20261205, numRuns: 400 },
     );
   });
 });

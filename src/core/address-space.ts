@@ -253,7 +253,8 @@ export class AddressSpace {
   }
 
   view(address: number, length: number): Uint8Array {
-    const raw = this.raw.view(address, length);
+    // The raw region lies above the arenas': an arena block's view does not search the raw table.
+    const raw = address >= this.rawBase ? this.raw.view(address, length) : undefined;
     if (raw !== undefined) return raw;
     const slot = Math.floor((address - this.arenaRegionBase) / this.stride);
     let memory = this.arenaMemory[slot]; // undefined for a slot below 0 (or NaN) as well

@@ -35,7 +35,7 @@ export class EventLogReader {
       const isMap = event.kind === "map-arena" || event.kind === "map-raw";
       if (which === "map" && !isMap) break;
       this.eventsSeen++;
-      call.events.push(event);
+      call.events = [...call.events, event];
       this.shadow.applyEvent(event);
       if (event.kind === "unmap-arena") this.reach.count("arena released");
       if (event.kind === "map-arena") this.reach.arenaMapped(this.shadow, this.geometry);

@@ -46,11 +46,11 @@ function misuseCandidate(
   const live = shadow.pick(pick);
   switch (kind) {
     case "double-free": {
-      const p = shadow.freed[pick % Math.max(1, shadow.freed.length)];
+      const p = shadow.freedAt(pick);
       return p === undefined ? undefined : pointer("free", p);
     }
     case "use-after-free": {
-      const p = shadow.freed[pick % Math.max(1, shadow.freed.length)];
+      const p = shadow.freedAt(pick);
       if (p === undefined) return undefined;
       return pick % 2 === 0 || subject.realloc === undefined
         ? optionalPointerCall(scene, p)

@@ -7,7 +7,7 @@
  * A valid call that throws is an unexpected error (unexpected-error.ts), except a malloc or
  * realloc under a contract whose out of memory throws: that is the call's null (invariant 10).
  */
-import type { Call, PlannedCall } from "../call.ts";
+import { NO_EVENTS, type Call, type CallKind, type PlannedCall } from "../call.ts";
 import { CALLS_SHOWN } from "../format-call.ts";
 import type { ResolvedContract } from "../contract.ts";
 import type { InvariantCheck } from "../invariant-check.ts";
@@ -18,6 +18,33 @@ import type { Subject } from "../subject.ts";
 import { allocatorThrew } from "../unexpected-error.ts";
 import { InvariantViolation } from "../violation.ts";
 import type { EventLogReader } from "./event-log-reader.ts";
+
+/**
+ * A call before it runs, with every field of Call present (one shape for all calls; call.ts):
+ * the arguments given, the outcome `undefined` until the call has run.
+ */
+function newCall(
+  kind: CallKind,
+  n: number | undefined,
+  p: number | null | undefined,
+  target: ShadowBlock | undefined,
+  expectedError: PlannedCall["expectedError"],
+): Call {
+  return {
+    kind,
+    n,
+    p,
+    target,
+    expectedError,
+    result: undefined,
+    error: undefined,
+    outOfMemoryError: undefined,
+    events: NO_EVENTS,
+    created: undefined,
+    inPlace: undefined,
+    newPool: undefined,
+  };
+}
 
 export class PrimitiveCalls {
   /** The calls of the current step kept (beginStep starts a new list; Step.calls says which). */
@@ -55,9 +82,13 @@ export class PrimitiveCalls {
   }
 
   malloc(n: number): number | null {
-    const call: Call = { kind: "malloc", n, events: [] };
+    const call = newCall("malloc", n, undefined, undefined, undefined);
     this.before(call);
-    this.allocating(call, () => this.subject.malloc(n));
+    try {
+      call.result = this.subject.malloc(n);
+    } catch (error) {
+      this.outOfMemoryOrThrow(call, error);
+    }
     this.events.read(call, "map");
     if (call.result !== null) {
       call.created = this.shadow.add(call.result!, n);
@@ -71,9 +102,13 @@ export class PrimitiveCalls {
   }
 
   free(block: ShadowBlock): void {
-    const call: Call = { kind: "free", p: block.address, target: block, events: [] };
+    const call = newCall("free", undefined, block.address, block, undefined);
     this.before(call);
-    this.valid(call, () => this.subject.free(block.address));
+    try {
+      this.subject.free(block.address);
+    } catch (error) {
+      throw allocatorThrew(call, error);
+    }
     this.shadow.remove(block);
     this.events.read(call, "all");
     this.reach.freed(this.shadow, block, call.events);
@@ -83,20 +118,25 @@ export class PrimitiveCalls {
 
   /** free(null) does nothing (spec/model.md §5); the step's checks see that nothing changed. */
   freeNull(): void {
-    const call: Call = { kind: "free", p: null, events: [] };
+    const call = newCall("free", undefined, null, undefined, undefined);
     this.before(call);
-    this.valid(call, () => this.subject.free(null));
+    try {
+      this.subject.free(null);
+    } catch (error) {
+      throw allocatorThrew(call, error);
+    }
     this.events.read(call, "all");
     this.after(call);
   }
 
   realloc(block: ShadowBlock | null, n: number): void {
-    const call: Call =
-      block === null
-        ? { kind: "realloc", p: null, n, events: [] }
-        : { kind: "realloc", p: block.address, target: block, n, events: [] };
+    const call = newCall("realloc", n, block?.address ?? null, block ?? undefined, undefined);
     this.before(call);
-    this.allocating(call, () => this.subject.realloc!(block?.address ?? null, n));
+    try {
+      call.result = this.subject.realloc!(block?.address ?? null, n);
+    } catch (error) {
+      this.outOfMemoryOrThrow(call, error);
+    }
     this.events.read(call, "map");
     if (call.result === null) this.reach.outOfMemory();
     else if (block !== null && call.result === block.address) {
@@ -121,7 +161,7 @@ export class PrimitiveCalls {
 
   /** A misuse call (misuse-targets.ts): what it throws is its outcome, for invariant 9. */
   misuse(planned: PlannedCall, kind: MisuseKind): void {
-    const call: Call = { ...planned, events: [] };
+    const call = newCall(planned.kind, planned.n, planned.p, planned.target, planned.expectedError);
     this.before(call);
     try {
       if (call.kind === "malloc") call.result = this.subject.malloc(call.n!);
@@ -137,25 +177,15 @@ export class PrimitiveCalls {
     this.after(call);
   }
 
-  /** Runs a valid call that must not throw. */
-  private valid(call: Call, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
+  /**
+   * What a valid malloc or realloc threw: its null when the contract says out of memory throws,
+   * else an unexpected error (a valid free that throws is one always).
+   */
+  private outOfMemoryOrThrow(call: Call, error: unknown): void {
+    if (this.contract.outOfMemory !== "throws" || error instanceof InvariantViolation)
       throw allocatorThrew(call, error);
-    }
-  }
-
-  /** Runs a valid malloc or realloc; a throw is its null when the contract says so. */
-  private allocating(call: Call, run: () => number | null): void {
-    try {
-      call.result = run();
-    } catch (error) {
-      if (this.contract.outOfMemory !== "throws" || error instanceof InvariantViolation)
-        throw allocatorThrew(call, error);
-      call.result = null;
-      call.outOfMemoryError = error;
-    }
+    call.result = null;
+    call.outOfMemoryError = error;
   }
 
   private tookEmptyPool(block: ShadowBlock): boolean {

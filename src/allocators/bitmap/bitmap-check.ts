@@ -112,7 +112,7 @@ export function checkBitmapHeap(heap: BitmapHeap, problems: Problems): void {
       classes.blocks[c] === blocksPerClass[c],
     )`class ${c}: blocks = ${classes.blocks[c]} but ${blocksPerClass[c]} are live`;
     const partly = classes.partly;
-    for (const gp of partly.members(c)) {
+    for (let gp = partly.next(c, 0); gp !== -1; gp = partly.next(c, gp + 1)) {
       const slot = Math.floor(gp / ppa);
       const live = table.live[gp]!;
       problems.expect(

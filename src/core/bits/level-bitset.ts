@@ -344,9 +344,11 @@ export class LevelBitsets {
     const problems = new Problems();
     const { capacity, offsets, words } = this.layout;
     const base = s * this.stride;
-    // The lowest bit of level 0 itself, not by the summaries (they are checked below).
-    const w = this.bits.subarray(base, base + words[0]!).findIndex((word) => word !== 0);
-    const lowest = w === -1 ? -1 : (w << 5) | ctz32(this.bits[base + w]!);
+    // The lowest bit of level 0 itself, not by the summaries (they are checked below); a plain
+    // loop, no subarray and callback per set per check().
+    let w = 0;
+    while (w < words[0]! && this.bits[base + w] === 0) w++;
+    const lowest = w === words[0] ? -1 : (w << 5) | ctz32(this.bits[base + w]!);
     problems.expect(
       this.lowest[s] === lowest,
     )`lowest member cached as ${this.lowest[s]} but the lowest bit set is ${lowest}`;
