@@ -46,7 +46,6 @@ export const misuseRejected: Invariant = defineInvariant({
       },
       after(call) {
         if (call.expectedError === undefined) return;
-        const what = formatCallArguments(call);
         // A general allocator (no geometry) may reject misuse C-style, by failing: null.
         const failed =
           geometry === undefined &&
@@ -57,25 +56,25 @@ export const misuseRejected: Invariant = defineInvariant({
         if (call.error === undefined)
           throw violation(
             9,
-            `${what} was accepted${call.result != null ? ` (returned ${hex(call.result)})` : ""}; expected ${call.expectedError}`,
+            `${formatCallArguments(call)} was accepted${call.result != null ? ` (returned ${hex(call.result)})` : ""}; expected ${call.expectedError}`,
           );
         const code = thrownCode(call.error, contract);
         if (code === undefined)
           throw violation(
             9,
-            `${what} threw ${formatError(call.error)}, which misuseCode maps to no misuse code; expected ${call.expectedError}`,
+            `${formatCallArguments(call)} threw ${formatError(call.error)}, which misuseCode maps to no misuse code; expected ${call.expectedError}`,
           );
         if (code !== null && call.expectedError !== "any" && code !== call.expectedError) {
           throw violation(
             9,
-            `${what} threw ${code}; spec/errors.md says ${call.expectedError} (${formatError(call.error)})`,
+            `${formatCallArguments(call)} threw ${code}; spec/errors.md says ${call.expectedError} (${formatError(call.error)})`,
           );
         }
         const changed = differences(observe(), before);
         if (changed.length > 0)
           throw violation(
             9,
-            `${what} threw ${code ?? formatError(call.error)} but changed the heap: ${changed.slice(0, 4).join("; ")}`,
+            `${formatCallArguments(call)} threw ${code ?? formatError(call.error)} but changed the heap: ${changed.slice(0, 4).join("; ")}`,
           );
       },
     };

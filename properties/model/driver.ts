@@ -23,7 +23,7 @@ import type { CheckEnv, CheckFactory, InvariantCheck } from "./invariant-check.t
 import type { MisuseKind, Op } from "./ops.ts";
 import { sizeFromStream } from "./random.ts";
 import { Reachability } from "./reachability.ts";
-import { ShadowHeap } from "./shadow-heap.ts";
+import { ShadowHeap, type ShadowBlock } from "./shadow-heap.ts";
 import type { Subject } from "./subject.ts";
 import { asViolation } from "./unexpected-error.ts";
 import { EventLogReader } from "./_internals/event-log-reader.ts";
@@ -208,8 +208,13 @@ export class Driver {
           calls.free(this.shadow.live[this.shadow.live.length - 1]!);
         return;
       case "free-every": {
-        const chosen = this.shadow.live.filter((_, i) => (i % op.k === 0) !== op.keep);
-        for (const block of chosen.slice(0, this.macroLimit)) calls.free(block);
+        // The first macroLimit chosen blocks, picked before any is freed (free reorders `live`),
+        // without a pass over the rest of a large heap.
+        const live = this.shadow.live;
+        const chosen: ShadowBlock[] = [];
+        for (let i = 0; i < live.length && chosen.length < this.macroLimit; i++)
+          if ((i % op.k === 0) !== op.keep) chosen.push(live[i]!);
+        for (const block of chosen) calls.free(block);
         return;
       }
       case "churn": {
