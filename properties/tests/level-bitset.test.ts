@@ -543,4 +543,18 @@ describe("LevelBitsets", () => {
       "lowest member cached as 3 but the lowest bit set is -1",
     ]);
   });
+
+  it("a summary bit over an empty level 0 is a summary's problem, not a lowest member", () => {
+    // Capacity 2048: level 0 is words 0 … 63, level 1 words 64 and 65 (bitLayout(2048, 5)). The
+    // lowest member is looked for in level 0 alone, whatever the words after it hold.
+    const { offsets } = bitLayout(2048, 5);
+    for (const word of [0, 1]) {
+      const sets = new LevelBitsets(1, 2048);
+      (sets as unknown as { bits: Uint32Array }).bits[offsets[1]! + word] = 1;
+      expect(sets.summaryProblems(0), `level-1 word ${word}`).toEqual([
+        `summary level 1 bit ${32 * word} is true but level 0 word ${32 * word} is zero`,
+        `summary level 2 bit ${word} is false but level 1 word ${word} is non-zero`,
+      ]);
+    }
+  });
 });
