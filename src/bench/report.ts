@@ -212,9 +212,11 @@ export function evaluateTargets(
       ),
     },
     {
-      target: "bitmap ≥ 10 × plain new Uint8Array(n) churn at 10^5 live",
+      // Once a target of this project's own (not issue 19's): plain arrays' churn is the garbage
+      // collector's, 150–1,006 ns/op from run to run on this host, so it is a figure.
+      target: "(figure) bitmap against plain new Uint8Array(n), churn at 10^5 live",
       measured: `${f1(plain5 / bitmap5)}× (${f1(plain5)} against ${f1(bitmap5)} ns/op)`,
-      status: judged([plain5, bitmap5], plain5 / bitmap5 >= 10),
+      status: "figure",
     },
     {
       target: "(figure) bitmap ns/op at 10^6 live against 10^3 live",
