@@ -7,8 +7,8 @@
  * sum in a running 32-bit value and add STEP per byte (one addition, not two multiplications).
  * When the block starts on a 4-byte boundary of its buffer (every block of a pymalloc-style heap
  * does: 16-byte alignment) and the host is little-endian, four bytes at a time are written and
- * compared as one 32-bit word through an Int32Array over the buffer (four running sums, one per
- * byte of the word); the other bytes go one at a time. The bytes are the same either way, so a
+ * compared as one 32-bit word through an Int32Array over the buffer (the word's four sums are
+ * the running sum and its next three steps); the other bytes go one at a time. The bytes are the same either way, so a
  * counterexample replays byte for byte whatever path wrote it. Why it matters: the payload checks
  * took about a fifth of the oracle's CPU time byte by byte (reports/bench.md §The oracle).
  */
